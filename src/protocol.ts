@@ -1,0 +1,147 @@
+// Every message between the extension host and the form's webview, and the checks both sides
+// run on them. Imported by the host (src/form) and bundled into the webview (media/form.ts), so
+// it must stay free of `vscode` and Node imports.
+
+export const VIEW_TYPE = 'lumaVideo.form';
+
+export const LENGTHS = [5, 10] as const;
+export const MODEL_NAMES = ['ray-v1', 'ray-v2', 'ray-v2-flash', 'ray-v3', 'ray-v3-reasoning'] as const;
+/** '' lets the service choose. */
+export const ASPECT_RATIOS = ['', '1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'] as const;
+export const RESOLUTIONS = ['', '720p', '1080p'] as const;
+/** The service documents no limit; Luma's own API rejects very long prompts, so we stop well before. */
+export const MAX_PROMPT_LENGTH = 2000;
+
+export type VideoLength = (typeof LENGTHS)[number];
+export type ModelName = (typeof MODEL_NAMES)[number];
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** What the person chose in the form; the whole of what a generation needs besides the image. */
+export interface GenerationOptions {
+  prompt: string;
+  length: VideoLength;
+  enhancePrompt: boolean;
+  modelName: ModelName;
+  aspectRatio: AspectRatio;
+  resolution: Resolution;
+  loop: boolean;
+}
+
+export type OptionField = keyof GenerationOptions;
+export type FieldErrors = Partial<Record<OptionField, string>>;
+
+export type Stage = 'editing' | 'uploading' | 'generating' | 'downloading' | 'done' | 'failed' | 'cancelled';
+
+/** A remedy the form can offer as a button next to an error. */
+export type Remedy = 'setApiKey' | 'retry';
+
+/** What the form shows about the job it started; sent whole each time it changes. */
+export interface JobView {
+  stage: Stage;
+  /** Epoch ms when the current stage began, so the webview can count elapsed time itself. */
+  stageStartedAt: number;
+  /** Bytes received and expected while downloading (total 0 when unknown). */
+  progress?: { received: number; total: number };
+  /** What went wrong and what to do, in plain words. */
+  error?: { message: string; remedy?: Remedy };
+  /** The finished video, as a webview URI and a file name. */
+  video?: { src: string; name: string };
+  /** A note shown under the stage, e.g. "Stopped waiting; the job is kept". */
+  note?: string;
+}
+
+export interface ImageView {
+  name: string;
+  /** A webview URI of the image, or '' when it cannot be shown. */
+  src: string;
+}
+
+// ---- host -> webview ----
+export type HostMessage =
+  | { type: 'init'; image: ImageView; defaults: GenerationOptions; job?: JobView }
+  | { type: 'job'; job: JobView }
+  | { type: 'invalid'; errors: FieldErrors };
+
+// ---- webview -> host ----
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'generate'; options: GenerationOptions }
+  | { type: 'cancel' }
+  | { type: 'openVideo' }
+  | { type: 'revealVideo' }
+  | { type: 'setApiKey' };
+
+const SIMPLE_MESSAGES = new Set(['ready', 'cancel', 'openVideo', 'revealVideo', 'setApiKey']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function includes<T>(list: readonly T[], value: unknown): value is T {
+  return (list as readonly unknown[]).includes(value);
+}
+
+export type Validation = { ok: true; options: GenerationOptions } | { ok: false; errors: FieldErrors };
+
+/**
+ * Checks options field by field, with a message per field that says what to do. The webview runs
+ * it before sending; the host runs it again, since a message can be forged.
+ */
+export function validateOptions(raw: unknown): Validation {
+  const errors: FieldErrors = {};
+  if (!isRecord(raw)) return { ok: false, errors: { prompt: 'The form sent nothing usable. Reopen the form.' } };
+  const prompt = typeof raw.prompt === 'string' ? raw.prompt.trim() : '';
+  if (typeof raw.prompt !== 'string' || prompt === '') {
+    errors.prompt = 'Describe what should move, for example "the waves roll in slowly".';
+  } else if (prompt.length > MAX_PROMPT_LENGTH) {
+    errors.prompt = `The prompt is ${prompt.length} characters; shorten it to ${MAX_PROMPT_LENGTH} or fewer.`;
+  }
+  if (!includes(LENGTHS, raw.length)) errors.length = 'Choose 5 s or 10 s.';
+  if (typeof raw.enhancePrompt !== 'boolean') errors.enhancePrompt = 'Tick or clear "Enhance prompt".';
+  if (!includes(MODEL_NAMES, raw.modelName)) errors.modelName = `Choose one of the models: ${MODEL_NAMES.join(', ')}.`;
+  if (!includes(ASPECT_RATIOS, raw.aspectRatio)) errors.aspectRatio = 'Choose an aspect ratio from the list.';
+  if (!includes(RESOLUTIONS, raw.resolution)) errors.resolution = 'Choose a resolution from the list.';
+  if (typeof raw.loop !== 'boolean') errors.loop = 'Tick or clear "Loop".';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    options: {
+      prompt,
+      length: raw.length as VideoLength,
+      enhancePrompt: raw.enhancePrompt as boolean,
+      modelName: raw.modelName as ModelName,
+      aspectRatio: raw.aspectRatio as AspectRatio,
+      resolution: raw.resolution as Resolution,
+      loop: raw.loop as boolean,
+    },
+  };
+}
+
+/**
+ * Turns whatever the webview posted into a known message, or undefined (dropped). Options inside
+ * a `generate` are passed through as sent: `validateOptions` judges them and answers per field.
+ */
+export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
+  if (!isRecord(raw) || typeof raw.type !== 'string') return undefined;
+  if (SIMPLE_MESSAGES.has(raw.type)) {
+    return Object.keys(raw).length === 1 ? ({ type: raw.type } as WebviewMessage) : undefined;
+  }
+  if (raw.type === 'generate' && isRecord(raw.options)) {
+    return { type: 'generate', options: raw.options as unknown as GenerationOptions };
+  }
+  return undefined;
+}
+
+/** Settings may hold anything; the form starts from the nearest allowed value. */
+export function coerceDefaults(raw: Partial<Record<OptionField, unknown>>): GenerationOptions {
+  return {
+    prompt: typeof raw.prompt === 'string' ? raw.prompt : '',
+    length: includes(LENGTHS, raw.length) ? raw.length : 5,
+    enhancePrompt: typeof raw.enhancePrompt === 'boolean' ? raw.enhancePrompt : true,
+    modelName: includes(MODEL_NAMES, raw.modelName) ? raw.modelName : 'ray-v2',
+    aspectRatio: includes(ASPECT_RATIOS, raw.aspectRatio) ? raw.aspectRatio : '',
+    resolution: includes(RESOLUTIONS, raw.resolution) ? raw.resolution : '',
+    loop: typeof raw.loop === 'boolean' ? raw.loop : false,
+  };
+}
