@@ -53,6 +53,8 @@ export interface JobView {
 
 export interface ImageView {
   name: string;
+  /** The image's URI as a string: kept in the webview's state so the form can be restored. */
+  uri: string;
   /** A webview URI of the image, or '' when it cannot be shown. */
   src: string;
 }

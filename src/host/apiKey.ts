@@ -1,0 +1,46 @@
+// The 1min.ai key lives in VS Code's SecretStorage and nowhere else: not in settings, logs, or
+// anything posted to a webview.
+import * as vscode from 'vscode';
+
+const SECRET_ID = 'lumaVideo.apiKey';
+
+export class ApiKeyStore {
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+
+  async get(): Promise<string | undefined> {
+    const key = (await this.secrets.get(SECRET_ID))?.trim();
+    return key ? key : undefined;
+  }
+
+  async has(): Promise<boolean> {
+    return (await this.get()) !== undefined;
+  }
+
+  async set(key: string): Promise<void> {
+    await this.secrets.store(SECRET_ID, key.trim());
+  }
+
+  async clear(): Promise<void> {
+    await this.secrets.delete(SECRET_ID);
+  }
+
+  /** Asks for the key in a masked input box and stores it; undefined when the person backs out. */
+  async ask(reason?: string): Promise<string | undefined> {
+    const key = await vscode.window.showInputBox({
+      title: 'Luma: 1min.ai API Key',
+      prompt: reason ?? 'Paste your 1min.ai API key (1min.ai → Account → API Keys). It is kept in VS Code\'s secret storage.',
+      placeHolder: '1min.ai API key',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() === '' ? 'Paste the key, or press Escape to cancel.' : /\s/.test(value.trim()) ? 'A key has no spaces in it; check what you pasted.' : undefined),
+    });
+    if (!key?.trim()) return undefined;
+    await this.set(key);
+    return key.trim();
+  }
+
+  /** The stored key, or the one the person types now. */
+  async getOrAsk(): Promise<string | undefined> {
+    return (await this.get()) ?? this.ask('Generating a video needs your 1min.ai API key. Paste it here; it is kept in VS Code\'s secret storage.');
+  }
+}

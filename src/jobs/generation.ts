@@ -1,0 +1,190 @@
+// One generation from start to finish: upload, ask, wait, download, place. No `vscode` here:
+// the image bytes, the client, the output and the clock come in as arguments.
+
+import type { OneMinClient } from '../onemin/client';
+import { cancelled, isCancel, LumaError } from '../onemin/errors';
+import type { VideoRecord } from '../onemin/record';
+import type { GenerationOptions } from '../protocol';
+import type { VideoOutput } from '../files/localOutput';
+import { Logger } from '../util/log';
+import { backoffDelay, BackoffPolicy, sleep } from '../util/timing';
+
+export interface ImageInput {
+  bytes: Uint8Array;
+  fileName: string;
+  mimeType: string;
+}
+
+export type RunningStage = 'uploading' | 'generating' | 'downloading' | 'done';
+
+export interface JobUpdate {
+  stage: RunningStage;
+  stageStartedAt: number;
+  /** Known from the moment the service accepted the generation (and so charged for it). */
+  uuid?: string;
+  progress?: { received: number; total: number };
+  videoName?: string;
+}
+
+export interface PollPolicy extends BackoffPolicy {
+  /** Stop waiting after this long; the video may still come, under its uuid. */
+  maxWaitMs: number;
+}
+
+/** Starts at 3 s, grows by half each time, at most 15 s: under 20 requests a minute. */
+export const DEFAULT_POLL: PollPolicy = { initialMs: 3000, factor: 1.5, maxMs: 15_000, maxWaitMs: 30 * 60_000 };
+
+export type GenerationClient = Pick<OneMinClient, 'uploadImage' | 'requestVideo' | 'getResult' | 'download'>;
+
+export interface GenerationRun {
+  client: GenerationClient;
+  output: VideoOutput;
+  log: Logger;
+  poll?: PollPolicy;
+  signal?: AbortSignal;
+  onUpdate?: (update: JobUpdate) => void;
+  /** Called once when the service accepted the generation: from here on it is paid for. */
+  onAccepted?: (uuid: string) => void;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface GenerationResult {
+  uuid: string;
+  videoName: string;
+  bytes: number;
+}
+
+/** How many times an expired download address is refreshed through GET /api/results. */
+const ADDRESS_REFRESHES = 2;
+
+export async function runGeneration(image: ImageInput, options: GenerationOptions, run: GenerationRun): Promise<GenerationResult> {
+  const now = run.now ?? Date.now;
+  const { client, log, signal } = run;
+  const report = (update: Omit<JobUpdate, 'stageStartedAt'>, stageStartedAt = now()) => run.onUpdate?.({ ...update, stageStartedAt });
+  const throwIfCancelled = () => {
+    if (signal?.aborted) throw cancelled();
+  };
+
+  report({ stage: 'uploading' });
+  log.info(`Uploading ${image.fileName} (${image.bytes.byteLength} bytes, ${image.mimeType}).`);
+  const imagePath = await client.uploadImage(image.bytes, image.fileName, image.mimeType, signal);
+  log.info(`Uploaded as ${imagePath}.`);
+  throwIfCancelled();
+
+  const generatingSince = now();
+  report({ stage: 'generating' }, generatingSince);
+  log.info(`Requesting a ${options.length} s video (${options.modelName}, enhance ${options.enhancePrompt ? 'on' : 'off'}).`);
+  let record: VideoRecord;
+  try {
+    record = await client.requestVideo(imagePath, options, signal);
+  } catch (error) {
+    throw mayHaveBeenCharged(error);
+  }
+  log.info(`Generation accepted: ${record.uuid} (${record.status}).`);
+  run.onAccepted?.(record.uuid);
+  report({ stage: 'generating', uuid: record.uuid }, generatingSince);
+
+  record = await waitForVideo(record, run, generatingSince);
+  return downloadVideo(record, run);
+}
+
+/**
+ * Continues a generation the service already accepted: waits for it and downloads it. Used after
+ * a reload and for jobs whose download failed, so nothing is asked (or paid) twice.
+ */
+export async function resumeGeneration(uuid: string, run: GenerationRun): Promise<GenerationResult> {
+  const now = run.now ?? Date.now;
+  const since = now();
+  run.onUpdate?.({ stage: 'generating', uuid, stageStartedAt: since });
+  const record = await run.client.getResult(uuid, run.signal);
+  if (!record) throw unknownJob(uuid);
+  return downloadVideo(await waitForVideo(record, run, since), run);
+}
+
+async function waitForVideo(first: VideoRecord, run: GenerationRun, since: number): Promise<VideoRecord> {
+  const now = run.now ?? Date.now;
+  const poll = run.poll ?? DEFAULT_POLL;
+  let record = first;
+  for (let attempt = 0; record.state === 'pending'; attempt++) {
+    if (now() - since > poll.maxWaitMs) {
+      throw new LumaError('server', `The video is still not ready after ${Math.round(poll.maxWaitMs / 60_000)} minutes. It is paid for and may still arrive: its id is ${record.uuid}.`, { detail: `gave up polling ${record.uuid}`, remedy: 'retry' });
+    }
+    const delay = backoffDelay(poll, attempt, run.random);
+    run.log.debug(`${record.uuid} is ${record.status}; next check in ${delay} ms.`);
+    await sleep(delay, run.signal);
+    const next = await run.client.getResult(record.uuid, run.signal);
+    if (!next) throw unknownJob(record.uuid);
+    record = next;
+  }
+  if (record.state === 'failure') {
+    throw new LumaError('generationFailed', `Luma could not make this video${record.failureReason ? `: ${record.failureReason}` : ''}. Try another prompt or image.`, { detail: `${record.uuid} ${record.status} ${record.failureReason ?? ''}` });
+  }
+  run.log.info(`${record.uuid} is ${record.status} after ${Math.round((now() - since) / 1000)} s.`);
+  return record;
+}
+
+async function downloadVideo(finished: VideoRecord, run: GenerationRun): Promise<GenerationResult> {
+  const now = run.now ?? Date.now;
+  const { client, output, log, signal } = run;
+  let record = finished;
+  const downloadingSince = now();
+  run.onUpdate?.({ stage: 'downloading', uuid: record.uuid, stageStartedAt: downloadingSince, progress: { received: 0, total: 0 } });
+  const tempPath = await output.tempPath();
+  try {
+    let bytes = 0;
+    for (let refresh = 0; ; refresh++) {
+      if (record.videoUrls.length === 0) {
+        throw new LumaError('protocol', `Luma reports the video as done but 1min.ai gave no address to fetch it from (id ${record.uuid}). Try again later.`, { detail: `${record.uuid}: SUCCESS without temporaryUrl or resultObject`, remedy: 'retry' });
+      }
+      try {
+        bytes = await downloadFirstAvailable(record, tempPath, run, downloadingSince);
+        break;
+      } catch (error) {
+        if (!(error instanceof LumaError) || error.kind !== 'expired' || refresh >= ADDRESS_REFRESHES) throw error;
+        log.info(`The download address of ${record.uuid} has expired; asking 1min.ai for a fresh one.`);
+        const fresh = await client.getResult(record.uuid, signal);
+        if (!fresh) throw unknownJob(record.uuid);
+        record = fresh;
+      }
+    }
+    const videoName = await output.commit(tempPath);
+    log.info(`Saved the video as ${videoName} (${bytes} bytes).`);
+    run.onUpdate?.({ stage: 'done', uuid: record.uuid, stageStartedAt: now(), videoName });
+    return { uuid: record.uuid, videoName, bytes };
+  } catch (error) {
+    await output.discard(tempPath);
+    throw error;
+  }
+}
+
+/** Tries each address the record gives, best first; a 404 on one moves on to the next. */
+async function downloadFirstAvailable(record: VideoRecord, tempPath: string, run: GenerationRun, since: number): Promise<number> {
+  let lastError: unknown;
+  for (const url of record.videoUrls) {
+    try {
+      run.log.info(`Downloading ${record.uuid} from ${new URL(url).host}.`);
+      return await run.client.download(url, tempPath, (progress) => run.onUpdate?.({ stage: 'downloading', uuid: record.uuid, stageStartedAt: since, progress }), run.signal);
+    } catch (error) {
+      if (isCancel(error) || !(error instanceof LumaError) || error.kind !== 'notFound') throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+function unknownJob(uuid: string): LumaError {
+  return new LumaError('protocol', `1min.ai no longer knows the generation ${uuid} (it answered with an empty record). Check your 1min.ai history; the video may still be there.`, { detail: `aiRecord null for ${uuid}` });
+}
+
+/**
+ * After POST /api/features went out, a connection error, gateway error or unreadable answer does
+ * not mean nothing happened: the service may be making (and charging for) the video. Say so.
+ */
+function mayHaveBeenCharged(error: unknown): unknown {
+  if (!(error instanceof LumaError)) return error;
+  if (error.kind === 'network' || error.kind === 'server' || error.kind === 'protocol') {
+    return new LumaError(error.kind, `${error.message} The request may still have reached 1min.ai and be charged: check your 1min.ai history before trying again.`, { detail: error.detail, status: error.status, cause: error });
+  }
+  return error;
+}

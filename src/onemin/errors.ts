@@ -1,0 +1,106 @@
+// The one error type the client and the job runner throw: a plain message for the person, a
+// remedy the UI can offer, and details for the log only.
+
+export type ErrorKind =
+  | 'auth' // 401: the key is wrong or deleted
+  | 'credits' // 406: not enough credits
+  | 'badRequest' // 400: the service refused what we sent
+  | 'tooLarge' // 413 or our own size check
+  | 'rateLimited' // 429 after retries
+  | 'server' // 5xx and gateway errors after retries
+  | 'network' // no answer: refused, reset, DNS, timeout
+  | 'protocol' // an answer we cannot read (malformed JSON, missing fields)
+  | 'generationFailed' // the service reports FAILURE or an error inside the result
+  | 'notFound' // the video is not where the service said
+  | 'expired' // a presigned download address that has expired
+  | 'cancelled'
+  | 'input' // bad input caught before anything was sent
+  | 'disk'; // writing the video failed
+
+export type RemedyAction = 'setApiKey' | 'retry';
+
+export class LumaError extends Error {
+  readonly kind: ErrorKind;
+  readonly remedy?: RemedyAction;
+  readonly status?: number;
+  /** For the log: what the service said, never the key. */
+  readonly detail?: string;
+
+  constructor(kind: ErrorKind, message: string, options: { remedy?: RemedyAction; status?: number; detail?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'LumaError';
+    this.kind = kind;
+    this.remedy = options.remedy;
+    this.status = options.status;
+    this.detail = options.detail;
+  }
+}
+
+export function isCancel(error: unknown): boolean {
+  return error instanceof LumaError && error.kind === 'cancelled';
+}
+
+export function cancelled(): LumaError {
+  return new LumaError('cancelled', 'Cancelled.');
+}
+
+/** Removes the key from any text that may echo a request (error messages, response bodies). */
+export function redact(text: string, secret: string | undefined): string {
+  if (!secret || secret.length < 4) return text;
+  return text.split(secret).join('[redacted]');
+}
+
+/** The service's own words from an error body, if it sent any, trimmed for a message. */
+export function serviceMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') {
+    const text = body.trim();
+    return text && text.length <= 300 && !text.startsWith('<') ? text : undefined;
+  }
+  if (typeof body === 'object' && body !== null) {
+    const record = body as Record<string, unknown>;
+    for (const key of ['message', 'error', 'detail']) {
+      const value = record[key];
+      if (typeof value === 'string' && value.trim()) return value.trim().slice(0, 300);
+      if (typeof value === 'object' && value !== null) {
+        const nested = serviceMessage(value);
+        if (nested) return nested;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Turns an HTTP status and body from the API into what the person reads. `during` names the step
+ * ("uploading the image") so the message says where it happened.
+ */
+export function httpError(status: number, body: unknown, during: string): LumaError {
+  const said = serviceMessage(body);
+  const detail = `HTTP ${status} while ${during}${said ? `: ${said}` : ''}`;
+  if (status === 401 || status === 403) {
+    return new LumaError('auth', `1min.ai did not accept your API key${said ? ` ("${said}")` : ''}. Set a valid key with "Luma: Set API Key" and try again.`, { remedy: 'setApiKey', status, detail });
+  }
+  if (status === 406) {
+    const numbers = said?.match(/requires\s+(\d+)\s+credits.*?only has\s+(-?\d+)/i);
+    const message = numbers
+      ? `Not enough 1min.ai credits: this video needs ${Number(numbers[1]).toLocaleString('en-US')} and your team has ${Number(numbers[2]).toLocaleString('en-US')}. Add credits at 1min.ai, or choose 5 s, then try again.`
+      : `Not enough 1min.ai credits${said ? ` ("${said}")` : ''}. Add credits at 1min.ai and try again.`;
+    return new LumaError('credits', message, { status, detail });
+  }
+  if (status === 413) {
+    return new LumaError('tooLarge', `1min.ai refused the image as too large${said ? ` ("${said}")` : ''}. Use an image under 10 MB.`, { status, detail });
+  }
+  if (status === 429) {
+    return new LumaError('rateLimited', '1min.ai is rate-limiting requests right now. Wait a minute and try again.', { status, detail, remedy: 'retry' });
+  }
+  if (status >= 500) {
+    const gateway = [502, 503, 504, 520, 522, 524].includes(status);
+    return new LumaError('server', gateway
+      ? `1min.ai's gateway did not answer in time (HTTP ${status}) while ${during}. Try again in a few minutes.`
+      : `1min.ai had an internal error (HTTP ${status}) while ${during}. Try again in a few minutes.`, { status, detail, remedy: 'retry' });
+  }
+  if (status === 404) {
+    return new LumaError('notFound', `1min.ai answered "not found" (HTTP 404) while ${during}. Check the "lumaVideo.apiBaseUrl" setting.`, { status, detail });
+  }
+  return new LumaError('badRequest', `1min.ai refused the request while ${during}${said ? `: ${said}` : ` (HTTP ${status})`}. Check the prompt and options and try again.`, { status, detail });
+}

@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import { coerceDefaults, GenerationOptions, MAX_PROMPT_LENGTH, parseWebviewMessage, validateOptions } from '../../src/protocol';
+
+const valid: GenerationOptions = { prompt: 'the waves roll in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+
+describe('protocol', () => {
+  it('accepts a valid form and trims the prompt', () => {
+    const result = validateOptions({ ...valid, prompt: '  the waves roll in \n' });
+    assert.deepEqual(result, { ok: true, options: valid });
+  });
+
+  it('says what to do for each bad field, including values injected past the form', () => {
+    const result = validateOptions({ prompt: '   ', length: 7, enhancePrompt: 'yes', modelName: 'ray-v9', aspectRatio: '2:1', resolution: '4k', loop: 1 });
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.match(result.errors.prompt ?? '', /Describe what should move/);
+    assert.match(result.errors.length ?? '', /5 s or 10 s/);
+    assert.ok(result.errors.enhancePrompt && result.errors.modelName && result.errors.aspectRatio && result.errors.resolution && result.errors.loop);
+  });
+
+  it('refuses a prompt longer than the service takes', () => {
+    const result = validateOptions({ ...valid, prompt: 'x'.repeat(MAX_PROMPT_LENGTH + 1) });
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.errors.prompt ?? '', /shorten it to 2000/);
+  });
+
+  it('drops unknown or malformed webview messages', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.equal(parseWebviewMessage({ type: 'deleteEverything' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'cancel', extra: 1 }), undefined);
+    assert.equal(parseWebviewMessage('generate'), undefined);
+    assert.equal(parseWebviewMessage({ type: 'generate', options: 'x' }), undefined);
+    assert.equal(parseWebviewMessage(null), undefined);
+  });
+
+  it('starts the form from the nearest allowed value when settings hold nonsense', () => {
+    assert.deepEqual(coerceDefaults({ length: 7, modelName: 'x', aspectRatio: '16:9', loop: true }), { ...valid, prompt: '', aspectRatio: '16:9', loop: true });
+  });
+});
