@@ -1,0 +1,161 @@
+// Inside the real extension host: commands, the form, a generation through the form's message
+// path against the simulator, and the key in SecretStorage.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LumaVideoApi } from '../../src/extension';
+import type { GenerationOptions } from '../../src/protocol';
+import { Simulator } from '../simulator/simulator';
+
+const EXTENSION_ID = 'luma-video-tools.luma-image-to-video';
+const KEY = 'integration-key-42';
+const root = path.resolve(__dirname, '../../..');
+const sampleVideo = readFileSync(path.join(root, 'test/simulator/sample.mp4'));
+const options: GenerationOptions = { prompt: 'the clouds drift slowly', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+
+function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests need the fixture workspace open');
+  return vscode.Uri.joinPath(folder.uri, ...parts);
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Tab changes reach the extension host asynchronously: poll briefly. */
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function formTab(label: string): vscode.Tab | undefined {
+  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.label === label && tab.input instanceof vscode.TabInputWebview);
+}
+
+describe('Luma Image to Video in a real VS Code', function () {
+  this.timeout(60_000);
+  let api: LumaVideoApi;
+  let sim: Simulator;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<LumaVideoApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed`);
+    api = await extension.activate();
+    sim = await Simulator.start({ apiKey: KEY, generationMs: 500 });
+    const config = vscode.workspace.getConfiguration('lumaVideo');
+    await config.update('apiBaseUrl', sim.apiBaseUrl, vscode.ConfigurationTarget.Global);
+    await config.update('assetBaseUrl', sim.assetBaseUrl, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await sim?.stop();
+  });
+
+  beforeEach(() => sim.reset());
+
+  it('registers its three commands', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['lumaVideo.generate', 'lumaVideo.setApiKey', 'lumaVideo.clearApiKey']) assert.ok(commands.includes(id), id);
+  });
+
+  it('set and clear the key round-trip through SecretStorage', async () => {
+    await vscode.commands.executeCommand('lumaVideo.clearApiKey');
+    assert.equal(await api.hasApiKey(), false);
+    await vscode.commands.executeCommand('lumaVideo.setApiKey', 'some-other-key');
+    assert.equal(await api.hasApiKey(), true);
+    await vscode.commands.executeCommand('lumaVideo.clearApiKey');
+    assert.equal(await api.hasApiKey(), false);
+    // The key is nowhere in the settings.
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('lumaVideo')).includes('some-other-key'));
+  });
+
+  it('the generate command with an image URI opens the form "Luma: cat.png"', async () => {
+    const image = workspaceFile('cat.png');
+    await vscode.commands.executeCommand('lumaVideo.generate', image);
+    const tab = await waitFor('the form tab', () => formTab('Luma: cat.png'));
+    assert.match((tab.input as vscode.TabInputWebview).viewType, /lumaVideo\.form/);
+    assert.ok(api.formFor(image), 'the form is tracked for the image');
+    // Running it again brings the same form forward instead of opening a second one.
+    await vscode.commands.executeCommand('lumaVideo.generate', image);
+    assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Luma: cat.png').length, 1);
+  });
+
+  it('a submit through the form\'s message path writes the video beside the image, then the next one as -2', async () => {
+    await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
+    const image = workspaceFile('cat.png');
+    await vscode.commands.executeCommand('lumaVideo.generate', image);
+    const form = await waitFor('the form', () => api.formFor(image));
+
+    await form.handleMessage({ type: 'generate', options });
+    const outcome = await form.whenIdle();
+    assert.equal(outcome, undefined, 'handleMessage waits for the job');
+    assert.equal(form.jobView?.stage, 'done', JSON.stringify(form.jobView));
+    assert.equal(form.jobView?.video?.name, 'cat.luma.mp4');
+    const video = workspaceFile('cat.luma.mp4');
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(video)), sampleVideo);
+    assert.equal(sim.featureCalls, 1);
+
+    await form.handleMessage({ type: 'generate', options: { ...options, length: 10 } });
+    assert.equal(form.jobView?.video?.name, 'cat.luma-2.mp4');
+    assert.ok(await exists(workspaceFile('cat.luma-2.mp4')));
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(video)), sampleVideo, 'the first video is untouched');
+    const storageHeaders = sim.requests.filter((r) => r.server === 'storage').map((r) => r.headers['api-key']);
+    assert.deepEqual(storageHeaders.filter(Boolean), [], 'the key never went to the download host');
+  });
+
+  it('injected bad values and unknown messages are refused before anything is sent', async () => {
+    const image = workspaceFile('beach.jpg');
+    await vscode.commands.executeCommand('lumaVideo.generate', image);
+    const form = await waitFor('the form', () => api.formFor(image));
+    await form.handleMessage({ type: 'generate', options: { ...options, length: 7 } });
+    await form.handleMessage({ type: 'generate', options: { ...options, prompt: '   ' } });
+    await form.handleMessage({ type: 'runShell', command: 'rm -rf /' });
+    assert.equal(form.jobView, undefined, 'no job started');
+    assert.equal(sim.requests.length, 0, 'nothing reached the service');
+  });
+
+  it('a wrong key fails with the remedy "Set API Key" and writes nothing', async () => {
+    await vscode.commands.executeCommand('lumaVideo.setApiKey', 'not-the-right-key');
+    const image = workspaceFile('photos', 'dog.webp');
+    await vscode.commands.executeCommand('lumaVideo.generate', image);
+    const form = await waitFor('the form', () => api.formFor(image));
+    await form.handleMessage({ type: 'generate', options });
+    assert.equal(form.jobView?.stage, 'failed');
+    assert.equal(form.jobView?.error?.remedy, 'setApiKey');
+    assert.match(form.jobView?.error?.message ?? '', /did not accept your API key/);
+    assert.equal(await exists(workspaceFile('photos', 'dog.luma.mp4')), false);
+    await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
+  });
+
+  it('a renamed text file is refused with a clear message before anything is sent', async () => {
+    const image = workspaceFile('fake.png');
+    await vscode.commands.executeCommand('lumaVideo.generate', image);
+    const form = await waitFor('the form', () => api.formFor(image));
+    await form.handleMessage({ type: 'generate', options });
+    assert.equal(form.jobView?.stage, 'failed');
+    assert.match(form.jobView?.error?.message ?? '', /fake\.png is not an image/);
+    assert.equal(sim.requests.length, 0);
+  });
+
+  it('from the image preview (no URI passed): takes the image from the active tab', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const image = workspaceFile('sunset photo.PNG');
+    await vscode.commands.executeCommand('vscode.openWith', image, 'imagePreview.previewEditor');
+    await waitFor('the image preview', () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputCustom);
+    await vscode.commands.executeCommand('lumaVideo.generate', { webview: 'imagePreview.previewEditor' });
+    await waitFor('the form', () => formTab('Luma: sunset photo.PNG'));
+  });
+});

@@ -1,0 +1,310 @@
+// The client and the job runner against the local simulator, over real loopback sockets.
+import * as assert from 'node:assert/strict';
+import { promises as fs, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LocalFolderOutput } from '../../src/files/localOutput';
+import { GenerationRun, JobUpdate, runGeneration } from '../../src/jobs/generation';
+import { featureRequestBody, OneMinClient } from '../../src/onemin/client';
+import { LumaError } from '../../src/onemin/errors';
+import type { GenerationOptions } from '../../src/protocol';
+import { Simulator } from '../simulator/simulator';
+
+const root = path.resolve(__dirname, '../../..');
+const sampleVideo = readFileSync(path.join(root, 'test/simulator/sample.mp4'));
+const catPng = new Uint8Array(readFileSync(path.join(root, 'test/fixtures/workspace/cat.png')));
+const KEY = 'sim-key-0123456789';
+const options: GenerationOptions = { prompt: 'the camera slowly zooms in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+
+describe('1min.ai client and job runner against the simulator', function () {
+  this.timeout(20_000);
+  let sim: Simulator;
+  let folder: string;
+  let logLines: string[];
+
+  before(async () => {
+    sim = await Simulator.start({ apiKey: KEY, generationMs: 300 });
+  });
+  after(async () => {
+    await sim.stop();
+  });
+  beforeEach(async () => {
+    sim.reset();
+    sim.configure({ asyncMode: 'honour', uploadReply: 'full', resultShape: 'relative', temporaryUrl: 'present', generationMs: 300, latencyMs: 0, gatewayTimeoutMs: undefined });
+    folder = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-client-'));
+    logLines = [];
+  });
+  afterEach(async () => {
+    await fs.rm(folder, { recursive: true, force: true });
+  });
+
+  const log = {
+    trace: (m: string) => logLines.push(m),
+    debug: (m: string) => logLines.push(m),
+    info: (m: string) => logLines.push(m),
+    warn: (m: string) => logLines.push(m),
+    error: (m: string) => logLines.push(m),
+  };
+
+  function client(apiKey = KEY): OneMinClient {
+    // Fast, deterministic back-off so retries take milliseconds.
+    return new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey, log, retry: { initialMs: 20, maxMs: 200, maxTotalMs: 5000 }, random: () => 1 });
+  }
+
+  function run(extra: Partial<GenerationRun> = {}): GenerationRun {
+    return { client: client(), output: new LocalFolderOutput(folder, 'cat.png'), log, poll: { initialMs: 50, factor: 1.5, maxMs: 300, maxWaitMs: 10_000 }, random: () => 1, ...extra };
+  }
+
+  const generate = (extra: Partial<GenerationRun> = {}) => runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, run(extra));
+
+  async function rejection(promise: Promise<unknown>): Promise<LumaError> {
+    try {
+      await promise;
+    } catch (error) {
+      assert.ok(error instanceof LumaError, `expected a LumaError, got ${error}`);
+      return error;
+    }
+    assert.fail('expected a failure');
+  }
+
+  const filesIn = async () => (await fs.readdir(folder)).sort();
+  const apiRequests = (endpoint: string) => sim.requests.filter((r) => r.endpoint === endpoint);
+
+  describe('the whole flow', () => {
+    it('async: uploads, asks once, polls until SUCCESS, and saves the playable video as cat.luma.mp4', async () => {
+      const updates: JobUpdate[] = [];
+      const result = await generate({ onUpdate: (u) => updates.push(u) });
+      assert.equal(result.videoName, 'cat.luma.mp4');
+      assert.deepEqual(await fs.readFile(path.join(folder, 'cat.luma.mp4')), sampleVideo);
+      assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
+      assert.equal(sim.featureCalls, 1);
+      assert.ok(apiRequests('result').length >= 1, 'it polled');
+      assert.deepEqual([...new Set(updates.map((u) => u.stage))], ['uploading', 'generating', 'downloading', 'done']);
+      const upload = apiRequests('upload')[0];
+      assert.equal(upload.multipart?.[0].field, 'asset');
+      const body = apiRequests('features')[0].json as { async: boolean; promptObject: { imageUrl: string; duration: string } };
+      assert.deepEqual(body, featureRequestBody(body.promptObject.imageUrl, options));
+      assert.equal(body.async, true);
+      assert.equal(body.promptObject.duration, '5s');
+    });
+
+    it('sync: a service that ignores "async" and answers with the finished record works too', async () => {
+      sim.configure({ asyncMode: 'ignore', generationMs: 200 });
+      const result = await generate();
+      assert.equal(result.videoName, 'cat.luma.mp4');
+      assert.equal(apiRequests('result').length, 0, 'no polling needed');
+      assert.deepEqual(await fs.readFile(path.join(folder, 'cat.luma.mp4')), sampleVideo);
+    });
+
+    it('a second run beside an existing video saves cat.luma-2.mp4 and leaves the first untouched', async () => {
+      await fs.writeFile(path.join(folder, 'cat.luma.mp4'), 'my earlier video');
+      const result = await generate();
+      assert.equal(result.videoName, 'cat.luma-2.mp4');
+      assert.equal(await fs.readFile(path.join(folder, 'cat.luma.mp4'), 'utf8'), 'my earlier video');
+    });
+
+    for (const uploadReply of ['full', 'keyOnly', 'pathOnly'] as const) {
+      it(`upload reply with ${uploadReply}: sends on the key it was given`, async () => {
+        sim.configure({ uploadReply });
+        const path1 = await client().uploadImage(catPng, 'cat.png', 'image/png');
+        assert.match(path1, /^images\//);
+      });
+    }
+
+    it('an upload reply with neither fileContent.path nor asset.key is a clear error', async () => {
+      sim.configure({ uploadReply: 'empty' });
+      const error = await rejection(client().uploadImage(catPng, 'cat.png', 'image/png'));
+      assert.equal(error.kind, 'protocol');
+      assert.match(error.message, /did not say where the image is/);
+    });
+
+    for (const [resultShape, temporaryUrl] of [['relative', 'empty'], ['absolute', 'absent'], ['object', 'empty'], ['relative', 'present']] as const) {
+      it(`downloads from ${temporaryUrl === 'present' ? 'temporaryUrl' : `a ${resultShape} resultObject entry`} with no API-KEY sent to the storage host`, async () => {
+        sim.configure({ resultShape, temporaryUrl });
+        await generate();
+        assert.deepEqual(await fs.readFile(path.join(folder, 'cat.luma.mp4')), sampleVideo);
+        const storage = sim.requests.filter((r) => r.server === 'storage');
+        assert.ok(storage.length >= 1);
+        for (const request of storage) assert.equal(request.headers['api-key'], undefined, 'key leaked to the storage host');
+        if (temporaryUrl === 'present') assert.match(storage[0].path, /X-Amz-Signature=/);
+      });
+    }
+  });
+
+  describe('polling', () => {
+    it('backs off between checks, up to the cap', async () => {
+      sim.configure({ generationMs: 1500 });
+      await generate({ poll: { initialMs: 100, factor: 2, maxMs: 400, maxWaitMs: 10_000 } });
+      const times = apiRequests('result').map((r) => r.at);
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
+      assert.ok(gaps.length >= 3, `polled ${times.length} times`);
+      assert.ok(gaps[1] > gaps[0] * 1.5, `second gap ${gaps[1]} should grow from ${gaps[0]}`);
+      assert.ok(Math.max(...gaps) < 400 + 150, `no gap above the cap: ${gaps}`);
+    });
+  });
+
+  describe('cancel', () => {
+    it('while uploading: stops at once, nothing charged, nothing written', async () => {
+      sim.inject('upload', { kind: 'hang' });
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 150);
+      const error = await rejection(generate({ signal: abort.signal }));
+      assert.equal(error.kind, 'cancelled');
+      assert.equal(sim.featureCalls, 0);
+      assert.deepEqual(await filesIn(), []);
+    });
+
+    it('while generating: stops waiting; the accepted uuid is known; nothing written', async () => {
+      sim.configure({ generationMs: 5000 });
+      const abort = new AbortController();
+      let accepted = '';
+      const done = generate({ signal: abort.signal, onAccepted: (uuid) => { accepted = uuid; setTimeout(() => abort.abort(), 100); } });
+      const error = await rejection(done);
+      assert.equal(error.kind, 'cancelled');
+      assert.equal(sim.featureCalls, 1);
+      assert.ok(accepted);
+      assert.deepEqual(await filesIn(), []);
+    });
+
+    it('while downloading: the partial file is removed', async () => {
+      sim.inject('download', { kind: 'hang' });
+      const abort = new AbortController();
+      const error = await rejection(generate({ signal: abort.signal, onUpdate: (u) => { if (u.stage === 'downloading') setTimeout(() => abort.abort(), 100); } }));
+      assert.equal(error.kind, 'cancelled');
+      assert.deepEqual(await filesIn(), []);
+    });
+  });
+
+  describe('service errors say what to do', () => {
+    it('401: the key is wrong; offers Set API Key; the key never appears in the error', async () => {
+      const wrong = 'wrong-key-abcdef';
+      const error = await rejection(runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, run({ client: client(wrong) })));
+      assert.equal(error.kind, 'auth');
+      assert.equal(error.remedy, 'setApiKey');
+      assert.match(error.message, /Set a valid key with "Luma: Set API Key"/);
+      assert.ok(!JSON.stringify({ m: error.message, d: error.detail }).includes(wrong));
+      assert.ok(!logLines.join('\n').includes(wrong));
+    });
+
+    it('406: says how many credits are needed and left; nothing charged', async () => {
+      sim.configure({ credits: 5000 });
+      sim.reset();
+      const error = await rejection(generate());
+      assert.equal(error.kind, 'credits');
+      assert.match(error.message, /needs 12,361 and your team has 5,000/);
+      assert.equal(sim.featureCalls, 0);
+      sim.configure({ credits: 1_000_000 });
+    });
+
+    it('400: passes on the service\'s own message', async () => {
+      sim.inject('features', { kind: 'status', status: 400, body: { errorCode: 'UNSUPPORTED_MODEL', message: 'Model ray-v9 is not supported' } });
+      const error = await rejection(generate());
+      assert.equal(error.kind, 'badRequest');
+      assert.match(error.message, /Model ray-v9 is not supported/);
+    });
+
+    it('429 on upload and polling is retried (honouring Retry-After) and the video still lands', async () => {
+      sim.inject('upload', { kind: 'status', status: 429, retryAfter: 0 }, 2);
+      sim.inject('result', { kind: 'status', status: 429 }, 1);
+      await generate();
+      assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
+      assert.equal(apiRequests('upload').length, 3);
+    });
+
+    it('429 that never ends: a clear error after the retries', async () => {
+      sim.inject('upload', { kind: 'status', status: 429 }, 100);
+      const error = await rejection(generate());
+      assert.equal(error.kind, 'rateLimited');
+      assert.match(error.message, /Wait a minute and try again/);
+    });
+
+    it('5xx on POST /api/features is never retried: one call, and the message warns it may be charged', async () => {
+      sim.inject('features', { kind: 'status', status: 502 });
+      const error = await rejection(generate());
+      assert.equal(error.kind, 'server');
+      assert.equal(apiRequests('features').length, 1);
+      assert.match(error.message, /may still have reached 1min\.ai and be charged/);
+    });
+
+    it('a gateway timeout on a blocking request: not retried, and the user is told to check before paying again', async () => {
+      sim.configure({ asyncMode: 'ignore', gatewayTimeoutMs: 100, generationMs: 400 });
+      const error = await rejection(generate());
+      assert.equal(error.status, 504);
+      assert.equal(apiRequests('features').length, 1);
+      assert.match(error.message, /check your 1min\.ai history/);
+    });
+
+    it('FAILURE (and FAILED, ERROR) with a reason', async () => {
+      for (const status of ['FAILURE', 'FAILED', 'ERROR'] as const) {
+        sim.inject('result', { kind: 'failure', status, reason: 'The image violates the content policy' });
+        const error = await rejection(generate());
+        assert.equal(error.kind, 'generationFailed', status);
+        assert.match(error.message, /Luma could not make this video: .*content policy/);
+      }
+    });
+
+    it('{"aiRecord": null} while polling says the job is unknown and to check the history', async () => {
+      sim.inject('result', { kind: 'aiRecordNull' });
+      const error = await rejection(generate());
+      assert.match(error.message, /no longer knows the generation .* Check your 1min\.ai history/);
+    });
+
+    it('success:false and an error object inside resultObject are failures, not videos', async () => {
+      sim.inject('features', { kind: 'successFalse', message: 'Prompt rejected' });
+      assert.match((await rejection(generate())).message, /reported a failure: Prompt rejected/);
+      sim.inject('result', { kind: 'errorInResult', code: 'MODERATION', message: 'Blocked by moderation' });
+      assert.match((await rejection(generate())).message, /MODERATION: Blocked by moderation/);
+    });
+
+    it('malformed and truncated JSON are clear errors', async () => {
+      sim.inject('features', { kind: 'malformed' });
+      const malformed = await rejection(generate());
+      assert.equal(malformed.kind, 'protocol');
+      assert.match(malformed.message, /unreadable answer/);
+      sim.inject('upload', { kind: 'truncated' }, 100);
+      const truncated = await rejection(generate());
+      assert.ok(['network', 'protocol'].includes(truncated.kind), truncated.kind);
+    });
+
+    it('SUCCESS with no video address', async () => {
+      sim.inject('result', { kind: 'noVideo' });
+      const error = await rejection(generate());
+      assert.match(error.message, /gave no address to fetch it from/);
+      assert.deepEqual(await filesIn(), []);
+    });
+
+    it('a download that 404s a few times (the file lags SUCCESS) is retried', async () => {
+      sim.inject('download', { kind: 'status', status: 404 }, 3);
+      await generate();
+      assert.deepEqual(await fs.readFile(path.join(folder, 'cat.luma.mp4')), sampleVideo);
+    });
+
+    it('a download cut mid-stream is retried; no half-written file is ever left', async () => {
+      sim.inject('download', { kind: 'cutMidStream' }, 2);
+      await generate();
+      assert.deepEqual(await fs.readFile(path.join(folder, 'cat.luma.mp4')), sampleVideo);
+      assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
+    });
+
+    it('an expired temporaryUrl (403) is fetched afresh through GET /api/results', async () => {
+      sim.inject('download', { kind: 'expired' });
+      const before = apiRequests('result').length;
+      await generate();
+      assert.ok(apiRequests('result').length > before);
+      assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
+    });
+
+    it('connection refused: a clear network error', async () => {
+      const dead = new OneMinClient({ apiBaseUrl: 'http://127.0.0.1:9', assetBaseUrl: sim.assetBaseUrl, apiKey: KEY, retry: { attempts: 2, initialMs: 10 } });
+      const error = await rejection(dead.uploadImage(catPng, 'cat.png', 'image/png'));
+      assert.equal(error.kind, 'network');
+      assert.match(error.message, /Could not reach 1min\.ai while uploading the image/);
+    });
+  });
+
+  it('the key appears in no log line after a full run', async () => {
+    await generate();
+    assert.ok(logLines.length > 3);
+    assert.ok(!logLines.join('\n').includes(KEY));
+  });
+});
