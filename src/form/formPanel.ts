@@ -17,7 +17,7 @@ export interface FormServices {
 
 /** What the webview keeps with setState and the serializer hands back after a reload. */
 export interface SavedFormState {
-  imageUri?: string;
+  image?: { uri?: unknown };
 }
 
 export class FormPanel implements vscode.Disposable {
@@ -44,7 +44,8 @@ export class FormPanel implements vscode.Disposable {
   static revive(panel: vscode.WebviewPanel, services: FormServices, state: SavedFormState | undefined): void {
     let imageUri: vscode.Uri | undefined;
     try {
-      imageUri = state?.imageUri ? vscode.Uri.parse(state.imageUri, true) : undefined;
+      const saved = state?.image?.uri;
+      imageUri = typeof saved === 'string' && saved ? vscode.Uri.parse(saved, true) : undefined;
     } catch {
       imageUri = undefined;
     }

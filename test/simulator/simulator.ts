@@ -1,0 +1,1226 @@
+// A local stand-in for the 1min.ai image-to-video API (Luma Dream Machine) and for the storage
+// host its videos are downloaded from, following /work/shared/api-contract.md. Client tests,
+// integration/UI tests and the demo run against it over real sockets, so it reproduces the
+// service's quirks (reply variants, slow generations, gateways, odd failures) on demand.
+// Node built-ins only: it must run wherever the tests run, with nothing to install.
+
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import * as path from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+
+export type Endpoint = 'upload' | 'features' | 'result' | 'download';
+
+export type Fault =
+  | { kind: 'status'; status: number; body?: unknown; retryAfter?: number }
+  | { kind: 'malformed' }
+  | { kind: 'truncated' }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'aiRecordNull' }
+  | { kind: 'failure'; status?: 'FAILURE' | 'FAILED' | 'ERROR'; reason?: string }
+  | { kind: 'successFalse'; message?: string }
+  | { kind: 'errorInResult'; code?: string; message?: string }
+  | { kind: 'noVideo' }
+  | { kind: 'cutMidStream' }
+  | { kind: 'expired' };
+
+export interface SimulatorOptions {
+  /** The only key accepted. Default 'sim-key'. */
+  apiKey?: string;
+  /** Added before every API answer (not to download speed). Default 0. */
+  latencyMs?: number;
+  /** Time from an accepted generation to SUCCESS. Default 1500. */
+  generationMs?: number;
+  /** Team balance. Default 1_000_000. Setting it with configure() sets the balance now. */
+  credits?: number;
+  /** Cost of a 5 s video; 10 s costs double. Default 12361. */
+  creditsPerVideo?: number;
+  /** Largest accepted upload. Default 10 MiB. */
+  maxUploadBytes?: number;
+  /** 'ignore': an old deployment that ignores "async": true and blocks. Default 'honour'. */
+  asyncMode?: 'honour' | 'ignore';
+  /** A blocking features call longer than this is cut with 504; the job still runs and is charged. */
+  gatewayTimeoutMs?: number;
+  /** Which of fileContent.path / asset.key the upload reply carries. Default 'full'. */
+  uploadReply?: 'full' | 'keyOnly' | 'pathOnly' | 'empty';
+  /** resultObject entry: relative key, full storage URL, or { url }. Default 'relative'. */
+  resultShape?: 'relative' | 'absolute' | 'object';
+  /** Default 'present'. */
+  temporaryUrl?: 'present' | 'empty' | 'absent';
+  /** MP4 served for every video. Default the committed test/simulator/sample.mp4. */
+  videoPath?: string;
+  /** Serve a generated body of exactly this size instead of videoPath (benchmarks). */
+  videoSizeBytes?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** API port. Default 0 (a free one). After start, the port actually bound. */
+  port?: number;
+  /** Storage port (extension of the agreed API). Default 0 (a free one). After start, the port bound. */
+  storagePort?: number;
+}
+
+type OptionalKeys = 'gatewayTimeoutMs' | 'videoSizeBytes';
+export type ResolvedOptions = Required<Omit<SimulatorOptions, OptionalKeys>> & Pick<SimulatorOptions, OptionalKeys>;
+
+export interface SeenRequest {
+  server: 'api' | 'storage';
+  method: string;
+  /** The request target as sent, query included (a presigned link's X-Amz-* shows here). */
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  endpoint?: Endpoint;
+  json?: unknown;
+  multipart?: { field: string; filename?: string; contentType?: string; size: number }[];
+  /** 0 while unanswered, and for hangs and resets. */
+  status: number;
+  at: number;
+}
+
+export interface JobInfo {
+  uuid: string;
+  status: string;
+  createdAt: number;
+  finishedAt?: number;
+  prompt: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the service accepts, per the contract. Kept here rather than imported from src/protocol:
+// the simulator models the service, so a change on the client side must not move it.
+
+const MODEL_NAMES = ['ray-v1', 'ray-v2', 'ray-v2-flash', 'ray-v3', 'ray-v3-reasoning'];
+const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'];
+const RESOLUTIONS = ['720p', '1080p'];
+const IMAGE_TYPES: Record<string, { ext: string; matches: (b: Buffer) => boolean }> = {
+  'image/png': { ext: 'png', matches: (b) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  'image/jpeg': { ext: 'jpg', matches: (b) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  'image/webp': { ext: 'webp', matches: (b) => b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP' },
+};
+/** Presigned links from the service are valid 7 days. */
+const PRESIGN_EXPIRES = 604800;
+const GATEWAY_STATUSES = new Set([502, 504, 520, 522, 524]);
+
+const API_ENDPOINTS: readonly Endpoint[] = ['upload', 'features', 'result'];
+const ALL_ENDPOINTS: readonly Endpoint[] = ['upload', 'features', 'result', 'download'];
+const RECORD_ENDPOINTS: readonly Endpoint[] = ['features', 'result'];
+/** Which fault makes sense where; inject() refuses the rest so a test mistake shows at once. */
+const FAULT_ENDPOINTS: Record<Fault['kind'], readonly Endpoint[]> = {
+  status: ALL_ENDPOINTS,
+  malformed: API_ENDPOINTS,
+  truncated: ALL_ENDPOINTS,
+  hang: ALL_ENDPOINTS,
+  reset: ALL_ENDPOINTS,
+  aiRecordNull: API_ENDPOINTS,
+  failure: RECORD_ENDPOINTS,
+  successFalse: API_ENDPOINTS,
+  errorInResult: RECORD_ENDPOINTS,
+  noVideo: RECORD_ENDPOINTS,
+  cutMidStream: ['download'],
+  expired: ['download'],
+};
+/** These need a job, so they go through the key check, validation and charging, then shape the outcome. */
+type RecordFault = Extract<Fault, { kind: 'failure' | 'errorInResult' | 'noVideo' }>;
+function isRecordFault(fault: Fault): fault is RecordFault {
+  return fault.kind === 'failure' || fault.kind === 'errorInResult' || fault.kind === 'noVideo';
+}
+
+function defaultVideoPath(): string {
+  // From out/test/simulator/ the committed file is back in the source tree; when run from the
+  // sources (or if someone copies it beside the build) it sits next to this file.
+  const candidates = [path.resolve(__dirname, '../../../test/simulator/sample.mp4'), path.join(__dirname, 'sample.mp4')];
+  return candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
+}
+
+function defaults(): ResolvedOptions {
+  return {
+    apiKey: 'sim-key',
+    latencyMs: 0,
+    generationMs: 1500,
+    credits: 1_000_000,
+    creditsPerVideo: 12361,
+    maxUploadBytes: 10 * 1024 * 1024,
+    asyncMode: 'honour',
+    uploadReply: 'full',
+    resultShape: 'relative',
+    temporaryUrl: 'present',
+    videoPath: defaultVideoPath(),
+    host: '127.0.0.1',
+    port: 0,
+    storagePort: 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+/** A body that is not JSON (gateway pages, S3 XML). */
+class Raw {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
+}
+
+function s3Error(code: string, message: string, extra: Record<string, string> = {}): Raw {
+  const fields = Object.entries(extra)
+    .map(([k, v]) => `<${k}>${v}</${k}>`)
+    .join('');
+  const requestId = crypto.randomBytes(8).toString('hex').toUpperCase();
+  const hostId = crypto.randomBytes(24).toString('base64');
+  return new Raw(
+    'application/xml',
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${fields}<RequestId>${requestId}</RequestId><HostId>${hostId}</HostId></Error>`,
+  );
+}
+
+function gatewayPage(status: number): Raw {
+  // What Cloudflare-style fronts answer: a short text page, not the API's JSON.
+  return new Raw('text/plain; charset=UTF-8', `error code: ${status}`);
+}
+
+function timestampKey(date: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${date.getUTCFullYear()}_${p(date.getUTCMonth() + 1)}_${p(date.getUTCDate())}_${p(date.getUTCHours())}_${p(date.getUTCMinutes())}_${p(date.getUTCSeconds())}_${p(date.getUTCMilliseconds(), 3)}`;
+}
+
+function amzDate(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies and multipart/form-data
+
+interface Body {
+  data: Buffer;
+  /** More than the cap arrived; the excess was read and dropped, not kept. */
+  overflow: boolean;
+}
+
+/** Reads a request body keeping at most `cap` bytes; the rest is drained so the client can finish sending. */
+function readBody(req: http.IncomingMessage, cap: number): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let overflow = false;
+    req.on('data', (chunk: Buffer) => {
+      if (overflow) return;
+      if (kept + chunk.length > cap) {
+        overflow = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+      kept += chunk.length;
+    });
+    req.on('end', () => resolve({ data: Buffer.concat(chunks), overflow }));
+    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
+  });
+}
+
+function drain(req: http.IncomingMessage): Promise<void> {
+  return readBody(req, 0).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+interface Part {
+  name: string;
+  filename?: string;
+  contentType?: string;
+  data: Buffer;
+}
+
+class MultipartError extends Error {}
+
+function boundaryOf(contentType: string): string | undefined {
+  const m = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** Parameters of a header such as `form-data; name="asset"; filename="a.png"`. */
+function headerParams(value: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  const re = /;\s*([^=;\s]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    let v = m[2].trim();
+    if (v.startsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
+    params[m[1].toLowerCase()] = v;
+  }
+  // RFC 5987 form (filename*=UTF-8''...) wins over the plain one when both are sent.
+  const star = params['filename*'];
+  if (star !== undefined) {
+    const m = /^([^']*)'[^']*'(.*)$/.exec(star);
+    try {
+      params.filename = m ? decodeURIComponent(m[2]) : star;
+    } catch {
+      params.filename = star;
+    }
+  }
+  return params;
+}
+
+function parseMultipart(body: Buffer, boundary: string): Part[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const between = Buffer.from(`\r\n--${boundary}`);
+  const first = body.indexOf(delimiter);
+  if (first < 0) throw new MultipartError('the body does not contain the boundary named in Content-Type');
+  const parts: Part[] = [];
+  let pos = first + delimiter.length;
+  for (;;) {
+    if (body[pos] === 0x2d && body[pos + 1] === 0x2d) return parts; // "--": closing delimiter
+    while (body[pos] === 0x20 || body[pos] === 0x09) pos++; // transport padding
+    if (body[pos] !== 0x0d || body[pos + 1] !== 0x0a) throw new MultipartError('a boundary line is not followed by CRLF');
+    pos += 2;
+    let headerText = '';
+    let dataStart: number;
+    if (body[pos] === 0x0d && body[pos + 1] === 0x0a) {
+      dataStart = pos + 2; // a part with no headers at all
+    } else {
+      const headerEnd = body.indexOf('\r\n\r\n', pos);
+      if (headerEnd < 0) throw new MultipartError('a part has no end of headers');
+      headerText = body.toString('utf8', pos, headerEnd);
+      dataStart = headerEnd + 4;
+    }
+    const dataEnd = body.indexOf(between, dataStart);
+    if (dataEnd < 0) throw new MultipartError('the body ends before the closing boundary');
+    const headers: Record<string, string> = {};
+    for (const line of headerText.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const disposition = headers['content-disposition'];
+    if (!disposition || !/^form-data\s*(;|$)/i.test(disposition)) {
+      throw new MultipartError('a part has no "Content-Disposition: form-data" header');
+    }
+    const params = headerParams(disposition);
+    if (params.name === undefined) throw new MultipartError('a part has no name in Content-Disposition');
+    parts.push({
+      name: params.name,
+      filename: params.filename,
+      contentType: headers['content-type']?.split(';')[0].trim().toLowerCase(),
+      data: body.subarray(dataStart, dataEnd),
+    });
+    pos = dataEnd + between.length;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated video bodies: an ftyp box (so anything sniffing the file sees an MP4) then a byte
+// pattern, produced chunk by chunk so even gigabytes never sit in memory.
+
+const FTYP = Buffer.concat([
+  Buffer.from([0, 0, 0, 0x20]),
+  Buffer.from('ftypisom', 'latin1'),
+  Buffer.from([0, 0, 2, 0]),
+  Buffer.from('isomiso2avc1mp41', 'latin1'),
+]);
+const CHUNK = 64 * 1024;
+const PATTERN = Buffer.alloc(CHUNK + 256, 0);
+for (let i = 0; i < PATTERN.length; i++) PATTERN[i] = i & 0xff;
+
+function* generatedBytes(start: number, end: number): Generator<Buffer> {
+  for (let offset = start; offset <= end; ) {
+    const n = Math.min(CHUNK, end - offset + 1);
+    let chunk = PATTERN.subarray(offset & 0xff, (offset & 0xff) + n);
+    if (offset < FTYP.length) {
+      chunk = Buffer.from(chunk);
+      FTYP.copy(chunk, 0, offset, Math.min(FTYP.length, offset + n));
+    }
+    yield chunk;
+    offset += n;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type JobStatus = 'PROCESSING' | 'SUCCESS' | 'FAILURE' | 'FAILED' | 'ERROR';
+
+interface Job {
+  uuid: string;
+  createdAt: number;
+  finishedAt?: number;
+  prompt: string;
+  promptObject: Record<string, unknown>;
+  conversationId: string;
+  cost: number;
+  status: JobStatus;
+  /** What a SUCCESS holds: the video, a {code, message} entry, or nothing. */
+  outcome: 'video' | 'error' | 'none';
+  reason?: string;
+  error?: { code: string; message: string };
+  timer?: NodeJS.Timeout;
+  waiters: Set<() => void>;
+}
+
+interface Ctx {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  seen: SeenRequest;
+}
+
+interface Upload {
+  data: Buffer;
+  mimetype: string;
+}
+
+type Listener = (request: SeenRequest) => void;
+
+export class Simulator {
+  /** Every request seen on both servers, in arrival order; status is filled in when answered. */
+  readonly requests: SeenRequest[] = [];
+  private apiBase = '';
+  private assetBase = '';
+
+  private opts: ResolvedOptions;
+  private balance: number;
+  private accepted = 0;
+  private readonly faults = new Map<Endpoint, { fault: Fault; left: number }[]>();
+  private readonly jobMap = new Map<string, Job>();
+  private readonly uploads = new Map<string, Upload>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sockets = new Set<Socket>();
+  private readonly listeners = new Set<Listener>();
+  /** Signs presigned links, so a link the client mangled is refused like S3 would. */
+  private readonly signingKey = crypto.randomBytes(32);
+  private readonly apiServer: http.Server;
+  private readonly storageServer: http.Server;
+  private stopping?: Promise<void>;
+
+  private constructor(options: SimulatorOptions) {
+    this.opts = { ...defaults(), ...stripUndefined(options) };
+    checkOptions(this.opts);
+    this.balance = this.opts.credits;
+    this.apiServer = http.createServer((req, res) => this.onApi(req, res));
+    this.storageServer = http.createServer((req, res) => this.onStorage(req, res));
+    for (const server of [this.apiServer, this.storageServer]) {
+      server.on('connection', (socket: Socket) => {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+      });
+    }
+  }
+
+  static async start(options: SimulatorOptions = {}): Promise<Simulator> {
+    const sim = new Simulator(options);
+    const { host } = sim.opts;
+    const apiPort = await listen(sim.apiServer, host, sim.opts.port);
+    let storagePort: number;
+    try {
+      storagePort = await listen(sim.storageServer, host, sim.opts.storagePort);
+    } catch (err) {
+      sim.apiServer.close();
+      throw err;
+    }
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    sim.opts.port = apiPort;
+    sim.opts.storagePort = storagePort;
+    sim.apiBase = `http://${urlHost}:${apiPort}`;
+    sim.assetBase = `http://${urlHost}:${storagePort}/`;
+    return sim;
+  }
+
+  /** e.g. 'http://127.0.0.1:41234', no trailing slash. */
+  get apiBaseUrl(): string {
+    return this.apiBase;
+  }
+
+  /** The storage server, e.g. 'http://127.0.0.1:41235/', with a trailing slash. */
+  get assetBaseUrl(): string {
+    return this.assetBase;
+  }
+
+  /** The current options (port and storagePort are the ones actually bound). */
+  get options(): Readonly<ResolvedOptions> {
+    return this.opts;
+  }
+
+  /** Accepted (charged) POST /api/features calls. */
+  get featureCalls(): number {
+    return this.accepted;
+  }
+
+  get credits(): number {
+    return this.balance;
+  }
+
+  /**
+   * Changes options at run time; a key given as undefined goes back to its default. `credits`
+   * sets the balance now. host, port and storagePort cannot change once listening.
+   */
+  configure(patch: Partial<SimulatorOptions>): void {
+    for (const key of ['host', 'port', 'storagePort'] as const) {
+      if (key in patch && patch[key] !== undefined && patch[key] !== this.opts[key]) {
+        throw new Error(`Simulator.configure: ${key} cannot change while running`);
+      }
+    }
+    const next: ResolvedOptions = { ...this.opts };
+    const base = defaults();
+    for (const [key, value] of Object.entries(patch) as [keyof SimulatorOptions, unknown][]) {
+      if (key === 'host' || key === 'port' || key === 'storagePort') continue;
+      (next as Record<string, unknown>)[key] = value === undefined ? (base as Record<string, unknown>)[key] : value;
+    }
+    checkOptions(next);
+    this.opts = next;
+    if ('credits' in patch) this.balance = next.credits;
+  }
+
+  /** The next `times` requests to `endpoint` get `fault`, after any faults already queued there. */
+  inject(endpoint: Endpoint, fault: Fault, times = 1): void {
+    if (!FAULT_ENDPOINTS[fault.kind]?.includes(endpoint)) {
+      throw new Error(`Simulator.inject: fault '${fault.kind}' does not apply to '${endpoint}' (only ${FAULT_ENDPOINTS[fault.kind]?.join(', ')})`);
+    }
+    if (!Number.isInteger(times) || times < 1) throw new Error('Simulator.inject: times must be a positive integer');
+    const queue = this.faults.get(endpoint) ?? [];
+    queue.push({ fault, left: times });
+    this.faults.set(endpoint, queue);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Finishes a pending generation now; a finished one is left as it is. */
+  finishJob(uuid: string, outcome: 'SUCCESS' | 'FAILURE' = 'SUCCESS'): void {
+    const job = this.jobMap.get(uuid);
+    if (!job) throw new Error(`Simulator.finishJob: no job ${uuid}`);
+    if (job.status !== 'PROCESSING') return;
+    if (outcome === 'SUCCESS') this.finish(job, { status: 'SUCCESS', outcome: 'video' });
+    else this.finish(job, { status: 'FAILURE', outcome: 'none', reason: 'Generation failed' });
+  }
+
+  jobs(): JobInfo[] {
+    return [...this.jobMap.values()].map((j) => ({
+      uuid: j.uuid,
+      status: j.status,
+      createdAt: j.createdAt,
+      ...(j.finishedAt !== undefined ? { finishedAt: j.finishedAt } : {}),
+      prompt: j.prompt,
+    }));
+  }
+
+  /**
+   * Forgets requests, faults and jobs; restores the configured credits; keeps options. Uploaded
+   * images are kept, so a suite may upload once and reset between tests.
+   */
+  reset(): void {
+    this.requests.length = 0;
+    this.faults.clear();
+    for (const job of this.jobMap.values()) if (job.timer) clearTimeout(job.timer);
+    this.jobMap.clear();
+    this.accepted = 0;
+    this.balance = this.opts.credits;
+  }
+
+  /** Calls `listener` when each request is over (answered, cut or abandoned). Returns an unsubscribe. */
+  onRequestDone(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Closes both servers, destroying every open socket, hanging requests included. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+      for (const job of this.jobMap.values()) if (job.timer) clearTimeout(job.timer);
+      const closed = [this.apiServer, this.storageServer].map(
+        (server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+      );
+      for (const socket of this.sockets) socket.destroy();
+      await Promise.all(closed);
+    })();
+    return this.stopping;
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private see(server: 'api' | 'storage', req: http.IncomingMessage, res: http.ServerResponse): Ctx {
+    const seen: SeenRequest = {
+      server,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: { ...req.headers },
+      status: 0,
+      at: Date.now(),
+    };
+    this.requests.push(seen);
+    res.once('close', () => {
+      for (const listener of this.listeners) listener(seen);
+    });
+    return { req, res, seen };
+  }
+
+  private takeFault(endpoint: Endpoint): Fault | undefined {
+    const queue = this.faults.get(endpoint);
+    const head = queue?.[0];
+    if (!queue || !head) return undefined;
+    if (--head.left === 0) queue.shift();
+    return head.fault;
+  }
+
+  /** A timer that stop() clears, so nothing outlives the simulator. */
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  private head(ctx: Ctx, status: number, headers: http.OutgoingHttpHeaders): boolean {
+    if (ctx.res.headersSent || ctx.res.destroyed) return false;
+    ctx.seen.status = status;
+    ctx.res.writeHead(status, headers);
+    return true;
+  }
+
+  private write(ctx: Ctx, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+    const raw = body instanceof Raw ? body : undefined;
+    const data = Buffer.from(raw ? raw.text : JSON.stringify(body));
+    const type = raw ? raw.contentType : 'application/json; charset=utf-8';
+    if (this.head(ctx, status, { 'Content-Type': type, 'Content-Length': data.length, ...headers })) {
+      ctx.res.end(ctx.req.method === 'HEAD' ? undefined : data);
+    }
+  }
+
+  /** Every API answer goes through here, so latencyMs applies to all of them. */
+  private async answer(ctx: Ctx, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): Promise<void> {
+    await this.sleep(this.opts.latencyMs);
+    this.write(ctx, status, body, headers);
+  }
+
+  private error(ctx: Ctx, status: number, errorCode: string, message: string): Promise<void> {
+    return this.answer(ctx, status, { errorCode, message });
+  }
+
+  /**
+   * Announces `announced` bytes, sends only `chunks`, then closes the connection once they are
+   * out (destroySoon flushes first), so the client gets a short body rather than lost data.
+   */
+  private async cut(ctx: Ctx, chunks: Iterable<Buffer> | AsyncIterable<Buffer>, announced: number, headers: http.OutgoingHttpHeaders): Promise<void> {
+    const { res } = ctx;
+    if (!this.head(ctx, 200, { ...headers, 'Content-Length': announced })) return;
+    for await (const chunk of chunks) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await drained(res);
+    }
+    ctx.req.socket.destroySoon();
+  }
+
+  /** A TCP reset, not a clean close: what a crashed proxy or a dropped connection looks like. */
+  private resetSocket(ctx: Ctx): void {
+    ctx.req.socket.resetAndDestroy();
+  }
+
+  // ---- API server ----------------------------------------------------------------------------
+
+  private onApi(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const ctx = this.see('api', req, res);
+    this.handleApi(ctx).catch((err: unknown) => {
+      // An aborted request ends here too; only answer if the client is still listening.
+      if (!res.headersSent && !res.destroyed) this.write(ctx, 500, { errorCode: 'INTERNAL_SERVER_ERROR', message: String(err) });
+    });
+  }
+
+  private async handleApi(ctx: Ctx): Promise<void> {
+    const { req, seen } = ctx;
+    const pathname = splitTarget(seen.path).pathname;
+    const endpoint = route(seen.method, pathname);
+    if (!endpoint) {
+      await drain(req);
+      // The service is NestJS: unknown routes and wrong methods both get its 404.
+      return this.error(ctx, 404, 'NOT_FOUND', `Cannot ${seen.method} ${pathname}`);
+    }
+    seen.endpoint = endpoint.name;
+    const fault = this.takeFault(endpoint.name);
+    if (fault && !isRecordFault(fault)) return this.apiFault(ctx, endpoint.name, fault);
+
+    const key = req.headers['api-key'];
+    if (typeof key !== 'string' || key === '') {
+      await drain(req);
+      return this.error(ctx, 401, 'HTTP_EXCEPTION', 'API key is required');
+    }
+    if (key !== this.opts.apiKey) {
+      await drain(req);
+      return this.error(ctx, 401, 'HTTP_EXCEPTION', 'API Key has been deleted');
+    }
+    switch (endpoint.name) {
+      case 'upload':
+        return this.upload(ctx);
+      case 'features':
+        return this.features(ctx, fault && isRecordFault(fault) ? fault : undefined);
+      default:
+        return this.result(ctx, endpoint.uuid ?? '', fault && isRecordFault(fault) ? fault : undefined);
+    }
+  }
+
+  private async apiFault(ctx: Ctx, endpoint: Endpoint, fault: Exclude<Fault, RecordFault>): Promise<void> {
+    if (fault.kind === 'reset') return this.resetSocket(ctx);
+    await drain(ctx.req); // let the client finish sending, as a real server would
+    switch (fault.kind) {
+      case 'hang':
+        return; // the socket stays open until the client gives up or stop() destroys it
+      case 'status': {
+        const headers: http.OutgoingHttpHeaders = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
+        const body = fault.body === undefined ? this.defaultApiBody(fault.status) : typeof fault.body === 'string' ? new Raw('text/plain; charset=utf-8', fault.body) : fault.body;
+        return this.answer(ctx, fault.status, body, headers);
+      }
+      case 'malformed':
+        return this.answer(ctx, 200, new Raw('application/json; charset=utf-8', '{"aiRecord": {'));
+      case 'truncated': {
+        await this.sleep(this.opts.latencyMs);
+        const text = Buffer.from(`{"aiRecord": {"uuid": "${crypto.randomUUID()}", "model": "luma", "status": "SUC`);
+        return this.cut(ctx, [text], text.length + 200, { 'Content-Type': 'application/json; charset=utf-8' });
+      }
+      case 'aiRecordNull':
+        return this.answer(ctx, 200, { aiRecord: null });
+      case 'successFalse':
+        return this.answer(ctx, 200, { success: false, message: fault.message ?? 'Something went wrong, please try again later' });
+      default:
+        throw new Error(`fault ${fault.kind} on ${endpoint}`);
+    }
+  }
+
+  private defaultApiBody(status: number): unknown {
+    if (GATEWAY_STATUSES.has(status)) return gatewayPage(status);
+    switch (status) {
+      case 400:
+        return { errorCode: 'BAD_REQUEST', message: 'Bad request' };
+      case 401:
+        return { errorCode: 'HTTP_EXCEPTION', message: 'API Key has been deleted' };
+      case 403:
+        return { errorCode: 'FORBIDDEN', message: 'Forbidden resource' };
+      case 404:
+        return { errorCode: 'NOT_FOUND', message: 'Not found' };
+      case 406:
+        return { errorCode: 'INSUFFICIENT_CREDITS', message: this.creditsMessage(this.opts.creditsPerVideo) };
+      case 413:
+        return { errorCode: 'FILE_TOO_LARGE', message: 'File too large' };
+      case 429:
+        return { errorCode: 'RATE_LIMIT', message: 'Too many requests' };
+    }
+    if (status >= 500) return { errorCode: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' };
+    return { errorCode: 'HTTP_EXCEPTION', message: http.STATUS_CODES[status] ?? `HTTP ${status}` };
+  }
+
+  private creditsMessage(cost: number): string {
+    return `The feature requires ${cost} credits, but the team only has ${this.balance} credits`;
+  }
+
+  // ---- POST /api/assets ----------------------------------------------------------------------
+
+  private async upload(ctx: Ctx): Promise<void> {
+    const { req } = ctx;
+    const max = this.opts.maxUploadBytes;
+    const contentType = req.headers['content-type'] ?? '';
+    if (!/^multipart\/form-data\s*(;|$)/i.test(contentType)) {
+      await drain(req);
+      return this.error(ctx, 400, 'BAD_REQUEST', `Expected a multipart/form-data body with a file field named "asset" (got Content-Type ${show(contentType || undefined)})`);
+    }
+    const boundary = boundaryOf(contentType);
+    if (!boundary) {
+      await drain(req);
+      return this.error(ctx, 400, 'BAD_REQUEST', 'Multipart: no boundary in Content-Type');
+    }
+    // Room for the part headers and other small fields beyond the file itself.
+    const body = await readBody(req, max + 64 * 1024);
+    if (body.overflow) return this.error(ctx, 413, 'FILE_TOO_LARGE', `File too large: the limit is ${max} bytes`);
+    let parts: Part[];
+    try {
+      parts = parseMultipart(body.data, boundary);
+    } catch (err) {
+      if (err instanceof MultipartError) return this.error(ctx, 400, 'BAD_REQUEST', `Multipart: ${err.message}`);
+      throw err;
+    }
+    ctx.seen.multipart = parts.map((p) => ({
+      field: p.name,
+      ...(p.filename !== undefined ? { filename: p.filename } : {}),
+      ...(p.contentType !== undefined ? { contentType: p.contentType } : {}),
+      size: p.data.length,
+    }));
+    // Like multer's single('asset'): any other file field is an error, not ignored.
+    const stray = parts.find((p) => p.filename !== undefined && p.name !== 'asset');
+    if (stray) return this.error(ctx, 400, 'BAD_REQUEST', `Unexpected field "${stray.name}": send the image in a file field named "asset"`);
+    const assets = parts.filter((p) => p.name === 'asset');
+    if (assets.length === 0) return this.error(ctx, 400, 'BAD_REQUEST', 'No file received: expected a file field named "asset"');
+    if (assets.length > 1) return this.error(ctx, 400, 'BAD_REQUEST', 'Unexpected field "asset": send exactly one file');
+    const file = assets[0];
+    if (file.filename === undefined) return this.error(ctx, 400, 'BAD_REQUEST', 'Field "asset" must be a file (with a filename), not a text value');
+    if (file.data.length === 0) return this.error(ctx, 400, 'BAD_REQUEST', `The file "${file.filename}" is empty`);
+    if (file.data.length > max) return this.error(ctx, 413, 'FILE_TOO_LARGE', `File too large: ${file.data.length} bytes, the limit is ${max} bytes`);
+    const declared = file.contentType ?? '';
+    const type = IMAGE_TYPES[declared];
+    if (!type) {
+      return this.error(ctx, 400, 'UNSUPPORTED_FILE_TYPE', `Unsupported file type ${show(declared || undefined)}: only image/png, image/jpeg and image/webp are accepted`);
+    }
+    if (!type.matches(file.data)) {
+      return this.error(ctx, 400, 'UNSUPPORTED_FILE_TYPE', `The file's content is not ${declared}: only PNG, JPEG and WEBP images are accepted`);
+    }
+
+    const safeName = (file.filename.split(/[\\/]/).pop() || `image.${type.ext}`).replace(/[^A-Za-z0-9._-]/g, '_');
+    const stamp = timestampKey(new Date());
+    let key = `images/${stamp}_${safeName}`;
+    for (let n = 1; this.uploads.has(key); n++) key = `images/${stamp}_${n}_${safeName}`;
+    this.uploads.set(key, { data: Buffer.from(file.data), mimetype: declared });
+
+    const ext = path.extname(safeName).slice(1).toLowerCase() || type.ext;
+    const shape = this.opts.uploadReply;
+    const asset: Record<string, unknown> = {
+      originalname: file.filename,
+      mimetype: declared,
+      size: file.data.length,
+      ...(shape === 'full' || shape === 'keyOnly' ? { key } : {}),
+      location: `${this.assetBaseUrl}${key}`,
+    };
+    const fileContent: Record<string, unknown> = {
+      uuid: crypto.randomUUID(),
+      ...(shape === 'full' || shape === 'pathOnly' ? { path: key } : {}),
+      type: ext,
+    };
+    return this.answer(ctx, 200, { asset, fileContent });
+  }
+
+  // ---- POST /api/features --------------------------------------------------------------------
+
+  private async features(ctx: Ctx, recordFault?: RecordFault): Promise<void> {
+    const { req } = ctx;
+    const contentType = req.headers['content-type'] ?? '';
+    const body = await readBody(req, 1024 * 1024);
+    if (body.overflow) return this.error(ctx, 413, 'PAYLOAD_TOO_LARGE', 'Request body too large');
+    if (!/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
+      return this.error(ctx, 400, 'BAD_REQUEST', `Expected a JSON body (Content-Type application/json, got ${show(contentType || undefined)})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.data.toString('utf8'));
+    } catch {
+      return this.error(ctx, 400, 'BAD_REQUEST', 'The body is not valid JSON');
+    }
+    ctx.seen.json = json;
+    const checked = this.validateFeature(json);
+    if (!checked.ok) return this.error(ctx, 400, checked.errorCode, checked.message);
+
+    const cost = this.opts.creditsPerVideo * (checked.length / 5);
+    if (this.balance < cost) return this.error(ctx, 406, 'INSUFFICIENT_CREDITS', this.creditsMessage(cost));
+    this.balance -= cost;
+    this.accepted++;
+    const job = this.createJob(checked, cost);
+
+    if (recordFault) {
+      // The service took the job (and the money) and it ended badly at once.
+      this.applyRecordFault(job, recordFault);
+      return this.answer(ctx, 200, { aiRecord: this.recordOf(job) });
+    }
+    const isAsync = isRecord(json) && json.async === true && this.opts.asyncMode === 'honour';
+    if (isAsync) return this.answer(ctx, 200, { aiRecord: this.recordOf(job) });
+
+    // Blocking call: wait for the job, unless a gateway in front gives up first.
+    const gateway = this.opts.gatewayTimeoutMs;
+    const outcome = await new Promise<'done' | 'gateway' | 'gone'>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (why: 'done' | 'gateway' | 'gone') => {
+        job.waiters.delete(onDone);
+        ctx.res.off('close', onGone);
+        if (timer) {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+        }
+        resolve(why);
+      };
+      const onDone = () => settle('done');
+      const onGone = () => settle('gone');
+      if (job.status !== 'PROCESSING') return resolve('done');
+      job.waiters.add(onDone);
+      ctx.res.once('close', onGone);
+      if (gateway !== undefined) {
+        timer = setTimeout(() => settle('gateway'), Math.max(0, ctx.seen.at + gateway - Date.now()));
+        this.timers.add(timer);
+      }
+    });
+    if (outcome === 'gone') return;
+    if (outcome === 'gateway') return this.write(ctx, 504, gatewayPage(504)); // the gateway, not the API: no latency
+    return this.answer(ctx, 200, { aiRecord: this.recordOf(job) });
+  }
+
+  private validateFeature(
+    body: unknown,
+  ): { ok: true; prompt: string; length: number; promptObject: Record<string, unknown>; conversationId: string } | { ok: false; errorCode: string; message: string } {
+    const bad = (message: string, errorCode = 'BAD_REQUEST') => ({ ok: false as const, errorCode, message });
+    if (!isRecord(body)) return bad('The body must be a JSON object');
+    if (body.type !== 'IMAGE_TO_VIDEO') return bad(`type must be "IMAGE_TO_VIDEO" (got ${show(body.type)})`);
+    if (body.model !== 'luma') return bad(`model ${show(body.model)} is not supported for IMAGE_TO_VIDEO; use "luma"`, 'UNSUPPORTED_MODEL');
+    if (typeof body.conversationId !== 'string' || body.conversationId === '') return bad(`conversationId is required (got ${show(body.conversationId)})`);
+    const po = body.promptObject;
+    if (!isRecord(po)) return bad(`promptObject is required and must be an object (got ${show(po)})`);
+    if (typeof po.imageUrl !== 'string' || po.imageUrl === '') return bad(`promptObject.imageUrl is required: the path returned by the upload (got ${show(po.imageUrl)})`);
+    if (typeof po.prompt !== 'string' || po.prompt.trim() === '') return bad(`promptObject.prompt must be a non-empty string (got ${show(po.prompt)})`);
+    if (po.length !== 5 && po.length !== 10) return bad(`promptObject.length must be the number 5 or 10 (got ${show(po.length)})`);
+    if (typeof po.enhancePrompt !== 'boolean') return bad(`promptObject.enhancePrompt must be true or false (got ${show(po.enhancePrompt)})`);
+    if (po.modelName === undefined) return bad(`promptObject.modelName is required: one of ${MODEL_NAMES.join(', ')}`);
+    if (typeof po.modelName !== 'string' || !MODEL_NAMES.includes(po.modelName)) {
+      return bad(`Model ${show(po.modelName)} is not supported; use one of ${MODEL_NAMES.join(', ')}`, 'UNSUPPORTED_MODEL');
+    }
+    if (po.duration !== '5s' && po.duration !== '10s') return bad(`promptObject.duration must be "5s" or "10s" (got ${show(po.duration)})`);
+    if (po.duration !== `${po.length}s`) return bad(`promptObject.duration ${show(po.duration)} does not match promptObject.length ${po.length}`);
+    if (po.aspectRatio !== undefined && (typeof po.aspectRatio !== 'string' || !ASPECT_RATIOS.includes(po.aspectRatio))) {
+      return bad(`promptObject.aspectRatio must be one of ${ASPECT_RATIOS.join(' ')}, or left out (got ${show(po.aspectRatio)})`);
+    }
+    if (po.resolution !== undefined && (typeof po.resolution !== 'string' || !RESOLUTIONS.includes(po.resolution))) {
+      return bad(`promptObject.resolution must be one of ${RESOLUTIONS.join(', ')}, or left out (got ${show(po.resolution)})`);
+    }
+    if (po.loop !== undefined && typeof po.loop !== 'boolean') return bad(`promptObject.loop must be true or false, or left out (got ${show(po.loop)})`);
+    // Business check last, after the DTO validation, as the service does.
+    if (!this.uploads.has(po.imageUrl)) return bad('Image not found');
+    return { ok: true, prompt: po.prompt, length: po.length, promptObject: po, conversationId: body.conversationId };
+  }
+
+  private createJob(checked: { prompt: string; promptObject: Record<string, unknown>; conversationId: string }, cost: number): Job {
+    const job: Job = {
+      uuid: crypto.randomUUID(),
+      createdAt: Date.now(),
+      prompt: checked.prompt,
+      promptObject: checked.promptObject,
+      conversationId: checked.conversationId,
+      cost,
+      status: 'PROCESSING',
+      outcome: 'video',
+      waiters: new Set(),
+    };
+    job.timer = setTimeout(() => this.finish(job, { status: 'SUCCESS', outcome: 'video' }), this.opts.generationMs);
+    this.jobMap.set(job.uuid, job);
+    return job;
+  }
+
+  private finish(job: Job, how: Pick<Job, 'status' | 'outcome' | 'reason' | 'error'>): void {
+    if (job.timer) clearTimeout(job.timer);
+    job.timer = undefined;
+    job.status = how.status;
+    job.outcome = how.outcome;
+    job.reason = how.reason;
+    job.error = how.error;
+    job.finishedAt ??= Date.now();
+    for (const waiter of [...job.waiters]) waiter();
+  }
+
+  private applyRecordFault(job: Job, fault: RecordFault): void {
+    switch (fault.kind) {
+      case 'failure':
+        return this.finish(job, { status: fault.status ?? 'FAILURE', outcome: 'none', reason: fault.reason ?? 'Generation failed' });
+      case 'errorInResult':
+        return this.finish(job, {
+          status: 'SUCCESS',
+          outcome: 'error',
+          error: { code: fault.code ?? 'GENERATION_FAILED', message: fault.message ?? 'The video could not be generated' },
+        });
+      case 'noVideo':
+        return this.finish(job, { status: 'SUCCESS', outcome: 'none' });
+    }
+  }
+
+  private videoUrl(job: Job): string {
+    return `${this.assetBaseUrl}videos/${job.uuid}.mp4`;
+  }
+
+  private signature(uuid: string, date: string): string {
+    return crypto.createHmac('sha256', this.signingKey).update(`${uuid}\n${date}`).digest('hex');
+  }
+
+  private presignedUrl(job: Job): string {
+    const date = amzDate(new Date(job.finishedAt ?? Date.now()));
+    const query = [
+      'X-Amz-Algorithm=AWS4-HMAC-SHA256',
+      `X-Amz-Credential=SIMULATOR%2F${date.slice(0, 8)}%2Fus-east-1%2Fs3%2Faws4_request`,
+      `X-Amz-Date=${date}`,
+      `X-Amz-Expires=${PRESIGN_EXPIRES}`,
+      `X-Amz-Signature=${this.signature(job.uuid, date)}`,
+      'X-Amz-SignedHeaders=host',
+    ].join('&');
+    return `${this.videoUrl(job)}?${query}`;
+  }
+
+  private recordOf(job: Job): Record<string, unknown> {
+    let resultObject: unknown[] = [];
+    let temporaryUrl = '';
+    const extra: Record<string, unknown> = {};
+    if (job.status === 'SUCCESS' && job.outcome === 'video') {
+      const url = this.videoUrl(job);
+      const key = `videos/${job.uuid}.mp4`;
+      resultObject = [this.opts.resultShape === 'relative' ? key : this.opts.resultShape === 'absolute' ? url : { url }];
+      temporaryUrl = this.presignedUrl(job);
+    } else if (job.status === 'SUCCESS' && job.outcome === 'error' && job.error) {
+      resultObject = [job.error];
+    } else if (job.status !== 'SUCCESS' && job.status !== 'PROCESSING') {
+      resultObject = [job.reason ?? 'Generation failed'];
+      extra.message = job.reason ?? 'Generation failed';
+    }
+    return {
+      uuid: job.uuid,
+      model: 'luma',
+      type: 'IMAGE_TO_VIDEO',
+      status: job.status,
+      conversationId: job.conversationId,
+      metadata: { credit: job.cost },
+      aiRecordDetail: { promptObject: job.promptObject, resultObject },
+      ...extra,
+      createdAt: new Date(job.createdAt).toISOString(),
+      ...(this.opts.temporaryUrl === 'absent' ? {} : { temporaryUrl: this.opts.temporaryUrl === 'present' ? temporaryUrl : '' }),
+    };
+  }
+
+  // ---- GET /api/results/:uuid ----------------------------------------------------------------
+
+  private async result(ctx: Ctx, uuid: string, recordFault?: RecordFault): Promise<void> {
+    await drain(ctx.req);
+    const job = this.jobMap.get(uuid);
+    if (!job) return this.answer(ctx, 200, { aiRecord: null });
+    // A record fault here sticks: the job reads that way from now on.
+    if (recordFault) this.applyRecordFault(job, recordFault);
+    return this.answer(ctx, 200, { aiRecord: this.recordOf(job) });
+  }
+
+  // ---- storage server ------------------------------------------------------------------------
+
+  private onStorage(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const ctx = this.see('storage', req, res);
+    this.handleStorage(ctx).catch(() => {
+      if (!res.headersSent && !res.destroyed) this.write(ctx, 500, s3Error('InternalError', 'We encountered an internal error. Please try again.'));
+      else res.destroy();
+    });
+  }
+
+  private async handleStorage(ctx: Ctx): Promise<void> {
+    const { req, seen } = ctx;
+    const target = splitTarget(seen.path);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(target.pathname);
+    } catch {
+      pathname = target.pathname;
+    }
+    const video = /^\/videos\/([^/]+)\.mp4$/.exec(pathname);
+    if (video) {
+      seen.endpoint = 'download';
+      const fault = this.takeFault('download');
+      if (fault) return this.storageFault(ctx, fault);
+    }
+    await drain(req);
+    if (seen.method !== 'GET' && seen.method !== 'HEAD') {
+      return this.write(ctx, 405, s3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', { Method: seen.method }));
+    }
+    const key = pathname.slice(1);
+    if (video) {
+      const job = this.jobMap.get(video[1]);
+      if (!job || job.status !== 'SUCCESS' || job.outcome !== 'video') {
+        return this.write(ctx, 404, s3Error('NoSuchKey', 'The specified key does not exist.', { Key: key }));
+      }
+      // A presigned link must arrive as issued: S3 refuses a query the client altered.
+      const query = new URLSearchParams(target.query);
+      const signature = query.get('X-Amz-Signature');
+      if (signature !== null && signature !== this.signature(job.uuid, query.get('X-Amz-Date') ?? '')) {
+        return this.write(ctx, 403, s3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'));
+      }
+      return this.serveVideo(ctx, false);
+    }
+    const image = this.uploads.get(key);
+    if (image) return this.sendBuffer(ctx, image.data, image.mimetype);
+    return this.write(ctx, 404, s3Error('NoSuchKey', 'The specified key does not exist.', { Key: key }));
+  }
+
+  private sendBuffer(ctx: Ctx, data: Buffer, type: string): void {
+    if (this.head(ctx, 200, { 'Content-Type': type, 'Content-Length': data.length })) ctx.res.end(ctx.req.method === 'HEAD' ? undefined : data);
+  }
+
+  private async storageFault(ctx: Ctx, fault: Fault): Promise<void> {
+    if (fault.kind === 'reset') return this.resetSocket(ctx);
+    await drain(ctx.req);
+    switch (fault.kind) {
+      case 'hang':
+        return;
+      case 'status': {
+        const headers: http.OutgoingHttpHeaders = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
+        let body: unknown = fault.body;
+        if (typeof body === 'string') body = new Raw('text/plain; charset=utf-8', body);
+        else if (body === undefined) body = storageStatusBody(fault.status, splitTarget(ctx.seen.path).pathname.slice(1));
+        return this.write(ctx, fault.status, body, headers);
+      }
+      case 'expired':
+        return this.write(
+          ctx,
+          403,
+          s3Error('AccessDenied', 'Request has expired', {
+            'X-Amz-Expires': String(PRESIGN_EXPIRES),
+            Expires: new Date(Date.now() - 3600_000).toISOString(),
+            ServerTime: new Date().toISOString(),
+          }),
+        );
+      case 'truncated':
+      case 'cutMidStream':
+        return this.serveVideo(ctx, true);
+      default:
+        throw new Error(`fault ${fault.kind} on download`);
+    }
+  }
+
+  /** Streams the video (or the generated body), honouring a single byte Range like S3. */
+  private async serveVideo(ctx: Ctx, cutHalfway: boolean): Promise<void> {
+    const { req, res } = ctx;
+    const generated = this.opts.videoSizeBytes;
+    const file = this.opts.videoPath;
+    let size: number;
+    let etag: string;
+    let modified: Date;
+    if (generated !== undefined) {
+      size = generated;
+      etag = `"gen-${size.toString(16)}"`;
+      modified = new Date(0);
+    } else {
+      const stat = await fs.promises.stat(file);
+      size = stat.size;
+      etag = `"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+      modified = stat.mtime;
+    }
+    let start = 0;
+    let end = size - 1;
+    let status = 200;
+    const headers: http.OutgoingHttpHeaders = {
+      'Content-Type': 'video/mp4',
+      'Accept-Ranges': 'bytes',
+      ETag: etag,
+      'Last-Modified': modified.toUTCString(),
+    };
+    const range = req.headers.range;
+    if (range !== undefined && !cutHalfway) {
+      const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+      if (m && (m[1] !== '' || m[2] !== '')) {
+        if (m[1] === '') {
+          start = Math.max(0, size - Number(m[2]));
+        } else {
+          start = Number(m[1]);
+          if (m[2] !== '') end = Math.min(end, Number(m[2]));
+        }
+        if (start >= size || start > end) {
+          return this.write(ctx, 416, s3Error('InvalidRange', 'The requested range is not satisfiable', { RangeRequested: range, ActualObjectSize: String(size) }), {
+            'Content-Range': `bytes */${size}`,
+          });
+        }
+        status = 206;
+        headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+      }
+    }
+    const length = end - start + 1;
+    if (req.method === 'HEAD') {
+      if (this.head(ctx, status, { ...headers, 'Content-Length': length })) res.end();
+      return;
+    }
+    if (cutHalfway) {
+      // Full length announced, half of it sent, then the connection drops.
+      const half = Math.floor(length / 2);
+      const chunks = half === 0 ? [] : generated !== undefined ? generatedBytes(0, half - 1) : fs.createReadStream(file, { start: 0, end: half - 1 });
+      return this.cut(ctx, chunks, length, headers);
+    }
+    if (!this.head(ctx, status, { ...headers, 'Content-Length': length })) return;
+    if (length === 0) return void res.end();
+    const source = generated !== undefined ? Readable.from(generatedBytes(start, end), { objectMode: false }) : fs.createReadStream(file, { start, end });
+    pipeline(source, res, () => undefined); // errors just end the transfer; the client sees a short body
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function storageStatusBody(status: number, key: string): unknown {
+  if (GATEWAY_STATUSES.has(status)) return gatewayPage(status);
+  switch (status) {
+    case 403:
+      return s3Error('AccessDenied', 'Access Denied');
+    case 404:
+      return s3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
+    case 500:
+      return s3Error('InternalError', 'We encountered an internal error. Please try again.');
+    case 503:
+      return s3Error('SlowDown', 'Please reduce your request rate.');
+  }
+  return s3Error(http.STATUS_CODES[status]?.replace(/\s/g, '') ?? 'Error', http.STATUS_CODES[status] ?? `HTTP ${status}`);
+}
+
+function splitTarget(target: string): { pathname: string; query: string } {
+  const q = target.indexOf('?');
+  return q < 0 ? { pathname: target, query: '' } : { pathname: target.slice(0, q), query: target.slice(q + 1) };
+}
+
+function route(method: string, pathname: string): { name: Endpoint; uuid?: string } | undefined {
+  // Express-style matching: a trailing slash is tolerated.
+  const p = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
+  if (method === 'POST' && p === '/api/assets') return { name: 'upload' };
+  if (method === 'POST' && p === '/api/features') return { name: 'features' };
+  const m = /^\/api\/results\/([^/]+)$/.exec(p);
+  if (method === 'GET' && m) {
+    let uuid = m[1];
+    try {
+      uuid = decodeURIComponent(uuid);
+    } catch {
+      // keep it raw: it will simply not be found
+    }
+    return { name: 'result', uuid };
+  }
+  return undefined;
+}
+
+/** Resolves when `res` can take more data, or when it is gone. */
+function drained(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+function listen(server: http.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function checkOptions(o: ResolvedOptions): void {
+  const nonNegative = ['latencyMs', 'generationMs', 'credits', 'creditsPerVideo', 'maxUploadBytes'] as const;
+  for (const key of nonNegative) {
+    if (typeof o[key] !== 'number' || !Number.isFinite(o[key]) || o[key] < 0) throw new Error(`Simulator: ${key} must be a number >= 0`);
+  }
+  for (const key of ['gatewayTimeoutMs', 'videoSizeBytes'] as const) {
+    const v = o[key];
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new Error(`Simulator: ${key} must be an integer >= 0`);
+  }
+  if (typeof o.apiKey !== 'string' || o.apiKey === '') throw new Error('Simulator: apiKey must be a non-empty string');
+  if (o.videoSizeBytes === undefined && !fs.existsSync(o.videoPath)) {
+    throw new Error(`Simulator: video file not found: ${o.videoPath}`);
+  }
+}

@@ -1,0 +1,113 @@
+// A person's clicks in a real workbench (code-server) in real Chromium, with the packaged .vsix
+// installed and its settings pointed at the local simulator.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, root, startCodeServer } from '../../scripts/code-server.mjs';
+import { Simulator } from '../../scripts/simulator.mjs';
+
+const KEY = 'ui-test-key-7';
+const artifacts = path.join(root, 'test-results');
+
+describe('UI: right-click an image, fill the form, get the video', function () {
+  let sim, server, browser, page;
+
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    sim = await Simulator.start({ apiKey: KEY, generationMs: 2000 });
+    server = await startCodeServer({
+      vsix: path.join(root, 'luma-image-to-video.vsix'),
+      settings: { 'lumaVideo.apiBaseUrl': sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': sim.assetBaseUrl },
+    });
+    browser = await chromium.launch(CHROMIUM);
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.workspaceUrl());
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await page?.screenshot({ path: path.join(artifacts, `failure-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await sim?.stop();
+  });
+
+  const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: exactly(name) });
+  const menuItem = () => page.getByRole('menuitem', { name: /Generate Video from Image/ });
+  const form = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
+  /**
+   * Right-clicks `name` in the Explorer and says whether the menu offers our item, leaving the
+   * menu open. Contributed items show up a moment after the Explorer, so it asks `tries` times.
+   */
+  async function contextMenuOffersItem(name, tries) {
+    const row = explorerRow(name);
+    await row.waitFor({ timeout: 60_000 });
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      await page.locator('.monaco-menu').first().waitFor();
+      try {
+        await menuItem().waitFor({ timeout: 2500 });
+        return true;
+      } catch {
+        if (attempt >= tries) return false;
+        await page.keyboard.press('Escape');
+      }
+    }
+  }
+
+  it('right-click cat.png > "Generate Video from Image…", type a prompt and the key: the video lands and opens', async () => {
+    // First make sure the extension is loaded (the item is there on an image) …
+    assert.ok(await contextMenuOffersItem('cat.png', 8), 'the item is offered on cat.png');
+    await page.keyboard.press('Escape');
+    // … so that its absence on a text file means something.
+    assert.equal(await contextMenuOffersItem('notes.txt', 1), false, 'the item is not offered on notes.txt');
+    await page.keyboard.press('Escape');
+
+    assert.ok(await contextMenuOffersItem('cat.png', 3));
+    // A click right after the menu opens is sometimes swallowed: hover, click, retry until it closes.
+    for (let attempt = 0; ; attempt++) {
+      await menuItem().hover();
+      await menuItem().click();
+      try {
+        await page.locator('.monaco-menu').first().waitFor({ state: 'detached', timeout: 2000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
+    await page.locator('.tab', { hasText: 'Luma: cat.png' }).waitFor();
+    const prompt = form().getByLabel('Prompt', { exact: true });
+    await prompt.waitFor({ timeout: 30_000 });
+    await form().locator('#generate').click();
+    await form().locator('#prompt-error').waitFor(); // empty prompt: told inline, nothing sent
+    assert.equal(sim.requests.length, 0);
+    await prompt.fill('the waves roll in slowly');
+    await page.screenshot({ path: path.join(artifacts, 'form.png') });
+    await form().locator('#generate').click();
+
+    // No key yet: a masked input box asks for it.
+    const keyBox = page.locator('.quick-input-widget input[type="password"]');
+    await keyBox.waitFor({ timeout: 15_000 });
+    await keyBox.fill(KEY);
+    await keyBox.press('Enter');
+
+    await form().getByText(/Generating video/).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(artifacts, 'generating.png') });
+    await explorerRow('cat.luma.mp4').waitFor({ timeout: 60_000 });
+    const video = path.join(server.workspace, 'cat.luma.mp4');
+    assert.ok(existsSync(video));
+    assert.deepEqual(readFileSync(video), readFileSync(path.join(root, 'test/simulator/sample.mp4')));
+
+    const open = form().locator('#open-video');
+    await open.waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(artifacts, 'done.png') });
+    await open.click();
+    await page.locator('.tab', { hasText: 'cat.luma.mp4' }).waitFor({ timeout: 15_000 });
+    for (const request of sim.requests.filter((r) => r.server === 'storage')) assert.equal(request.headers['api-key'], undefined);
+  });
+});
