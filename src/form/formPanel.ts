@@ -221,7 +221,7 @@ export class FormPanel implements vscode.Disposable {
 <title>${escapeHtml(FormPanel.title(this.imageUri))}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"></main>
+<main id="app"></main>
 <script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
 </body>
 </html>`;

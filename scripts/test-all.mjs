@@ -1,0 +1,34 @@
+// `npm test`: the plain-Node suite, the integration suite in a real extension host, and the UI
+// suite in a real browser, one after the other; ends with one "N passed, N failed" line.
+import { spawn } from 'node:child_process';
+
+const stages = ['test:unit', 'test:integration', 'test:ui'];
+let passed = 0;
+let failed = 0;
+let exitCode = 0;
+
+for (const stage of stages) {
+  const code = await new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', stage], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let partial = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop();
+      for (const line of lines) {
+        const match = /^\s*(\d+) (passing|failing)\b/.exec(line);
+        if (match?.[2] === 'passing') passed += Number(match[1]);
+        if (match?.[2] === 'failing') failed += Number(match[1]);
+      }
+    });
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) {
+    exitCode = code;
+    console.error(`${stage} failed (exit ${code}).`);
+    if (failed === 0) failed = 1; // a stage that died before mocha reported still counts as a failure
+    break;
+  }
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exit(exitCode);
