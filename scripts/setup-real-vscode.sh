@@ -28,8 +28,17 @@ if [ ! -x "$cache/code-server/node_modules/.bin/code-server" ]; then
   echo "setup: installing code-server $CODE_SERVER_VERSION (a few minutes, once)"
   rm -rf "$cache/code-server" && mkdir -p "$cache/code-server"
   node24="$(pwd)/$cache/node24"
-  (cd "$cache/code-server" && echo '{"name":"code-server-host","private":true}' > package.json &&
-    PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" npm install --no-audit --no-fund --loglevel=error --dangerously-allow-all-scripts \
-      "code-server@$CODE_SERVER_VERSION" >install.log 2>&1) || { tail -40 "$cache/code-server/install.log"; exit 1; }
+  (
+    cd "$cache/code-server"
+    # When this runs under `npm run`, the outer npm's variables (NODE, npm_*) would make
+    # code-server's install scripts find Node 20 and refuse: drop them, keep the rest.
+    for name in $(compgen -e); do
+      case "$name" in npm_* | NODE | INIT_CWD) unset "$name" ;; esac
+    done
+    export PATH="$node24/bin:$PATH" npm_config_nodedir="$node24"
+    echo '{"name":"code-server-host","private":true}' > package.json
+    npm install --no-audit --no-fund --loglevel=error --dangerously-allow-all-scripts \
+      "code-server@$CODE_SERVER_VERSION" >install.log 2>&1
+  ) || { tail -40 "$cache/code-server/install.log"; exit 1; }
 fi
 echo "setup: real VS Code ready (code-server $CODE_SERVER_VERSION, Node $NODE24_VERSION)"

@@ -38,7 +38,8 @@ describe('UI: right-click an image, fill the form, get the video', function () {
   const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
   const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: exactly(name) });
   const menuItem = () => page.getByRole('menuitem', { name: /Generate Video from Image/ });
-  const form = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  // A webview is two nested frames; hidden editors keep theirs, so take the visible one.
+  const form = () => page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
 
   /**
    * Right-clicks `name` in the Explorer and says whether the menu offers our item, leaving the
@@ -58,6 +59,16 @@ describe('UI: right-click an image, fill the form, get the video', function () {
         await page.keyboard.press('Escape');
       }
     }
+  }
+
+  /** Runs a command from the Command Palette by its title. */
+  async function runCommand(title) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
   }
 
   it('right-click cat.png > "Generate Video from Image…", type a prompt and the key: the video lands and opens', async () => {
@@ -109,5 +120,32 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     await open.click();
     await page.locator('.tab', { hasText: 'cat.luma.mp4' }).waitFor({ timeout: 15_000 });
     for (const request of sim.requests.filter((r) => r.server === 'storage')) assert.equal(request.headers['api-key'], undefined);
+  });
+
+  it('Command Palette with no image in hand: a Quick Pick of the workspace\'s images opens the form', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await runCommand('Luma: Generate Video from Image');
+    const quickInput = page.locator('.quick-input-widget');
+    await quickInput.getByText('Browse…').waitFor();
+    await quickInput.getByText('dog.webp', { exact: true }).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(artifacts, 'quick-pick.png') });
+    await page.keyboard.type('dog');
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'Luma: dog.webp' }).waitFor();
+  });
+
+  it('after a window reload the form comes back with the prompt as typed', async () => {
+    await page.locator('.tab', { hasText: 'Luma: dog.webp' }).click();
+    const prompt = form().getByLabel('Prompt', { exact: true });
+    await prompt.waitFor({ timeout: 30_000 });
+    await prompt.fill('the dog wags its tail');
+    // The workbench's own reload: it shuts down cleanly, saving which editors were open.
+    await runCommand('Developer: Reload Window');
+    await page.locator('.tab', { hasText: 'Luma: dog.webp' }).waitFor({ timeout: 60_000 });
+    await page.locator('.tab', { hasText: 'Luma: dog.webp' }).click();
+    await form().locator('#prompt').waitFor({ timeout: 30_000 });
+    assert.equal(await form().locator('#prompt').inputValue(), 'the dog wags its tail');
+    assert.equal(await form().locator('#title').textContent(), 'dog.webp');
   });
 });
