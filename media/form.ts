@@ -306,9 +306,25 @@ function buildStatus(view: JobView | undefined, key: string): typeof statusView 
   } else {
     box.append(el('p', { class: 'stage' }, text, ' ', detail), note);
   }
+  if (view.fetchable) {
+    box.append(el('div', { class: 'actions' }, button('fetch-video', 'Fetch Video', 'primary', () => post({ type: 'fetch' })),
+      el('span', { class: 'hint' }, 'Already paid for: fetching does not charge again')));
+  }
   if (isRunning(view)) {
     progress = el('div', { class: 'progress', role: 'progressbar', 'aria-label': stageText(view) }, el('div', { class: 'bar' }));
-    box.append(progress, el('div', { class: 'actions' }, button('cancel', 'Cancel', 'secondary', () => post({ type: 'cancel' }))));
+    const actions = el('div', { class: 'actions' });
+    const cancel = button('cancel', 'Cancel', 'secondary', () => {
+      // Once the service accepted it the video is paid for: stopping only stops the waiting.
+      if (!(view.accepted && view.stage === 'generating')) return post({ type: 'cancel' });
+      actions.replaceChildren(
+        el('p', { class: 'confirm', id: 'cancel-question' }, 'The video is already paid for. Stop waiting? The job is kept, so you can fetch it later.'),
+        button('stop-waiting', 'Stop Waiting', 'primary', () => post({ type: 'cancel' })),
+        button('keep-waiting', 'Keep Waiting', 'secondary', () => actions.replaceChildren(cancel)),
+      );
+      (actions.querySelector('#keep-waiting') as HTMLElement).focus();
+    });
+    actions.append(cancel);
+    box.append(progress, actions);
   }
   if (view.stage === 'done' && view.video) {
     box.append(...playerOrNote(view.video), el('div', { class: 'actions' },
@@ -346,7 +362,7 @@ function showJob(view: JobView | undefined, restoring = false): void {
   job = view;
   updateEnabled();
   clearInterval(ticker);
-  const key = view ? [view.stage, view.video?.src, view.error?.message, view.error?.remedy].join('\n') : '';
+  const key = view ? [view.stage, view.video?.src, view.error?.message, view.error?.remedy, view.fetchable, view.accepted].join('\n') : '';
   if (key !== statusView?.key) {
     statusView = buildStatus(view, key);
     if (moveFocus) (ui.status.querySelector('button') ?? ui.prompt).focus();

@@ -5,6 +5,7 @@ import { imagesFromInvocation, isImageUri, pickImage } from './commands/pickImag
 import { FormPanel, FormServices, SavedFormState } from './form/formPanel';
 import { ApiKeyStore } from './host/apiKey';
 import { JobService } from './host/jobService';
+import { JobRecord, JobStore } from './jobs/jobStore';
 import { JobStatusBar } from './host/statusBar';
 import { VIEW_TYPE } from './protocol';
 
@@ -16,6 +17,12 @@ export interface LumaVideoApi {
   formFor(imageUri: vscode.Uri): FormPanel | undefined;
   forms(): FormPanel[];
   hasApiKey(): Promise<boolean>;
+  /** The job list, newest first (no key in it). */
+  jobs(): JobRecord[];
+  /** Resumes paid jobs left unfinished, as activation does. */
+  resumeUnfinished(): void;
+  /** Where the "Luma Image to Video" log is written. */
+  logUri: vscode.Uri;
   activationMs: number;
 }
 
@@ -24,11 +31,13 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const log = vscode.window.createOutputChannel('Luma Image to Video', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const statusBar = new JobStatusBar();
-  const services: FormServices = { extensionUri: context.extensionUri, jobs: new JobService(keys, log, statusBar), log };
+  const jobs = new JobService(keys, log, statusBar, new JobStore(context.workspaceState));
+  const services: FormServices = { extensionUri: context.extensionUri, jobs, log };
 
   context.subscriptions.push(
     log,
     statusBar,
+    jobs,
     vscode.commands.registerCommand('lumaVideo.generate', async (first?: unknown, selection?: unknown) => {
       let images = imagesFromInvocation(first, selection);
       if (images.length === 0) {
@@ -66,12 +75,17 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
     }),
   );
 
+  // Paid jobs left unfinished by a reload, crash or restart go on by themselves.
+  jobs.resumeUnfinished();
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {
     formFor: (uri) => FormPanel.find(uri),
     forms: () => FormPanel.all(),
     hasApiKey: () => keys.has(),
+    jobs: () => jobs.store.all(),
+    resumeUnfinished: () => jobs.resumeUnfinished(),
+    logUri: context.logUri,
     activationMs,
   };
 }

@@ -49,6 +49,10 @@ export interface JobView {
   video?: { src: string; name: string };
   /** A note shown under the stage, e.g. "Stopped waiting; the job is kept". */
   note?: string;
+  /** The service accepted the generation: it is paid for, so Cancel asks before it stops waiting. */
+  accepted?: boolean;
+  /** The service has (or may have) made the video: "Fetch Video" gets it without paying again. */
+  fetchable?: boolean;
 }
 
 export interface ImageView {
@@ -72,9 +76,10 @@ export type WebviewMessage =
   | { type: 'cancel' }
   | { type: 'openVideo' }
   | { type: 'revealVideo' }
-  | { type: 'setApiKey' };
+  | { type: 'setApiKey' }
+  | { type: 'fetch' };
 
-const SIMPLE_MESSAGES = new Set(['ready', 'cancel', 'openVideo', 'revealVideo', 'setApiKey']);
+const SIMPLE_MESSAGES = new Set(['ready', 'cancel', 'openVideo', 'revealVideo', 'setApiKey', 'fetch']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -10,6 +10,8 @@ import { LumaError } from '../onemin/errors';
 import { placeUnderFreeName, videoFileName } from './naming';
 
 export interface VideoOutput {
+  /** Makes sure the folder exists and can be written to; throws LumaError('disk') when not. */
+  prepare(): Promise<void>;
   /** A path on this machine's disk for the download to stream into (the file does not exist yet). */
   tempPath(): Promise<string>;
   /** Moves the finished temporary file to a free name in the folder; returns that file name. */
@@ -21,14 +23,23 @@ export interface VideoOutput {
 export class LocalFolderOutput implements VideoOutput {
   constructor(private readonly folder: string, private readonly imageFileName: string) {}
 
-  async tempPath(): Promise<string> {
+  async prepare(): Promise<void> {
     try {
       await fs.mkdir(this.folder, { recursive: true });
     } catch (error) {
-      throw isDiskError(error) || (error as NodeJS.ErrnoException).code === 'EEXIST'
-        ? new LumaError('disk', `Cannot create the output folder ${this.folder}. Choose another with "lumaVideo.outputFolder".`, { detail: String(error) })
-        : error;
+      throw new LumaError('disk', `Cannot create the output folder ${this.folder} (${describeFsError(error)}). Choose another with the "lumaVideo.outputFolder" setting.`, { detail: String(error) });
     }
+    const probe = path.join(this.folder, `.luma-write-check-${randomBytes(4).toString('hex')}`);
+    try {
+      await fs.writeFile(probe, '', { flag: 'wx' });
+    } catch (error) {
+      throw new LumaError('disk', `Cannot save videos in ${this.folder} (${describeFsError(error)}). Choose a folder you can write to with the "lumaVideo.outputFolder" setting.`, { detail: String(error) });
+    } finally {
+      await fs.rm(probe, { force: true });
+    }
+  }
+
+  async tempPath(): Promise<string> {
     const hidden = `.${videoFileName(this.imageFileName, 1)}.${randomBytes(4).toString('hex')}.part`;
     return path.join(this.folder, hidden);
   }
@@ -66,5 +77,25 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EPERM' && code !== 'EXDEV') throw error;
     await fs.copyFile(from, to, fsConstants.COPYFILE_EXCL);
+  }
+}
+
+export function describeFsError(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException)?.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a file is in the way';
+    case 'ENOENT':
+      return 'its drive or parent is missing';
+    default:
+      return (error as NodeJS.ErrnoException)?.code ?? 'unknown error';
   }
 }

@@ -3,11 +3,22 @@
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { HostMessage, JobView, parseWebviewMessage, validateOptions, VIEW_TYPE, WebviewMessage } from '../protocol';
-import type { JobUpdate } from '../jobs/generation';
-import { JobOutcome, JobService } from '../host/jobService';
+import { HostMessage, JobView, parseWebviewMessage, Stage, validateOptions, VIEW_TYPE, WebviewMessage } from '../protocol';
+import { isFetchable, JobRecord, JobState } from '../jobs/jobStore';
+import { JobService, revealInExplorer } from '../host/jobService';
 import { readSettings } from '../host/settings';
 import { outputFolderFor } from '../host/videoOutput';
+
+const STAGE_OF: Record<JobState, Stage> = {
+  uploading: 'uploading',
+  requesting: 'generating',
+  generating: 'generating',
+  downloading: 'downloading',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  stopped: 'cancelled',
+};
 
 export interface FormServices {
   extensionUri: vscode.Uri;
@@ -24,10 +35,9 @@ export class FormPanel implements vscode.Disposable {
   private static readonly panels = new Map<string, FormPanel>();
 
   private readonly disposables: vscode.Disposable[] = [];
-  private job: JobView | undefined;
-  private videoUri: vscode.Uri | undefined;
-  private abort: AbortController | undefined;
-  private running: Promise<JobOutcome> | undefined;
+  /** The newest job of this image: the one the form shows. */
+  private jobId: string | undefined;
+  private running: Promise<unknown> | undefined;
 
   /** Opens the form for `imageUri`, or brings its open form forward. */
   static createOrShow(services: FormServices, imageUri: vscode.Uri): FormPanel {
@@ -89,16 +99,19 @@ export class FormPanel implements vscode.Disposable {
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((raw: unknown) => this.handleMessage(raw), null, this.disposables);
+    services.jobs.onDidChange((job) => this.onJobChanged(job), null, this.disposables);
+    this.jobId = services.jobs.latestFor(imageUri)?.id;
   }
 
-  /** The stage the form shows now, if a job was started from it. */
+  /** The stage the form shows now: the newest job of its image, if any. */
   get jobView(): JobView | undefined {
-    return this.job;
+    const job = this.jobId ? this.services.jobs.store.get(this.jobId) : undefined;
+    return job ? this.toView(job) : undefined;
   }
 
   /** Settles when the job started from this form has ended (at once when none runs). */
-  async whenIdle(): Promise<JobOutcome | undefined> {
-    return this.running;
+  async whenIdle(): Promise<void> {
+    await this.running;
   }
 
   /** Handles one message from the webview. Public so tests can drive the same path. */
@@ -112,6 +125,9 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private async dispatch(message: WebviewMessage): Promise<void> {
+    const jobs = this.services.jobs;
+    const job = this.jobId ? jobs.store.get(this.jobId) : undefined;
+    const videoUri = job?.state === 'done' && job.videoUri ? vscode.Uri.parse(job.videoUri) : undefined;
     switch (message.type) {
       case 'ready':
         return this.postInit();
@@ -121,21 +137,23 @@ export class FormPanel implements vscode.Disposable {
           this.post({ type: 'invalid', errors: checked.errors });
           return;
         }
-        if (this.running) {
+        if (job && jobs.isRunning(job.id)) {
           this.services.log.warn(`Generate pressed while ${this.imageName} is still running; ignored.`);
           return;
         }
-        await this.start(checked.options);
-        return;
+        return this.track(jobs.start(this.imageUri, checked.options));
       }
+      case 'fetch':
+        if (job && isFetchable(job) && !jobs.isRunning(job.id)) return this.track(jobs.fetch(job.id));
+        return;
       case 'cancel':
-        this.abort?.abort();
+        if (job) jobs.cancel(job.id);
         return;
       case 'openVideo':
-        if (this.videoUri) await vscode.commands.executeCommand('vscode.open', this.videoUri, { preview: false });
+        if (videoUri) await vscode.commands.executeCommand('vscode.open', videoUri, { preview: false });
         return;
       case 'revealVideo':
-        if (this.videoUri) await revealInExplorer(this.videoUri);
+        if (videoUri) await revealInExplorer(videoUri);
         return;
       case 'setApiKey':
         await vscode.commands.executeCommand('lumaVideo.setApiKey');
@@ -143,42 +161,39 @@ export class FormPanel implements vscode.Disposable {
     }
   }
 
-  private async start(options: Parameters<JobService['run']>[1]): Promise<void> {
-    const abort = new AbortController();
-    this.abort = abort;
-    this.videoUri = undefined;
-    this.show({ stage: 'uploading', stageStartedAt: Date.now() });
-    this.running = this.services.jobs.run(this.imageUri, options, (update) => this.showUpdate(update), abort);
-    const outcome = await this.running;
-    this.running = undefined;
-    this.abort = undefined;
-    if (outcome.kind === 'done') {
-      this.videoUri = outcome.videoUri;
-      const name = outcome.videoUri.path.split('/').pop() ?? 'video.mp4';
-      this.show({ stage: 'done', stageStartedAt: Date.now(), video: { src: this.panel.webview.asWebviewUri(outcome.videoUri).toString(), name } });
-      void vscode.window.showInformationMessage(`Luma: ${name} is ready.`, 'Open Video', 'Reveal in Explorer').then((choice) => {
-        if (choice === 'Open Video') void vscode.commands.executeCommand('vscode.open', outcome.videoUri);
-        if (choice === 'Reveal in Explorer') void revealInExplorer(outcome.videoUri);
-      });
-    } else if (outcome.kind === 'cancelled') {
-      this.show({
-        stage: 'cancelled',
-        stageStartedAt: Date.now(),
-        note: outcome.uuid ? `Stopped waiting. 1min.ai had already accepted this generation (id ${outcome.uuid}), so it is paid for and will appear in your 1min.ai history.` : 'Nothing was sent for generation, so nothing was charged.',
-      });
-    } else {
-      this.show({ stage: 'failed', stageStartedAt: Date.now(), error: { message: outcome.error.message, remedy: outcome.error.remedy } });
+  private async track(run: Promise<unknown>): Promise<void> {
+    this.running = run;
+    try {
+      await run;
+    } finally {
+      if (this.running === run) this.running = undefined;
     }
   }
 
-  private showUpdate(update: JobUpdate): void {
-    if (update.stage === 'done') return; // the outcome carries the video
-    this.show({ stage: update.stage, stageStartedAt: update.stageStartedAt, progress: update.progress });
+  /** A job of this image changed (started here, resumed, or from anywhere else): show it. */
+  private onJobChanged(job: JobRecord): void {
+    if (job.imageUri !== this.imageUri.toString()) return;
+    this.jobId = job.id;
+    this.post({ type: 'job', job: this.toView(job) });
   }
 
-  private show(job: JobView): void {
-    this.job = job;
-    this.post({ type: 'job', job });
+  private toView(job: JobRecord): JobView {
+    const live = this.services.jobs.live(job.id);
+    const running = this.services.jobs.isRunning(job.id);
+    const view: JobView = {
+      stage: STAGE_OF[job.state],
+      stageStartedAt: live?.stageStartedAt ?? job.updatedAt,
+      progress: live?.progress,
+      accepted: job.uuid !== undefined,
+      fetchable: !running && isFetchable(job) && (job.state === 'failed' || job.state === 'stopped'),
+    };
+    if (job.state === 'failed') view.error = { message: job.error ?? 'Something went wrong.', remedy: job.remedy };
+    if (job.state === 'cancelled' || job.state === 'stopped') view.note = job.error;
+    if (job.state === 'done' && job.videoUri) {
+      const video = vscode.Uri.parse(job.videoUri);
+      view.video = { src: this.panel.webview.asWebviewUri(video).toString(), name: video.path.split('/').pop() ?? 'video.mp4' };
+    }
+    return view;
   }
 
   private postInit(): void {
@@ -187,7 +202,7 @@ export class FormPanel implements vscode.Disposable {
       type: 'init',
       image: { name: this.imageName, src: this.panel.webview.asWebviewUri(this.imageUri).toString(), uri: this.imageUri.toString() },
       defaults: settings.defaults,
-      job: this.job,
+      job: this.jobView,
     });
   }
 
@@ -232,11 +247,6 @@ export class FormPanel implements vscode.Disposable {
     // Closing the form does not stop a running job: it goes on in the notification.
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
-}
-
-export async function revealInExplorer(uri: vscode.Uri): Promise<void> {
-  if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
-  else await vscode.commands.executeCommand('revealFileInOS', uri);
 }
 
 function escapeHtml(text: string): string {

@@ -19,7 +19,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     apiBaseUrl: config.get<string>('apiBaseUrl', 'https://api.1min.ai').trim() || 'https://api.1min.ai',
     assetBaseUrl: config.get<string>('assetBaseUrl', 'https://asset.1min.ai/').trim() || 'https://asset.1min.ai/',
     outputFolder: config.get<string>('outputFolder', '').trim(),
-    maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
+    maxImageBytes: imageLimit(config.get<number>('maxImageSizeMB')),
     defaults: coerceDefaults({
       prompt: '',
       length: config.get('defaultLength'),
@@ -30,4 +30,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
       loop: config.get('loop'),
     }),
   };
+}
+
+function imageLimit(megabytes: number | undefined): number {
+  return typeof megabytes === 'number' && Number.isFinite(megabytes) && megabytes > 0 ? Math.round(megabytes * 1024 * 1024) : DEFAULT_MAX_IMAGE_BYTES;
 }

@@ -33,12 +33,23 @@ export function videoOutputFor(folder: vscode.Uri, imageFileName: string): Video
 class WorkspaceFsOutput implements VideoOutput {
   constructor(private readonly folder: vscode.Uri, private readonly imageFileName: string) {}
 
-  async tempPath(): Promise<string> {
+  async prepare(): Promise<void> {
+    const where = this.folder.toString(true);
     try {
       await vscode.workspace.fs.createDirectory(this.folder);
     } catch (error) {
-      throw new LumaError('disk', `Cannot create the output folder ${this.folder.toString(true)}. Choose another with "lumaVideo.outputFolder".`, { detail: String(error) });
+      throw new LumaError('disk', `Cannot create the output folder ${where}. Choose another with the "lumaVideo.outputFolder" setting.`, { detail: String(error) });
     }
+    const probe = vscode.Uri.joinPath(this.folder, `.luma-write-check-${randomBytes(4).toString('hex')}`);
+    try {
+      await vscode.workspace.fs.writeFile(probe, new Uint8Array());
+    } catch (error) {
+      throw new LumaError('disk', `Cannot save videos in ${where} (it is read-only or not writable). Choose another folder with the "lumaVideo.outputFolder" setting.`, { detail: String(error) });
+    }
+    await vscode.workspace.fs.delete(probe).then(undefined, () => undefined);
+  }
+
+  async tempPath(): Promise<string> {
     return path.join(os.tmpdir(), `luma-${randomBytes(6).toString('hex')}.mp4.part`);
   }
 

@@ -43,8 +43,10 @@ export interface GenerationRun {
   poll?: PollPolicy;
   signal?: AbortSignal;
   onUpdate?: (update: JobUpdate) => void;
-  /** Called once when the service accepted the generation: from here on it is paid for. */
-  onAccepted?: (uuid: string) => void;
+  /** Awaited just before POST /api/features goes out: from here on it may be charged. */
+  onRequesting?: () => Promise<void> | void;
+  /** Awaited once the service accepted the generation (it is paid for), before waiting for it. */
+  onAccepted?: (uuid: string) => Promise<void> | void;
   now?: () => number;
   random?: () => number;
 }
@@ -66,6 +68,9 @@ export async function runGeneration(image: ImageInput, options: GenerationOption
     if (signal?.aborted) throw cancelled();
   };
 
+  // Check the output folder before anything is sent or paid.
+  await run.output.prepare();
+  throwIfCancelled();
   report({ stage: 'uploading' });
   log.info(`Uploading ${image.fileName} (${image.bytes.byteLength} bytes, ${image.mimeType}).`);
   const imagePath = await client.uploadImage(image.bytes, image.fileName, image.mimeType, signal);
@@ -75,6 +80,8 @@ export async function runGeneration(image: ImageInput, options: GenerationOption
   const generatingSince = now();
   report({ stage: 'generating' }, generatingSince);
   log.info(`Requesting a ${options.length} s video (${options.modelName}, enhance ${options.enhancePrompt ? 'on' : 'off'}).`);
+  await run.onRequesting?.();
+  throwIfCancelled();
   let record: VideoRecord;
   try {
     record = await client.requestVideo(imagePath, options, signal);
@@ -82,7 +89,7 @@ export async function runGeneration(image: ImageInput, options: GenerationOption
     throw mayHaveBeenCharged(error);
   }
   log.info(`Generation accepted: ${record.uuid} (${record.status}).`);
-  run.onAccepted?.(record.uuid);
+  await run.onAccepted?.(record.uuid);
   report({ stage: 'generating', uuid: record.uuid }, generatingSince);
 
   record = await waitForVideo(record, run, generatingSince);
@@ -96,6 +103,7 @@ export async function runGeneration(image: ImageInput, options: GenerationOption
 export async function resumeGeneration(uuid: string, run: GenerationRun): Promise<GenerationResult> {
   const now = run.now ?? Date.now;
   const since = now();
+  await run.output.prepare();
   run.onUpdate?.({ stage: 'generating', uuid, stageStartedAt: since });
   const record = await run.client.getResult(uuid, run.signal);
   if (!record) throw unknownJob(uuid);

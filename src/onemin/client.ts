@@ -108,12 +108,12 @@ export class OneMinClient {
   }
 
   /**
-   * POST /api/features. Sent once, never retried: once it went out, the service may charge and
-   * make the video even if we see an error. Returns the record, pending or finished.
+   * POST /api/features. Repeated only when the service certainly did nothing: a 429 refusal or a
+   * connection that was never opened. Any other failure after it went out may still have been
+   * charged, so it is not repeated. Returns the record, pending or finished.
    */
   async requestVideo(imagePath: string, options: GenerationOptions, signal?: AbortSignal): Promise<VideoRecord> {
-    const response = await this.send('asking for the video', () => this.api.post('/api/features', featureRequestBody(imagePath, options), { signal }), signal);
-    const body = this.readBody(response, 'asking for the video');
+    const body = await this.withRetry('asking for the video', signal, () => this.api.post('/api/features', featureRequestBody(imagePath, options), { signal }), neverReachedService);
     const record = parseRecordBody(body, this.options.assetBaseUrl);
     if (!record) throw new LumaError('protocol', '1min.ai accepted the request but returned no record. Check your 1min.ai history before trying again: the video may have been made.', { detail: 'aiRecord: null after POST /api/features' });
     return record;
@@ -126,7 +126,7 @@ export class OneMinClient {
   }
 
   /**
-   * Streams the video at `url` into `filePath` (created, never overwritten). Retries connection
+   * Streams the video at `url` into `filePath`, a temporary file of ours. Retries connection
    * errors, 429, 5xx and 404 (the file can lag SUCCESS); an expired presigned address throws
    * LumaError('expired') at once so the caller can ask the service for a fresh one. On any
    * failure the partial file is removed.
@@ -184,10 +184,9 @@ export class OneMinClient {
     const onAbort = () => stream.destroy();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await pipeline(stream, counter, createWriteStream(filePath, { flags: 'wx' }));
+      await pipeline(stream, counter, createWriteStream(filePath));
     } catch (error) {
       if (signal?.aborted) throw cancelled();
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new LumaError('disk', `A file is already at ${filePath}; it was left untouched.`);
       if (isDiskError(error)) throw diskError(error, filePath);
       throw new LumaError('network', 'The download was cut off before the whole video arrived. Try again.', { detail: `after ${received} of ${total || '?'} bytes: ${(error as Error).message}`, cause: error });
     } finally {
@@ -202,7 +201,7 @@ export class OneMinClient {
   }
 
   /** Runs one API request with retries on connection errors, 429 and 5xx; returns the parsed body. */
-  private async withRetry(during: string, signal: AbortSignal | undefined, request: () => Promise<AxiosResponse>): Promise<unknown> {
+  private async withRetry(during: string, signal: AbortSignal | undefined, request: () => Promise<AxiosResponse>, retryable: (failure: LumaError) => boolean = isTransient): Promise<unknown> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       let failure: LumaError;
@@ -210,13 +209,12 @@ export class OneMinClient {
       try {
         const response = await this.send(during, request, signal);
         if (!isRetryableStatus(response.status)) return this.readBody(response, during);
-        failure = httpError(response.status, parseMaybe(response.data), during);
+        failure = httpError(response.status, this.withoutKey(parseMaybe(response.data)), during);
         retryAfter = retryAfterMs(response.headers['retry-after']);
       } catch (error) {
         failure = this.toLumaError(error, during);
-        if (failure.kind !== 'network') throw failure;
       }
-      const delay = this.nextDelay(attempt, started, retryAfter);
+      const delay = retryable(failure) ? this.nextDelay(attempt, started, retryAfter) : undefined;
       if (delay === undefined) throw failure;
       this.log.warn(`${capitalize(during)} failed (${failure.detail ?? failure.message}); retry ${attempt + 1} in ${delay} ms.`);
       await sleep(delay, signal);
@@ -226,7 +224,8 @@ export class OneMinClient {
   /** Delay before the next attempt, or undefined when the attempts or the time budget are spent. */
   private nextDelay(attempt: number, started: number, retryAfter?: number): number | undefined {
     if (attempt + 1 >= this.retry.attempts) return undefined;
-    const delay = Math.max(backoffDelay(this.retry, attempt, this.random), Math.min(retryAfter ?? 0, this.retry.maxMs));
+    // The service's Retry-After wins over our own schedule, as long as it fits the time budget.
+    const delay = Math.max(backoffDelay(this.retry, attempt, this.random), retryAfter ?? 0);
     return Date.now() - started + delay > this.retry.maxTotalMs ? undefined : delay;
   }
 
@@ -242,13 +241,21 @@ export class OneMinClient {
 
   /** Reads a non-retryable answer: the parsed body on 2xx, a LumaError otherwise. */
   private readBody(response: AxiosResponse, during: string): unknown {
-    if (response.status < 200 || response.status >= 300) throw httpError(response.status, parseMaybe(response.data), during);
+    if (response.status < 200 || response.status >= 300) throw httpError(response.status, this.withoutKey(parseMaybe(response.data)), during);
     const text = typeof response.data === 'string' ? response.data : '';
     try {
       return JSON.parse(text);
     } catch {
       throw new LumaError('protocol', `1min.ai sent an unreadable answer while ${during} (not valid JSON). Try again; if it keeps happening, the service may be having trouble.`, { detail: `body starts: ${redact(text.slice(0, 120), this.options.apiKey)}` });
     }
+  }
+
+  /** An error body may echo the request, headers included: take the key out before it is shown or logged. */
+  private withoutKey(body: unknown): unknown {
+    const text = typeof body === 'string' ? body : JSON.stringify(body ?? null);
+    if (!text.includes(this.options.apiKey)) return body;
+    const clean = redact(text, this.options.apiKey);
+    return typeof body === 'string' ? clean : JSON.parse(clean);
   }
 
   private toLumaError(error: unknown, during: string): LumaError {
@@ -258,10 +265,20 @@ export class OneMinClient {
     const code = axiosError?.code ?? '';
     const message = redact(String(axiosError?.message ?? error), this.options.apiKey);
     if (NETWORK_CODES.has(code) || /socket hang up|aborted|ECONNRESET|timeout/i.test(message)) {
-      return new LumaError('network', `Could not reach 1min.ai while ${during}. Check your connection and try again.`, { detail: `${code || 'network'}: ${message}` });
+      return new LumaError('network', `Could not reach 1min.ai while ${during}. Check your connection and try again.`, { detail: `${code || 'network'}: ${message}`, code });
     }
     return new LumaError('network', `Something went wrong while ${during}. Try again.`, { detail: message });
   }
+}
+
+/** Worth another try for idempotent calls: connection failures, 429 and 5xx. */
+function isTransient(failure: LumaError): boolean {
+  return failure.kind === 'network' || failure.kind === 'rateLimited' || failure.kind === 'server';
+}
+
+/** Failures after which the service certainly made nothing, so even a paid call may be repeated. */
+function neverReachedService(failure: LumaError): boolean {
+  return failure.kind === 'rateLimited' || failure.code === 'ECONNREFUSED';
 }
 
 function parseMaybe(data: unknown): unknown {

@@ -1,5 +1,6 @@
 // The one error type the client and the job runner throw: a plain message for the person, a
 // remedy the UI can offer, and details for the log only.
+import type { Remedy } from '../protocol';
 
 export type ErrorKind =
   | 'auth' // 401: the key is wrong or deleted
@@ -17,7 +18,7 @@ export type ErrorKind =
   | 'input' // bad input caught before anything was sent
   | 'disk'; // writing the video failed
 
-export type RemedyAction = 'setApiKey' | 'retry';
+export type RemedyAction = Remedy;
 
 export class LumaError extends Error {
   readonly kind: ErrorKind;
@@ -25,14 +26,17 @@ export class LumaError extends Error {
   readonly status?: number;
   /** For the log: what the service said, never the key. */
   readonly detail?: string;
+  /** The system error code of a connection failure (ECONNREFUSED…), when there was one. */
+  readonly code?: string;
 
-  constructor(kind: ErrorKind, message: string, options: { remedy?: RemedyAction; status?: number; detail?: string; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, message: string, options: { remedy?: RemedyAction; status?: number; detail?: string; code?: string; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'LumaError';
     this.kind = kind;
     this.remedy = options.remedy;
     this.status = options.status;
     this.detail = options.detail;
+    this.code = options.code;
   }
 }
 

@@ -60,6 +60,11 @@ export interface SimulatorOptions {
   port?: number;
   /** Storage port (extension of the agreed API). Default 0 (a free one). After start, the port bound. */
   storagePort?: number;
+  /**
+   * Share of requests (0 to 1, every endpoint, downloads included) refused with 429 and
+   * `Retry-After: 1`, at random, like a busy service under load. Injected faults come first. Default 0.
+   */
+  rateLimitShare?: number;
 }
 
 type OptionalKeys = 'gatewayTimeoutMs' | 'videoSizeBytes';
@@ -150,6 +155,7 @@ function defaults(): ResolvedOptions {
     host: '127.0.0.1',
     port: 0,
     storagePort: 0,
+    rateLimitShare: 0,
   };
 }
 
@@ -568,7 +574,11 @@ export class Simulator {
   private takeFault(endpoint: Endpoint): Fault | undefined {
     const queue = this.faults.get(endpoint);
     const head = queue?.[0];
-    if (!queue || !head) return undefined;
+    if (!queue || !head) {
+      // A 429 refuses before any work is done, so it never charges.
+      if (this.opts.rateLimitShare > 0 && Math.random() < this.opts.rateLimitShare) return { kind: 'status', status: 429, retryAfter: 1 };
+      return undefined;
+    }
     if (--head.left === 0) queue.shift();
     return head.fault;
   }

@@ -1,10 +1,11 @@
 // The client and the job runner against the local simulator, over real loopback sockets.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalFolderOutput } from '../../src/files/localOutput';
-import { GenerationRun, JobUpdate, runGeneration } from '../../src/jobs/generation';
+import { GenerationRun, JobUpdate, resumeGeneration, runGeneration } from '../../src/jobs/generation';
 import { featureRequestBody, OneMinClient } from '../../src/onemin/client';
 import { LumaError } from '../../src/onemin/errors';
 import type { GenerationOptions } from '../../src/protocol';
@@ -30,7 +31,7 @@ describe('1min.ai client and job runner against the simulator', function () {
   });
   beforeEach(async () => {
     sim.reset();
-    sim.configure({ asyncMode: 'honour', uploadReply: 'full', resultShape: 'relative', temporaryUrl: 'present', generationMs: 300, latencyMs: 0, gatewayTimeoutMs: undefined });
+    sim.configure({ asyncMode: 'honour', uploadReply: 'full', resultShape: 'relative', temporaryUrl: 'present', generationMs: 300, latencyMs: 0, gatewayTimeoutMs: undefined, rateLimitShare: 0 });
     folder = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-client-'));
     logLines = [];
   });
@@ -299,6 +300,105 @@ describe('1min.ai client and job runner against the simulator', function () {
       const error = await rejection(dead.uploadImage(catPng, 'cat.png', 'image/png'));
       assert.equal(error.kind, 'network');
       assert.match(error.message, /Could not reach 1min\.ai while uploading the image/);
+    });
+  });
+
+  describe('nothing lost, nothing paid twice', () => {
+    it('a 429 on POST /api/features (a refusal: nothing made) is retried, and charged once', async () => {
+      sim.inject('features', { kind: 'status', status: 429, retryAfter: 0 }, 2);
+      await generate();
+      assert.equal(apiRequests('features').length, 3);
+      assert.equal(sim.featureCalls, 1);
+      assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
+    });
+
+    it('a paid job is resumed from its uuid alone (after a reload or crash): no second POST, the video lands', async () => {
+      sim.configure({ generationMs: 600 });
+      const abort = new AbortController();
+      let uuid = '';
+      const first = await rejection(generate({ signal: abort.signal, onAccepted: (id) => { uuid = id; abort.abort(); } }));
+      assert.equal(first.kind, 'cancelled');
+      const result = await resumeGeneration(uuid, run());
+      assert.equal(result.uuid, uuid);
+      assert.equal(sim.featureCalls, 1);
+      assert.deepEqual(await fs.readFile(path.join(folder, result.videoName)), sampleVideo);
+    });
+
+    it('cancel during download removes the partial file; fetching later does not pay again', async () => {
+      sim.inject('download', { kind: 'hang' });
+      const abort = new AbortController();
+      let uuid = '';
+      await rejection(generate({ signal: abort.signal, onAccepted: (id) => { uuid = id; }, onUpdate: (u) => { if (u.stage === 'downloading') setTimeout(() => abort.abort(), 50); } }));
+      assert.deepEqual(await filesIn(), []);
+      await resumeGeneration(uuid, run());
+      assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
+      assert.equal(sim.featureCalls, 1);
+    });
+
+    it('an output folder that cannot be written to is refused before anything is sent', async () => {
+      const output = new LocalFolderOutput('/sys/kernel', 'cat.png'); // not writable, even for root
+      const error = await rejection(generate({ output }));
+      assert.equal(error.kind, 'disk');
+      assert.match(error.message, /Cannot save videos in \/sys\/kernel \(permission denied\)\. Choose a folder you can write to with the "lumaVideo.outputFolder" setting/);
+      assert.equal(sim.requests.length, 0);
+    });
+
+    it('an output folder that cannot be created (a file is in the way) is refused before anything is sent', async () => {
+      await fs.writeFile(path.join(folder, 'videos'), 'a file, not a folder');
+      const error = await rejection(generate({ output: new LocalFolderOutput(path.join(folder, 'videos', 'out'), 'cat.png') }));
+      assert.match(error.message, /Cannot create the output folder .*a file is in the way/);
+      assert.equal(sim.requests.length, 0);
+    });
+
+    it('a disk that fills up while writing: a clear message, nothing half-written left', async function () {
+      // A real full disk: a 16 KB tmpfs, smaller than the video. Mounting needs root.
+      const tiny = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-tiny-'));
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', tiny], { stdio: 'ignore' });
+      } catch {
+        await fs.rm(tiny, { recursive: true, force: true });
+        console.warn('      (skipped: mounting a tiny tmpfs needs root)');
+        this.skip();
+      }
+      try {
+        const error = await rejection(generate({ output: new LocalFolderOutput(tiny, 'cat.png') }));
+        assert.equal(error.kind, 'disk');
+        assert.match(error.message, /Could not write the video \(the disk is full\)\. Free some space or choose another folder/);
+        assert.deepEqual(await fs.readdir(tiny), [], 'no half-written file');
+      } finally {
+        execFileSync('umount', [tiny]);
+        await fs.rm(tiny, { recursive: true, force: true });
+      }
+    });
+
+    it('retries honour Retry-After', async () => {
+      sim.inject('result', { kind: 'status', status: 429, retryAfter: 1 });
+      const started = Date.now();
+      await generate({ poll: { initialMs: 10, factor: 1, maxMs: 10, maxWaitMs: 10_000 } });
+      const times = apiRequests('result').map((r) => r.at);
+      assert.ok(times[1] - times[0] >= 950, `waited ${times[1] - times[0]} ms after Retry-After: 1`);
+      assert.ok(Date.now() - started < 5000);
+    });
+
+    it('an error body that echoes the request headers never shows the key', async () => {
+      sim.inject('features', { kind: 'status', status: 400, body: { message: `Bad header API-KEY: ${KEY}` } });
+      const error = await rejection(generate());
+      assert.ok(!error.message.includes(KEY), error.message);
+      assert.match(error.message, /API-KEY: \[redacted\]/);
+      assert.ok(!logLines.join('\n').includes(KEY));
+    });
+
+    it('load: ten jobs started together against a slow service that throws 429 at a third of the calls all land, each under its own name', async function () {
+      this.timeout(60_000);
+      sim.configure({ latencyMs: 100, rateLimitShare: 1 / 3, generationMs: 500 });
+      const results = await Promise.all(Array.from({ length: 10 }, () => generate({ client: new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: KEY, log, retry: { initialMs: 50, maxMs: 1000, attempts: 12, maxTotalMs: 30_000 } }) })));
+      const names = results.map((r) => r.videoName).sort();
+      assert.deepEqual(names, ['cat.luma-10.mp4', 'cat.luma-2.mp4', 'cat.luma-3.mp4', 'cat.luma-4.mp4', 'cat.luma-5.mp4', 'cat.luma-6.mp4', 'cat.luma-7.mp4', 'cat.luma-8.mp4', 'cat.luma-9.mp4', 'cat.luma.mp4']);
+      for (const name of names) assert.deepEqual(await fs.readFile(path.join(folder, name)), sampleVideo, name);
+      assert.equal(sim.featureCalls, 10, 'each generation paid exactly once');
+      assert.equal(new Set(results.map((r) => r.uuid)).size, 10);
+      assert.ok(sim.requests.filter((r) => r.status === 429).length >= 5, 'the service really was rate-limiting');
+      assert.deepEqual((await filesIn()).filter((n) => !n.endsWith('.mp4') || n.startsWith('.')), [], 'no stray files');
     });
   });
 

@@ -25,6 +25,7 @@ describe('video naming', () => {
     });
 
     async function writeVideo(output: LocalFolderOutput, content: string): Promise<string> {
+      await output.prepare();
       const temp = await output.tempPath();
       await fs.writeFile(temp, content);
       return output.commit(temp);
@@ -50,6 +51,7 @@ describe('video naming', () => {
     it('creates a missing output folder, and leaves nothing behind when discarded', async () => {
       const nested = path.join(folder, 'videos', 'out');
       const output = new LocalFolderOutput(nested, 'cat.png');
+      await output.prepare();
       const temp = await output.tempPath();
       await fs.writeFile(temp, 'partial');
       await output.discard(temp);
