@@ -40,6 +40,30 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
   }
 }
 
+async function waitForAsync<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Every log file the extension wrote, as one text. */
+async function readLogs(folder: vscode.Uri): Promise<string> {
+  let text = '';
+  try {
+    for (const [name, type] of await vscode.workspace.fs.readDirectory(folder)) {
+      const uri = vscode.Uri.joinPath(folder, name);
+      text += type === vscode.FileType.Directory ? await readLogs(uri) : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    }
+  } catch {
+    // not written yet
+  }
+  return text;
+}
+
 function formTab(label: string): vscode.Tab | undefined {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.label === label && tab.input instanceof vscode.TabInputWebview);
 }
@@ -65,6 +89,11 @@ describe('Luma Image to Video in a real VS Code', function () {
   });
 
   beforeEach(() => sim.reset());
+
+  async function openForm(image: vscode.Uri) {
+    await vscode.commands.executeCommand('lumaVideo.generate', image);
+    return waitFor('the form', () => api.formFor(image));
+  }
 
   it('registers its three commands', async () => {
     const commands = await vscode.commands.getCommands(true);
@@ -114,29 +143,114 @@ describe('Luma Image to Video in a real VS Code', function () {
     assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(video)), sampleVideo, 'the first video is untouched');
     const storageHeaders = sim.requests.filter((r) => r.server === 'storage').map((r) => r.headers['api-key']);
     assert.deepEqual(storageHeaders.filter(Boolean), [], 'the key never went to the download host');
+
+    // The log tells each step and never the key.
+    const log = await waitForAsync('the log to be written', async () => {
+      const text = await readLogs(api.logUri);
+      return text.includes('Saved the video as cat.luma-2.mp4') ? text : undefined;
+    });
+    assert.match(log, /Uploaded as images\//);
+    assert.match(log, /Generation accepted/);
+    assert.ok(!log.includes(KEY), 'the key is in the log');
+  });
+
+  it('outputFolder: a relative folder is created in the workspace and the video goes there', async () => {
+    const config = vscode.workspace.getConfiguration('lumaVideo');
+    await config.update('outputFolder', 'videos/luma', vscode.ConfigurationTarget.Global);
+    try {
+      const image = workspaceFile('beach.jpg');
+      await vscode.commands.executeCommand('lumaVideo.generate', image);
+      const form = await waitFor('the form', () => api.formFor(image));
+      await form.handleMessage({ type: 'generate', options });
+      assert.equal(form.jobView?.stage, 'done', JSON.stringify(form.jobView));
+      assert.ok(await exists(workspaceFile('videos', 'luma', 'beach.luma.mp4')));
+      assert.equal(await exists(workspaceFile('beach.luma.mp4')), false);
+    } finally {
+      await config.update('outputFolder', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('cancel before the service accepted the job: nothing charged, nothing written', async () => {
+    sim.inject('upload', { kind: 'hang' });
+    const image = workspaceFile('cat.png');
+    const form = await openForm(image);
+    const running = form.handleMessage({ type: 'generate', options });
+    await waitFor('uploading', () => form.jobView?.stage === 'uploading');
+    await form.handleMessage({ type: 'cancel' });
+    await running;
+    assert.equal(form.jobView?.stage, 'cancelled');
+    assert.match(form.jobView?.note ?? '', /nothing was charged/);
+    assert.equal(form.jobView?.fetchable, false);
+    assert.equal(sim.featureCalls, 0);
+  });
+
+  it('cancel while generating stops waiting but keeps the paid job; Fetch Video gets it without paying again', async () => {
+    sim.configure({ generationMs: 60_000 });
+    const image = workspaceFile('photos', 'dog.webp');
+    const form = await openForm(image);
+    const running = form.handleMessage({ type: 'generate', options });
+    await waitFor('the service to accept the job', () => form.jobView?.accepted && form.jobView.stage === 'generating');
+    await form.handleMessage({ type: 'cancel' });
+    await running;
+    assert.equal(form.jobView?.stage, 'cancelled');
+    assert.equal(form.jobView?.fetchable, true);
+    assert.match(form.jobView?.note ?? '', /paid for: press Fetch Video/);
+    assert.equal(await exists(workspaceFile('photos', 'dog.luma.mp4')), false);
+    const job = api.jobs().find((j) => j.imageUri === image.toString());
+    assert.equal(job?.state, 'stopped');
+    assert.ok(job?.uuid);
+
+    sim.finishJob(job.uuid);
+    await form.handleMessage({ type: 'fetch' });
+    assert.equal(form.jobView?.stage, 'done', JSON.stringify(form.jobView));
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(workspaceFile('photos', 'dog.luma.mp4'))), sampleVideo);
+    assert.equal(sim.featureCalls, 1, 'fetching did not pay again');
+    sim.configure({ generationMs: 500 });
+  });
+
+  it('the key prompt: dismissing it sends nothing and offers "Set API Key"', async () => {
+    await vscode.commands.executeCommand('lumaVideo.clearApiKey');
+    const image = workspaceFile('cat.png');
+    const form = await openForm(image);
+    const running = form.handleMessage({ type: 'generate', options });
+    // The masked input box is up: press Escape on it (as often as needed until the job settles).
+    let settled = false;
+    void running.then(() => (settled = true));
+    while (!settled) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    assert.equal(form.jobView?.stage, 'failed');
+    assert.equal(form.jobView?.error?.remedy, 'setApiKey');
+    assert.match(form.jobView?.error?.message ?? '', /No 1min\.ai API key is set, so nothing was sent/);
+    assert.equal(sim.requests.length, 0);
+    await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
   });
 
   it('injected bad values and unknown messages are refused before anything is sent', async () => {
     const image = workspaceFile('beach.jpg');
     await vscode.commands.executeCommand('lumaVideo.generate', image);
     const form = await waitFor('the form', () => api.formFor(image));
+    const jobsBefore = api.jobs().length;
     await form.handleMessage({ type: 'generate', options: { ...options, length: 7 } });
     await form.handleMessage({ type: 'generate', options: { ...options, prompt: '   ' } });
+    await form.handleMessage({ type: 'generate', options: { ...options, modelName: 'ray-v9', loop: 'yes' } });
     await form.handleMessage({ type: 'runShell', command: 'rm -rf /' });
-    assert.equal(form.jobView, undefined, 'no job started');
+    assert.equal(api.jobs().length, jobsBefore, 'no job started');
     assert.equal(sim.requests.length, 0, 'nothing reached the service');
   });
 
   it('a wrong key fails with the remedy "Set API Key" and writes nothing', async () => {
     await vscode.commands.executeCommand('lumaVideo.setApiKey', 'not-the-right-key');
     const image = workspaceFile('photos', 'dog.webp');
-    await vscode.commands.executeCommand('lumaVideo.generate', image);
-    const form = await waitFor('the form', () => api.formFor(image));
+    const before = await vscode.workspace.fs.readDirectory(workspaceFile('photos'));
+    const form = await openForm(image);
     await form.handleMessage({ type: 'generate', options });
     assert.equal(form.jobView?.stage, 'failed');
     assert.equal(form.jobView?.error?.remedy, 'setApiKey');
     assert.match(form.jobView?.error?.message ?? '', /did not accept your API key/);
-    assert.equal(await exists(workspaceFile('photos', 'dog.luma.mp4')), false);
+    assert.deepEqual(await vscode.workspace.fs.readDirectory(workspaceFile('photos')), before, 'nothing written');
+    assert.equal(sim.featureCalls, 0);
     await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
   });
 

@@ -122,6 +122,33 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     for (const request of sim.requests.filter((r) => r.server === 'storage')) assert.equal(request.headers['api-key'], undefined);
   });
 
+  it('a paid job survives a window reload: it resumes by itself and the video lands, paid once', async () => {
+    sim.configure({ generationMs: 8000 });
+    const paidBefore = sim.featureCalls;
+    await page.locator('.tab', { hasText: 'Luma: cat.png' }).click();
+    const prompt = form().getByLabel('Prompt', { exact: true });
+    await prompt.fill('the camera slowly zooms in');
+    await form().locator('#generate').click();
+    await form().getByText(/Generating video/).waitFor({ timeout: 20_000 });
+    for (let i = 0; sim.featureCalls === paidBefore; i++) {
+      assert.ok(i < 100, 'the service never accepted the job');
+      await page.waitForTimeout(100);
+    }
+    // Cancel on a paid job asks first; "Keep Waiting" keeps it going.
+    await form().locator('#cancel').click();
+    await form().locator('#cancel-question').waitFor();
+    await page.screenshot({ path: path.join(artifacts, 'cancel-question.png') });
+    await form().locator('#keep-waiting').click();
+    await form().locator('#cancel').waitFor();
+
+    await runCommand('Developer: Reload Window');
+    await page.locator('.notifications-toasts').getByText(/resuming an unfinished video \(cat\.png\)/).waitFor({ timeout: 60_000 });
+    await explorerRow('cat.luma-2.mp4').waitFor({ timeout: 60_000 });
+    assert.equal(sim.featureCalls, paidBefore + 1, 'paid exactly once');
+    assert.deepEqual(readFileSync(path.join(server.workspace, 'cat.luma-2.mp4')), readFileSync(path.join(root, 'test/simulator/sample.mp4')));
+    sim.configure({ generationMs: 2000 });
+  });
+
   it('Command Palette with no image in hand: a Quick Pick of the workspace\'s images opens the form', async () => {
     await page.keyboard.press('Escape');
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
