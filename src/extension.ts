@@ -1,26 +1,30 @@
-// Wires the parts together. activate() only registers: no network, no disk beyond what VS Code
-// already loaded.
+// Wires the parts together. activate() only registers and reads the job list; with no paid job
+// pending it does nothing else (no network, no disk).
 import * as vscode from 'vscode';
 import { imagesFromInvocation, isImageUri, pickImage } from './commands/pickImages';
-import { FormPanel, FormServices, SavedFormState } from './form/formPanel';
+import { FormPanel, FormServices, recentPrompts, SavedFormState } from './form/formPanel';
 import { ApiKeyStore } from './host/apiKey';
 import { JobService } from './host/jobService';
-import { JobRecord, JobStore } from './jobs/jobStore';
 import { JobStatusBar } from './host/statusBar';
+import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from './host/videoActions';
+import { JobRecord, JobStore } from './jobs/jobStore';
 import { VIEW_TYPE } from './protocol';
+import { GenerationsProvider, VIEW_ID } from './views/generationsView';
 
-/** At most this many forms open from one multi-selection; more is almost surely a slip. */
-const MAX_FORMS_AT_ONCE = 10;
+/** One form takes at most this many images; more is almost surely a slip. */
+const MAX_BATCH = 20;
 
 /** What the extension exports: enough for tests and other extensions to drive it, never the key. */
 export interface LumaVideoApi {
-  formFor(imageUri: vscode.Uri): FormPanel | undefined;
+  formFor(...images: vscode.Uri[]): FormPanel | undefined;
   forms(): FormPanel[];
   hasApiKey(): Promise<boolean>;
   /** The job list, newest first (no key in it). */
   jobs(): JobRecord[];
-  /** Resumes paid jobs left unfinished, as activation does. */
-  resumeUnfinished(): void;
+  /** The workspace's recent prompts, newest first, as the form offers them. */
+  recentPrompts(): string[];
+  /** The Generations view's data, as the view shows it. */
+  generations: GenerationsProvider;
   /** Where the "Luma Image to Video" log is written. */
   logUri: vscode.Uri;
   activationMs: number;
@@ -32,12 +36,29 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const keys = new ApiKeyStore(context.secrets);
   const statusBar = new JobStatusBar();
   const jobs = new JobService(keys, log, statusBar, new JobStore(context.workspaceState));
-  const services: FormServices = { extensionUri: context.extensionUri, jobs, log };
+  const services: FormServices = { extensionUri: context.extensionUri, jobs, log, workspaceState: context.workspaceState };
+  const generations = new GenerationsProvider(jobs);
+
+  /** Commands from the view get the job; from elsewhere (tests, keybindings) its id. */
+  const jobOf = (arg: unknown): JobRecord | undefined => {
+    const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as JobRecord).id === 'string' ? (arg as JobRecord).id : undefined;
+    return id ? jobs.store.get(id) : undefined;
+  };
+  const videoOf = (arg: unknown): vscode.Uri | undefined => {
+    const job = jobOf(arg);
+    return job?.state === 'done' && job.videoUri ? vscode.Uri.parse(job.videoUri) : undefined;
+  };
+  const onVideo = (action: (video: vscode.Uri) => Promise<unknown>) => async (arg: unknown) => {
+    const video = videoOf(arg);
+    if (video) await action(video);
+  };
 
   context.subscriptions.push(
     log,
     statusBar,
     jobs,
+    generations,
+    vscode.window.createTreeView(VIEW_ID, { treeDataProvider: generations, showCollapseAll: false }),
     vscode.commands.registerCommand('lumaVideo.generate', async (first?: unknown, selection?: unknown) => {
       let images = imagesFromInvocation(first, selection);
       if (images.length === 0) {
@@ -49,16 +70,16 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
         if (!picked) return undefined;
         images = [picked];
       }
-      if (images.length > MAX_FORMS_AT_ONCE) {
-        void vscode.window.showWarningMessage(`Luma: opening forms for the first ${MAX_FORMS_AT_ONCE} of the ${images.length} selected images.`);
-        images = images.slice(0, MAX_FORMS_AT_ONCE);
+      if (images.length > MAX_BATCH) {
+        void vscode.window.showWarningMessage(`Luma: one form takes up to ${MAX_BATCH} images; it opened with the first ${MAX_BATCH} of the ${images.length} selected.`);
+        images = images.slice(0, MAX_BATCH);
       }
-      const panels = images.map((uri) => FormPanel.createOrShow(services, uri));
-      return panels[panels.length - 1];
+      return FormPanel.createOrShow(services, images);
     }),
     vscode.commands.registerCommand('lumaVideo.setApiKey', async (key?: unknown) => {
-      // A string argument sets the key without asking (for scripts and tests); it is never echoed.
-      if (typeof key === 'string' && key.trim()) await keys.set(key);
+      // Tests may pass the key as an argument; in normal use only the masked input box sets it,
+      // so no other extension or command link can swap it silently.
+      if (typeof key === 'string' && key.trim() && context.extensionMode !== vscode.ExtensionMode.Production) await keys.set(key);
       else if (!(await keys.ask())) return;
       log.info('API key saved to secret storage.');
       void vscode.window.showInformationMessage('Luma: API key saved.');
@@ -67,6 +88,39 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
       await keys.clear();
       log.info('API key removed from secret storage.');
       void vscode.window.showInformationMessage('Luma: API key cleared.');
+    }),
+    vscode.commands.registerCommand('lumaVideo.showGenerations', () => vscode.commands.executeCommand(`${VIEW_ID}.focus`)),
+    vscode.commands.registerCommand('lumaVideo.job.openVideo', onVideo(openVideo)),
+    vscode.commands.registerCommand('lumaVideo.job.revealVideo', onVideo(revealInExplorer)),
+    vscode.commands.registerCommand('lumaVideo.job.copyMarkdownLink', onVideo(copyMarkdownLink)),
+    vscode.commands.registerCommand('lumaVideo.job.saveVideoAs', onVideo(saveVideoAs)),
+    vscode.commands.registerCommand('lumaVideo.job.openImage', async (arg: unknown) => {
+      const job = jobOf(arg);
+      if (job) await vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(job.imageUri));
+    }),
+    vscode.commands.registerCommand('lumaVideo.job.copyPrompt', async (arg: unknown) => {
+      const job = jobOf(arg);
+      if (job) await vscode.env.clipboard.writeText(job.options.prompt);
+    }),
+    vscode.commands.registerCommand('lumaVideo.job.showForm', (arg: unknown) => {
+      const job = jobOf(arg);
+      return job ? FormPanel.createOrShow(services, [vscode.Uri.parse(job.imageUri)]) : undefined;
+    }),
+    vscode.commands.registerCommand('lumaVideo.job.generateAgain', (arg: unknown) => {
+      const job = jobOf(arg);
+      return job ? FormPanel.createOrShow(services, [vscode.Uri.parse(job.imageUri)], job.options) : undefined;
+    }),
+    vscode.commands.registerCommand('lumaVideo.job.retry', (arg: unknown) => {
+      const job = jobOf(arg);
+      return job ? jobs.retry(job.id) : undefined;
+    }),
+    vscode.commands.registerCommand('lumaVideo.job.cancel', (arg: unknown) => {
+      const job = jobOf(arg);
+      if (job) jobs.cancel(job.id);
+    }),
+    vscode.commands.registerCommand('lumaVideo.job.remove', (arg: unknown) => {
+      const job = jobOf(arg);
+      return job ? jobs.remove(job.id) : undefined;
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: SavedFormState | undefined) {
@@ -80,11 +134,12 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {
-    formFor: (uri) => FormPanel.find(uri),
+    formFor: (...images) => FormPanel.find(...images),
     forms: () => FormPanel.all(),
     hasApiKey: () => keys.has(),
     jobs: () => jobs.store.all(),
-    resumeUnfinished: () => jobs.resumeUnfinished(),
+    recentPrompts: () => recentPrompts(context.workspaceState),
+    generations,
     logUri: context.logUri,
     activationMs,
   };

@@ -31,7 +31,7 @@ export interface GenerationOptions {
 export type OptionField = keyof GenerationOptions;
 export type FieldErrors = Partial<Record<OptionField, string>>;
 
-export type Stage = 'editing' | 'uploading' | 'generating' | 'downloading' | 'done' | 'failed' | 'cancelled';
+export type Stage = 'editing' | 'queued' | 'uploading' | 'generating' | 'downloading' | 'done' | 'failed' | 'cancelled';
 
 /** A remedy the form can offer as a button next to an error. */
 export type Remedy = 'setApiKey' | 'retry';
@@ -63,23 +63,41 @@ export interface ImageView {
   src: string;
 }
 
+/** Ready-made motion prompts the form offers; picking one fills the prompt, which stays editable. */
+export const MOTION_PRESETS: readonly { label: string; prompt: string }[] = [
+  { label: 'Slow zoom in', prompt: 'The camera slowly zooms in toward the center, smooth and steady.' },
+  { label: 'Slow zoom out', prompt: 'The camera slowly pulls back to reveal more of the scene.' },
+  { label: 'Orbit', prompt: 'The camera orbits slowly around the subject, keeping it centered.' },
+  { label: 'Parallax', prompt: 'Gentle parallax: the foreground drifts sideways faster than the background, giving depth.' },
+  { label: 'Drifting clouds', prompt: 'Clouds drift slowly across the sky; everything else stays still.' },
+  { label: 'Waves', prompt: 'Waves roll in and break gently on the shore, water shimmering.' },
+  { label: 'Wind in the trees', prompt: 'A light breeze moves the leaves and grass; soft natural motion.' },
+  { label: 'Cinemagraph', prompt: 'Only one element moves subtly in a seamless loop; the rest of the image is frozen.' },
+];
+
+/** How many recent prompts the form remembers per workspace. */
+export const MAX_RECENT_PROMPTS = 10;
+
 // ---- host -> webview ----
 export type HostMessage =
-  | { type: 'init'; image: ImageView; defaults: GenerationOptions; job?: JobView }
-  | { type: 'job'; job: JobView }
-  | { type: 'invalid'; errors: FieldErrors };
+  | { type: 'init'; images: ImageView[]; defaults: GenerationOptions; jobs: Record<string, JobView>; recentPrompts: string[] }
+  | { type: 'job'; imageUri: string; job: JobView }
+  | { type: 'invalid'; errors: FieldErrors; imageErrors?: Record<string, string> }
+  | { type: 'recentPrompts'; prompts: string[] };
 
 // ---- webview -> host ----
+/** Messages about one image's job carry that image's URI (one of the form's images). */
+export type ImageAction = 'openVideo' | 'revealVideo' | 'copyMarkdownLink' | 'saveVideoAs' | 'fetch';
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'generate'; options: GenerationOptions }
-  | { type: 'cancel' }
-  | { type: 'openVideo' }
-  | { type: 'revealVideo' }
-  | { type: 'setApiKey' }
-  | { type: 'fetch' };
+  /** `prompts`: optional per-image prompts (image URI -> prompt) that replace the shared one. */
+  | { type: 'generate'; options: GenerationOptions; prompts?: Record<string, string> }
+  /** Without imageUri: every queued or running job of the form. */
+  | { type: 'cancel'; imageUri?: string }
+  | { type: ImageAction; imageUri: string }
+  | { type: 'setApiKey' };
 
-const SIMPLE_MESSAGES = new Set(['ready', 'cancel', 'openVideo', 'revealVideo', 'setApiKey', 'fetch']);
+const IMAGE_ACTIONS = new Set<string>(['openVideo', 'revealVideo', 'copyMarkdownLink', 'saveVideoAs', 'fetch']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -93,13 +111,14 @@ export type Validation = { ok: true; options: GenerationOptions } | { ok: false;
 
 /**
  * Checks options field by field, with a message per field that says what to do. The webview runs
- * it before sending; the host runs it again, since a message can be forged.
+ * it before sending; the host runs it again, since a message can be forged. With `promptOptional`
+ * (every image of a batch has its own prompt) an empty shared prompt is allowed.
  */
-export function validateOptions(raw: unknown): Validation {
+export function validateOptions(raw: unknown, promptOptional = false): Validation {
   const errors: FieldErrors = {};
   if (!isRecord(raw)) return { ok: false, errors: { prompt: 'The form sent nothing usable. Reopen the form.' } };
   const prompt = typeof raw.prompt === 'string' ? raw.prompt.trim() : '';
-  if (typeof raw.prompt !== 'string' || prompt === '') {
+  if (typeof raw.prompt !== 'string' || (prompt === '' && !promptOptional)) {
     errors.prompt = 'Describe what should move, for example "the waves roll in slowly".';
   } else if (prompt.length > MAX_PROMPT_LENGTH) {
     errors.prompt = `The prompt is ${prompt.length} characters; shorten it to ${MAX_PROMPT_LENGTH} or fewer.`;
@@ -125,17 +144,48 @@ export function validateOptions(raw: unknown): Validation {
   };
 }
 
+export type BatchValidation =
+  | { ok: true; perImage: { imageUri: string; options: GenerationOptions }[] }
+  | { ok: false; errors: FieldErrors; imageErrors: Record<string, string> };
+
+/**
+ * Checks a generate request for the form's images: the shared options, and each image's own
+ * prompt if it has one (which then replaces the shared prompt for that image). Prompts for images
+ * that are not in the form are an error, not silently dropped.
+ */
+export function validateBatch(rawOptions: unknown, rawPrompts: unknown, imageUris: readonly string[]): BatchValidation {
+  const imageErrors: Record<string, string> = {};
+  const own = new Map<string, string>();
+  if (rawPrompts !== undefined && !isRecord(rawPrompts)) return { ok: false, errors: { prompt: 'The form sent per-image prompts it should not have. Reopen the form.' }, imageErrors };
+  for (const [uri, value] of Object.entries(rawPrompts ?? {})) {
+    if (!imageUris.includes(uri)) return { ok: false, errors: { prompt: 'The form sent a prompt for an image it does not show. Reopen the form.' }, imageErrors };
+    const text = typeof value === 'string' ? value.trim() : undefined;
+    if (text === undefined) imageErrors[uri] = 'This prompt is not text.';
+    else if (text.length > MAX_PROMPT_LENGTH) imageErrors[uri] = `This prompt is ${text.length} characters; shorten it to ${MAX_PROMPT_LENGTH} or fewer.`;
+    else if (text) own.set(uri, text);
+  }
+  const shared = validateOptions(rawOptions, imageUris.length > 0 && imageUris.every((uri) => own.has(uri)));
+  if (!shared.ok || Object.keys(imageErrors).length > 0) return { ok: false, errors: shared.ok ? {} : shared.errors, imageErrors };
+  return { ok: true, perImage: imageUris.map((imageUri) => ({ imageUri, options: { ...shared.options, prompt: own.get(imageUri) ?? shared.options.prompt } })) };
+}
+
 /**
  * Turns whatever the webview posted into a known message, or undefined (dropped). Options inside
- * a `generate` are passed through as sent: `validateOptions` judges them and answers per field.
+ * a `generate` are passed through as sent: `validateBatch` judges them and answers per field.
  */
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   if (!isRecord(raw) || typeof raw.type !== 'string') return undefined;
-  if (SIMPLE_MESSAGES.has(raw.type)) {
-    return Object.keys(raw).length === 1 ? ({ type: raw.type } as WebviewMessage) : undefined;
+  const keys = Object.keys(raw);
+  if (raw.type === 'ready' || raw.type === 'setApiKey') return keys.length === 1 ? { type: raw.type } : undefined;
+  if (raw.type === 'cancel') {
+    if (keys.length === 1) return { type: 'cancel' };
+    return keys.length === 2 && typeof raw.imageUri === 'string' ? { type: 'cancel', imageUri: raw.imageUri } : undefined;
   }
-  if (raw.type === 'generate' && isRecord(raw.options)) {
-    return { type: 'generate', options: raw.options as unknown as GenerationOptions };
+  if (IMAGE_ACTIONS.has(raw.type)) {
+    return keys.length === 2 && typeof raw.imageUri === 'string' ? { type: raw.type as ImageAction, imageUri: raw.imageUri } : undefined;
+  }
+  if (raw.type === 'generate' && isRecord(raw.options) && (raw.prompts === undefined || isRecord(raw.prompts))) {
+    return { type: 'generate', options: raw.options as unknown as GenerationOptions, prompts: raw.prompts as Record<string, string> | undefined };
   }
   return undefined;
 }

@@ -21,7 +21,11 @@ export interface VideoOutput {
 }
 
 export class LocalFolderOutput implements VideoOutput {
-  constructor(private readonly folder: string, private readonly imageFileName: string) {}
+  /**
+   * `tag` names the temporary file (a job's id): a job resumed after a crash writes over its own
+   * partial download instead of leaving it behind. Without it, a random name.
+   */
+  constructor(private readonly folder: string, private readonly imageFileName: string, private readonly tag?: string) {}
 
   async prepare(): Promise<void> {
     try {
@@ -40,7 +44,7 @@ export class LocalFolderOutput implements VideoOutput {
   }
 
   async tempPath(): Promise<string> {
-    const hidden = `.${videoFileName(this.imageFileName, 1)}.${randomBytes(4).toString('hex')}.part`;
+    const hidden = `.${videoFileName(this.imageFileName, 1)}.${this.tag ?? randomBytes(4).toString('hex')}.part`;
     return path.join(this.folder, hidden);
   }
 

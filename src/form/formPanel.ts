@@ -1,15 +1,19 @@
-// The form, host side: one webview panel per image ("Luma: cat.png"), the HTML with its CSP,
-// the messages from the webview (validated, unknown ones dropped), and the job it starts.
+// The form, host side: one webview panel per image or per batch of images ("Luma: cat.png",
+// "Luma: 3 images"), the HTML with its CSP, the messages from the webview (validated, unknown
+// ones dropped), and the jobs it queues.
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { HostMessage, JobView, parseWebviewMessage, Stage, validateOptions, VIEW_TYPE, WebviewMessage } from '../protocol';
+import { GenerationOptions, HostMessage, ImageAction, JobView, MAX_RECENT_PROMPTS, parseWebviewMessage, Stage, validateBatch, VIEW_TYPE, WebviewMessage } from '../protocol';
+import { isImageUri } from '../commands/pickImages';
 import { isFetchable, JobRecord, JobState } from '../jobs/jobStore';
-import { JobService, revealInExplorer } from '../host/jobService';
+import { JobService } from '../host/jobService';
 import { readSettings } from '../host/settings';
 import { outputFolderFor } from '../host/videoOutput';
+import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
 
 const STAGE_OF: Record<JobState, Stage> = {
+  queued: 'queued',
   uploading: 'uploading',
   requesting: 'generating',
   generating: 'generating',
@@ -20,96 +24,124 @@ const STAGE_OF: Record<JobState, Stage> = {
   stopped: 'cancelled',
 };
 
+const RECENT_PROMPTS_KEY = 'lumaVideo.recentPrompts';
+
 export interface FormServices {
   extensionUri: vscode.Uri;
   jobs: JobService;
   log: vscode.LogOutputChannel;
+  /** Workspace storage, for the recent prompts. */
+  workspaceState: vscode.Memento;
 }
 
 /** What the webview keeps with setState and the serializer hands back after a reload. */
 export interface SavedFormState {
-  image?: { uri?: unknown };
+  images?: { uri?: unknown }[];
 }
 
 export class FormPanel implements vscode.Disposable {
   private static readonly panels = new Map<string, FormPanel>();
 
   private readonly disposables: vscode.Disposable[] = [];
-  /** The newest job of this image: the one the form shows. */
-  private jobId: string | undefined;
+  private readonly imageKeys: string[];
+  /** Options to start from instead of the settings (Generate Again). */
+  private prefill: GenerationOptions | undefined;
   private running: Promise<unknown> | undefined;
 
-  /** Opens the form for `imageUri`, or brings its open form forward. */
-  static createOrShow(services: FormServices, imageUri: vscode.Uri): FormPanel {
-    const existing = FormPanel.panels.get(imageUri.toString());
-    if (existing) {
+  /** Opens the form for these images, or brings their open form forward. */
+  static createOrShow(services: FormServices, images: vscode.Uri[], prefill?: GenerationOptions): FormPanel {
+    const key = FormPanel.keyOf(images);
+    const existing = FormPanel.panels.get(key);
+    if (existing && !prefill) {
       existing.panel.reveal(vscode.ViewColumn.Active);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, FormPanel.title(imageUri), vscode.ViewColumn.Active, FormPanel.webviewOptions(services.extensionUri, imageUri));
-    return new FormPanel(panel, services, imageUri);
+    // Generate Again starts from the job's prompt: a fresh form, not one with other typed text.
+    existing?.panel.dispose();
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, FormPanel.title(images), vscode.ViewColumn.Active, FormPanel.webviewOptions(services.extensionUri, images));
+    return new FormPanel(panel, services, images, prefill);
   }
 
   /** Brings back a form VS Code restored after a reload. */
   static revive(panel: vscode.WebviewPanel, services: FormServices, state: SavedFormState | undefined): void {
-    let imageUri: vscode.Uri | undefined;
-    try {
-      const saved = state?.image?.uri;
-      imageUri = typeof saved === 'string' && saved ? vscode.Uri.parse(saved, true) : undefined;
-    } catch {
-      imageUri = undefined;
+    // The saved state comes from the webview: only images on a file system VS Code knows.
+    const images: vscode.Uri[] = [];
+    for (const saved of Array.isArray(state?.images) ? state.images : []) {
+      try {
+        const uri = typeof saved?.uri === 'string' && saved.uri ? vscode.Uri.parse(saved.uri, true) : undefined;
+        if (uri && isImageUri(uri) && vscode.workspace.fs.isWritableFileSystem(uri.scheme) !== undefined) images.push(uri);
+      } catch {
+        // an unreadable entry: leave it out
+      }
     }
-    if (!imageUri) {
+    if (images.length === 0) {
       // Nothing to restore it from: close it rather than leave an empty tab.
       panel.dispose();
       return;
     }
-    panel.webview.options = FormPanel.webviewOptions(services.extensionUri, imageUri);
-    new FormPanel(panel, services, imageUri);
+    panel.webview.options = FormPanel.webviewOptions(services.extensionUri, images);
+    new FormPanel(panel, services, images);
   }
 
-  static find(imageUri: vscode.Uri): FormPanel | undefined {
-    return FormPanel.panels.get(imageUri.toString());
+  /** The form showing exactly these images (one image: its own form). */
+  static find(...images: vscode.Uri[]): FormPanel | undefined {
+    return FormPanel.panels.get(FormPanel.keyOf(images));
   }
 
   static all(): FormPanel[] {
     return [...FormPanel.panels.values()];
   }
 
-  private static title(imageUri: vscode.Uri): string {
-    return `Luma: ${imageUri.path.split('/').pop()}`;
+  private static keyOf(images: vscode.Uri[]): string {
+    return images.map((uri) => uri.toString()).sort().join('\n');
   }
 
-  /** Scripts on; local files only from the extension's own folders, the image's and the output folder. */
-  private static webviewOptions(extensionUri: vscode.Uri, imageUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(imageUri, '..')];
-    const output = outputFolderFor(imageUri, readSettings(imageUri).outputFolder);
-    if (!roots.some((root) => root.toString() === output.toString())) roots.push(output);
-    return { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: false, enableFindWidget: false };
+  private static title(images: vscode.Uri[]): string {
+    return images.length === 1 ? `Luma: ${images[0].path.split('/').pop()}` : `Luma: ${images.length} images`;
+  }
+
+  /** Scripts on; local files only from the extension's own folders, the images' folders and the output folders. */
+  private static webviewOptions(extensionUri: vscode.Uri, images: vscode.Uri[]): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    const roots = new Map<string, vscode.Uri>();
+    for (const root of [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')]) roots.set(root.toString(), root);
+    for (const image of images) {
+      const beside = vscode.Uri.joinPath(image, '..');
+      const output = outputFolderFor(image, readSettings(image).outputFolder);
+      roots.set(beside.toString(), beside);
+      roots.set(output.toString(), output);
+    }
+    return { enableScripts: true, localResourceRoots: [...roots.values()], retainContextWhenHidden: false, enableFindWidget: false };
   }
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly services: FormServices,
-    readonly imageUri: vscode.Uri,
+    readonly images: vscode.Uri[],
+    prefill?: GenerationOptions,
   ) {
-    FormPanel.panels.set(imageUri.toString(), this);
-    panel.title = FormPanel.title(imageUri);
+    this.imageKeys = images.map((uri) => uri.toString());
+    this.prefill = prefill;
+    FormPanel.panels.set(FormPanel.keyOf(images), this);
+    panel.title = FormPanel.title(images);
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.png');
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((raw: unknown) => this.handleMessage(raw), null, this.disposables);
     services.jobs.onDidChange((job) => this.onJobChanged(job), null, this.disposables);
-    this.jobId = services.jobs.latestFor(imageUri)?.id;
   }
 
-  /** The stage the form shows now: the newest job of its image, if any. */
-  get jobView(): JobView | undefined {
-    const job = this.jobId ? this.services.jobs.store.get(this.jobId) : undefined;
+  /** The stage the form shows for an image (its newest job), if any. */
+  jobView(image: vscode.Uri = this.images[0]): JobView | undefined {
+    const job = this.services.jobs.latestFor(image);
     return job ? this.toView(job) : undefined;
   }
 
-  /** Settles when the job started from this form has ended (at once when none runs). */
+  /** The options the form starts from: a job's own (Generate Again) or the settings'. */
+  startingOptions(): GenerationOptions {
+    return this.prefill ?? readSettings(this.images[0]).defaults;
+  }
+
+  /** Settles when the jobs started from this form have ended (at once when none runs). */
   async whenIdle(): Promise<void> {
     await this.running;
   }
@@ -117,8 +149,8 @@ export class FormPanel implements vscode.Disposable {
   /** Handles one message from the webview. Public so tests can drive the same path. */
   async handleMessage(raw: unknown): Promise<void> {
     const message = parseWebviewMessage(raw);
-    if (!message) {
-      this.services.log.warn(`Dropped an unknown message from the form of ${this.imageName}.`);
+    if (!message || ('imageUri' in message && message.imageUri !== undefined && !this.imageKeys.includes(message.imageUri))) {
+      this.services.log.warn(`Dropped an unknown message from the form "${this.panel.title}".`);
       return;
     }
     await this.dispatch(message);
@@ -126,39 +158,56 @@ export class FormPanel implements vscode.Disposable {
 
   private async dispatch(message: WebviewMessage): Promise<void> {
     const jobs = this.services.jobs;
-    const job = this.jobId ? jobs.store.get(this.jobId) : undefined;
-    const videoUri = job?.state === 'done' && job.videoUri ? vscode.Uri.parse(job.videoUri) : undefined;
     switch (message.type) {
       case 'ready':
         return this.postInit();
       case 'generate': {
-        const checked = validateOptions(message.options);
+        const checked = validateBatch(message.options, message.prompts, this.imageKeys);
         if (!checked.ok) {
-          this.post({ type: 'invalid', errors: checked.errors });
+          this.post({ type: 'invalid', errors: checked.errors, imageErrors: checked.imageErrors });
           return;
         }
-        if (job && jobs.isRunning(job.id)) {
-          this.services.log.warn(`Generate pressed while ${this.imageName} is still running; ignored.`);
+        const busy = this.images.filter((image) => this.isActive(image));
+        if (busy.length > 0) {
+          this.services.log.warn(`Generate pressed while ${busy.length} job(s) of this form still run; ignored.`);
           return;
         }
-        return this.track(jobs.start(this.imageUri, checked.options));
+        await this.rememberPrompts(checked.perImage.map((item) => item.options.prompt));
+        return this.track(Promise.all(checked.perImage.map((item) => jobs.start(vscode.Uri.parse(item.imageUri), item.options))));
       }
-      case 'fetch':
-        if (job && isFetchable(job) && !jobs.isRunning(job.id)) return this.track(jobs.fetch(job.id));
-        return;
       case 'cancel':
-        if (job) jobs.cancel(job.id);
-        return;
-      case 'openVideo':
-        if (videoUri) await vscode.commands.executeCommand('vscode.open', videoUri, { preview: false });
-        return;
-      case 'revealVideo':
-        if (videoUri) await revealInExplorer(videoUri);
+        for (const image of message.imageUri ? [vscode.Uri.parse(message.imageUri)] : this.images) {
+          const job = jobs.latestFor(image);
+          if (job) jobs.cancel(job.id);
+        }
         return;
       case 'setApiKey':
         await vscode.commands.executeCommand('lumaVideo.setApiKey');
         return;
+      default:
+        return this.imageAction(message.type, vscode.Uri.parse(message.imageUri));
     }
+  }
+
+  private async imageAction(action: ImageAction, image: vscode.Uri): Promise<void> {
+    const jobs = this.services.jobs;
+    const job = jobs.latestFor(image);
+    if (!job) return;
+    if (action === 'fetch') {
+      if (isFetchable(job) && !this.isActive(image)) await this.track(jobs.fetch(job.id));
+      return;
+    }
+    if (job.state !== 'done' || !job.videoUri) return;
+    const video = vscode.Uri.parse(job.videoUri);
+    if (action === 'openVideo') await openVideo(video);
+    else if (action === 'revealVideo') await revealInExplorer(video);
+    else if (action === 'copyMarkdownLink') await copyMarkdownLink(video);
+    else if (action === 'saveVideoAs') await saveVideoAs(video);
+  }
+
+  private isActive(image: vscode.Uri): boolean {
+    const job = this.services.jobs.latestFor(image);
+    return job !== undefined && (this.services.jobs.isRunning(job.id) || this.services.jobs.isQueued(job.id));
   }
 
   private async track(run: Promise<unknown>): Promise<void> {
@@ -170,24 +219,35 @@ export class FormPanel implements vscode.Disposable {
     }
   }
 
-  /** A job of this image changed (started here, resumed, or from anywhere else): show it. */
+  /** Keeps the last prompts of the workspace, newest first, for the form's "Recent prompts". */
+  private async rememberPrompts(prompts: string[]): Promise<void> {
+    const state = this.services.workspaceState;
+    const recent = [...new Set([...prompts.reverse(), ...recentPrompts(state)])].slice(0, MAX_RECENT_PROMPTS);
+    await state.update(RECENT_PROMPTS_KEY, recent);
+    for (const form of FormPanel.all()) form.post({ type: 'recentPrompts', prompts: recent });
+  }
+
+  /** A job of one of this form's images changed (started here, resumed, or from anywhere else): show it. */
   private onJobChanged(job: JobRecord): void {
-    if (job.imageUri !== this.imageUri.toString()) return;
-    this.jobId = job.id;
-    this.post({ type: 'job', job: this.toView(job) });
+    if (!this.imageKeys.includes(job.imageUri)) return;
+    const latest = this.services.jobs.latestFor(vscode.Uri.parse(job.imageUri));
+    if (latest && latest.id !== job.id) return; // an older job of the same image
+    this.post({ type: 'job', imageUri: job.imageUri, job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() } });
   }
 
   private toView(job: JobRecord): JobView {
-    const live = this.services.jobs.live(job.id);
-    const running = this.services.jobs.isRunning(job.id);
+    const jobs = this.services.jobs;
+    const live = jobs.live(job.id);
+    const active = jobs.isRunning(job.id) || jobs.isQueued(job.id);
     const view: JobView = {
       stage: STAGE_OF[job.state],
       stageStartedAt: live?.stageStartedAt ?? job.updatedAt,
       progress: live?.progress,
       accepted: job.uuid !== undefined,
-      fetchable: !running && isFetchable(job) && (job.state === 'failed' || job.state === 'stopped'),
+      fetchable: !active && isFetchable(job) && (job.state === 'failed' || job.state === 'stopped'),
     };
-    if (job.state === 'failed') view.error = { message: job.error ?? 'Something went wrong.', remedy: job.remedy };
+    // A paid job is fetched, never generated again: its remedy is Fetch Video, not Try Again.
+    if (job.state === 'failed') view.error = { message: job.error ?? 'Something went wrong.', remedy: job.uuid && job.remedy === 'retry' ? undefined : job.remedy };
     if (job.state === 'cancelled' || job.state === 'stopped') view.note = job.error;
     if (job.state === 'done' && job.videoUri) {
       const video = vscode.Uri.parse(job.videoUri);
@@ -197,21 +257,23 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private postInit(): void {
-    const settings = readSettings(this.imageUri);
+    const defaults = this.startingOptions();
+    const jobs: Record<string, JobView> = {};
+    for (const image of this.images) {
+      const view = this.jobView(image);
+      if (view) jobs[image.toString()] = view;
+    }
     this.post({
       type: 'init',
-      image: { name: this.imageName, src: this.panel.webview.asWebviewUri(this.imageUri).toString(), uri: this.imageUri.toString() },
-      defaults: settings.defaults,
-      job: this.jobView,
+      images: this.images.map((image) => ({ name: image.path.split('/').pop() ?? 'image', src: this.panel.webview.asWebviewUri(image).toString(), uri: image.toString() })),
+      defaults,
+      jobs,
+      recentPrompts: recentPrompts(this.services.workspaceState),
     });
   }
 
   private post(message: HostMessage): void {
     void this.panel.webview.postMessage(message);
-  }
-
-  private get imageName(): string {
-    return this.imageUri.path.split('/').pop() ?? 'image';
   }
 
   private html(): string {
@@ -233,7 +295,7 @@ export class FormPanel implements vscode.Disposable {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link href="${asset('media', 'form.css')}" rel="stylesheet">
-<title>${escapeHtml(FormPanel.title(this.imageUri))}</title>
+<title>${escapeHtml(FormPanel.title(this.images))}</title>
 </head>
 <body>
 <main id="app"></main>
@@ -243,10 +305,15 @@ export class FormPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    FormPanel.panels.delete(this.imageUri.toString());
-    // Closing the form does not stop a running job: it goes on in the notification.
+    FormPanel.panels.delete(FormPanel.keyOf(this.images));
+    // Closing the form does not stop its jobs: they go on in the notification and the view.
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
+}
+
+export function recentPrompts(state: vscode.Memento): string[] {
+  const saved = state.get<unknown>(RECENT_PROMPTS_KEY);
+  return Array.isArray(saved) ? saved.filter((item): item is string => typeof item === 'string').slice(0, MAX_RECENT_PROMPTS) : [];
 }
 
 function escapeHtml(text: string): string {

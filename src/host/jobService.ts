@@ -1,13 +1,14 @@
-// Runs generations for VS Code and keeps their list: reads the image through workspace.fs, gets
-// the key, saves each job in the job store the moment it may cost money, shows a cancellable
-// progress notification and the status bar item, resumes paid jobs after a restart, and tells
-// listeners (the forms) about every change. The steps themselves are in jobs/generation.ts.
+// Runs generations for VS Code and keeps their list: a queue that runs `maxConcurrentJobs` at a
+// time; for each job it reads the image through workspace.fs, gets the key, saves the job in the
+// job store the moment it may cost money, shows a cancellable progress notification and the
+// status bar item, resumes paid jobs after a restart, and tells listeners (forms, the
+// Generations view) about every change. The steps themselves are in jobs/generation.ts.
 
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { checkImage } from '../files/imageCheck';
 import { GenerationRun, JobUpdate, resumeGeneration, runGeneration } from '../jobs/generation';
-import { isResumable, JobRecord, JobState, JobStore } from '../jobs/jobStore';
+import { isActive, isResumable, JobRecord, JobState, JobStore } from '../jobs/jobStore';
 import { OneMinClient } from '../onemin/client';
 import { cancelled, isCancel, LumaError, redact } from '../onemin/errors';
 import type { GenerationOptions } from '../protocol';
@@ -15,11 +16,14 @@ import { ApiKeyStore } from './apiKey';
 import { readSettings } from './settings';
 import { JobStatusBar } from './statusBar';
 import { outputFolderFor, videoOutputFor } from './videoOutput';
+import { openVideo, revealInExplorer } from './videoActions';
 
 /** What changes within a stage and is not worth storing: when it began, download progress. */
 export interface LiveProgress {
   stageStartedAt: number;
   progress?: { received: number; total: number };
+  /** What it is doing, for the status bar. */
+  text: string;
 }
 
 const STAGE_TEXT: Record<JobUpdate['stage'], string> = {
@@ -33,11 +37,19 @@ const STOP_WAITING = 'Stop Waiting';
 const OPEN_VIDEO = 'Open Video';
 const REVEAL = 'Reveal in Explorer';
 
+interface QueuedJob {
+  job: JobRecord;
+  settle: (job: JobRecord) => void;
+}
+
 export class JobService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<JobRecord>();
-  /** Fires with the job's latest record whenever a job changes. */
+  /** Fires with the job's latest record whenever a job changes or is removed. */
   readonly onDidChange = this.changed.event;
   private readonly running = new Map<string, { abort: AbortController; live: LiveProgress }>();
+  private readonly queue: QueuedJob[] = [];
+  /** Running jobs that only fetch a paid video: they take no slot in the queue. */
+  private readonly fetching = new Set<string>();
   private disposed = false;
 
   constructor(
@@ -61,38 +73,55 @@ export class JobService implements vscode.Disposable {
     return this.running.has(jobId);
   }
 
-  /** Stops a running job: before acceptance nothing is charged; after, the job stays fetchable. */
+  isQueued(jobId: string): boolean {
+    return this.queue.some((entry) => entry.job.id === jobId);
+  }
+
+  /** Queued and running jobs, for the status bar and the view's elapsed times. */
+  get activeCount(): number {
+    return this.running.size + this.queue.length;
+  }
+
+  /**
+   * Stops a job. Queued or uploading: nothing is charged. Once the service accepted it, the
+   * waiting stops and the job stays fetchable.
+   */
   cancel(jobId: string): void {
+    const index = this.queue.findIndex((entry) => entry.job.id === jobId);
+    if (index >= 0) {
+      const [entry] = this.queue.splice(index, 1);
+      void this.update(entry.job, { state: 'cancelled', error: 'Cancelled while queued, so nothing was charged.' }).then(() => entry.settle(entry.job));
+      this.showStatus();
+      return;
+    }
     this.running.get(jobId)?.abort.abort();
   }
 
-  /** Generates a video for `imageUri`; settles with the job's final record. */
-  async start(imageUri: vscode.Uri, options: GenerationOptions): Promise<JobRecord> {
-    const settings = readSettings(imageUri);
-    const folder = outputFolderFor(imageUri, settings.outputFolder);
-    const imageName = imageUri.path.split('/').pop() ?? 'image';
-    const job: JobRecord = {
+  /** Queues a generation for `imageUri`; settles with the job's final record. */
+  start(imageUri: vscode.Uri, options: GenerationOptions): Promise<JobRecord> {
+    const folder = outputFolderFor(imageUri, readSettings(imageUri).outputFolder);
+    const now = Date.now();
+    return this.enqueue({
       id: randomUUID(),
       imageUri: imageUri.toString(),
-      imageName,
+      imageName: imageUri.path.split('/').pop() ?? 'image',
       outputFolder: folder.toString(),
       options,
-      state: 'uploading',
-      createdAt: Date.now(),
-      updatedAt: Date.now(),
-    };
-    // The image is checked before the key is asked for or anything is sent.
-    const readChecked = async () => {
-      const bytes = await readImage(imageUri, imageName);
-      return { bytes, fileName: imageName, mimeType: checkImage(bytes, imageName, settings.maxImageBytes) };
-    };
-    return this.execute(job, readChecked, (run, image) =>
-      runGeneration(image, options, {
-        ...run,
-        onRequesting: () => this.update(job, { state: 'requesting' }),
-        onAccepted: (uuid) => this.update(job, { state: 'generating', uuid }),
-      }),
-    );
+      state: 'queued',
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /**
+   * Runs a job again: one the service already accepted is fetched (no new charge); one it never
+   * accepted is queued afresh with the same image and options.
+   */
+  retry(jobId: string): Promise<JobRecord | undefined> {
+    const job = this.store.get(jobId);
+    if (!job || isActive(job) && (this.running.has(jobId) || this.isQueued(jobId))) return Promise.resolve(job);
+    if (job.uuid) return this.fetch(jobId);
+    return this.enqueue({ ...job, state: 'queued', error: undefined, remedy: undefined, videoUri: undefined, createdAt: Date.now() });
   }
 
   /** Waits for and downloads a job the service already accepted, without asking (or paying) again. */
@@ -103,14 +132,22 @@ export class JobService implements vscode.Disposable {
     return this.execute({ ...job, state: 'generating', error: undefined, remedy: undefined }, async () => undefined, (run) => resumeGeneration(uuid, run));
   }
 
+  /** Forgets a job (its video, if any, stays where it is). Running or queued jobs are cancelled first. */
+  async remove(jobId: string): Promise<void> {
+    this.cancel(jobId);
+    const job = this.store.get(jobId);
+    await this.store.remove(jobId);
+    if (job) this.changed.fire(job);
+  }
+
   /**
    * Called once at activation: resumes every paid job that was still running when the window
    * closed. Reads only the job list (already in memory) when there is nothing to resume.
    */
   resumeUnfinished(): void {
-    const jobs = this.store.all();
-    for (const job of jobs.filter((j) => j.state === 'uploading')) {
-      void this.update(job, { state: 'cancelled', error: 'Interrupted while uploading, before anything was charged.' });
+    const jobs = this.store.all().filter((job) => !this.running.has(job.id) && !this.isQueued(job.id));
+    for (const job of jobs.filter((j) => j.state === 'queued' || j.state === 'uploading')) {
+      void this.update(job, { state: 'cancelled', error: 'VS Code closed before this job was sent, so nothing was charged. Retry runs it.' });
     }
     for (const job of jobs.filter((j) => j.state === 'requesting')) {
       void this.update(job, { state: 'failed', error: `VS Code closed while asking 1min.ai for the video of ${job.imageName}; it may have been made and charged. Check your 1min.ai history before trying again.` });
@@ -123,18 +160,60 @@ export class JobService implements vscode.Disposable {
     for (const job of resumable) void this.fetch(job.id);
   }
 
+  private enqueue(job: JobRecord): Promise<JobRecord> {
+    return new Promise((settle) => {
+      this.queue.push({ job, settle });
+      void this.update(job, {});
+      this.pump();
+    });
+  }
+
+  /** Starts queued jobs while there is a free slot. */
+  private pump(): void {
+    const limit = maxConcurrentJobs();
+    while (!this.disposed && this.queue.length > 0 && this.runningGenerations() < limit) {
+      const { job, settle } = this.queue.shift()!;
+      void this.generate(job).then(settle);
+    }
+    this.showStatus();
+  }
+
+  /** Running jobs that hold a slot (fetches of paid jobs do not wait for one). */
+  private runningGenerations(): number {
+    return this.running.size - this.fetching.size;
+  }
+
+  private generate(job: JobRecord): Promise<JobRecord> {
+    const imageUri = vscode.Uri.parse(job.imageUri);
+    const settings = readSettings(imageUri);
+    // The image is checked before the key is asked for or anything is sent.
+    const readChecked = async () => {
+      const bytes = await readImage(imageUri, job.imageName);
+      return { bytes, fileName: job.imageName, mimeType: checkImage(bytes, job.imageName, settings.maxImageBytes) };
+    };
+    job.state = 'uploading';
+    return this.execute(job, readChecked, (run, image) =>
+      runGeneration(image, job.options, {
+        ...run,
+        onRequesting: () => this.update(job, { state: 'requesting' }),
+        onAccepted: (uuid) => this.update(job, { state: 'generating', uuid }),
+      }),
+    );
+  }
+
   /**
    * Runs `work` for `job` with the key, client, output, progress notification and status bar,
    * keeping the stored record up to date; never throws: failures end up in the record.
    */
   private async execute<T>(job: JobRecord, before: () => Promise<T>, work: (run: GenerationRun, prepared: T) => Promise<{ videoName: string; uuid: string }>): Promise<JobRecord> {
     const abort = new AbortController();
-    const live: LiveProgress = { stageStartedAt: Date.now() };
+    const live: LiveProgress = { stageStartedAt: Date.now(), text: job.uuid ? 'fetching' : 'starting' };
     this.running.set(job.id, { abort, live });
+    if (job.uuid) this.fetching.add(job.id);
     await this.update(job, {});
+    this.showStatus();
     const folder = vscode.Uri.parse(job.outputFolder);
     let apiKey: string | undefined;
-    const status = this.statusBar.begin(`${job.imageName}: starting`);
     try {
       const settings = readSettings(vscode.Uri.parse(job.imageUri));
       const prepared = await before();
@@ -154,19 +233,19 @@ export class JobService implements vscode.Disposable {
           let lastStage = '';
           return work({
             client,
-            output: videoOutputFor(folder, job.imageName),
+            output: videoOutputFor(folder, job.imageName, job.id.slice(0, 8)),
             log: this.log,
             signal: abort.signal,
             onUpdate: (update) => {
               live.stageStartedAt = update.stageStartedAt;
               live.progress = update.progress;
-              const text = stageText(update);
-              if (update.stage !== lastStage || update.stage === 'downloading') progress.report({ message: text });
-              status.update(`${job.imageName}: ${text}`);
+              live.text = stageText(update);
+              if (update.stage !== lastStage || update.stage === 'downloading') progress.report({ message: live.text });
               const state: JobState | undefined = update.stage === 'downloading' ? 'downloading' : update.stage === 'generating' && job.uuid ? 'generating' : undefined;
               if (update.stage !== lastStage && state) void this.update(job, { state });
               else this.changed.fire(job);
               lastStage = update.stage;
+              this.showStatus();
             },
           }, prepared);
         },
@@ -174,7 +253,7 @@ export class JobService implements vscode.Disposable {
       const videoUri = vscode.Uri.joinPath(folder, result.videoName);
       await this.update(job, { state: 'done', uuid: result.uuid, videoUri: videoUri.toString(), error: undefined, remedy: undefined });
       void vscode.window.showInformationMessage(`Luma: ${result.videoName} is ready.`, OPEN_VIDEO, REVEAL).then((choice) => {
-        if (choice === OPEN_VIDEO) void vscode.commands.executeCommand('vscode.open', videoUri);
+        if (choice === OPEN_VIDEO) void openVideo(videoUri);
         if (choice === REVEAL) void revealInExplorer(videoUri);
       });
     } catch (error) {
@@ -192,11 +271,17 @@ export class JobService implements vscode.Disposable {
         await this.update(job, { state: 'failed', error: failure.message, remedy: failure.remedy });
       }
     } finally {
-      status.end();
       this.running.delete(job.id);
+      this.fetching.delete(job.id);
       this.changed.fire(job);
+      this.pump();
     }
     return job;
+  }
+
+  private showStatus(): void {
+    const running = [...this.running.entries()].map(([id, { live }]) => `${this.store.get(id)?.imageName ?? 'video'}: ${live.text}`);
+    this.statusBar.show(running, this.queue.length);
   }
 
   /** Cancel from the notification: once the video is paid for, ask before we stop waiting. */
@@ -204,7 +289,7 @@ export class JobService implements vscode.Disposable {
     if (job.uuid && job.state === 'generating') {
       const choice = await vscode.window.showWarningMessage(
         `Stop waiting for the video of ${job.imageName}?`,
-        { modal: true, detail: '1min.ai has already accepted it, so it is paid for. The job is kept: you can fetch the video later from the form.' },
+        { modal: true, detail: '1min.ai has already accepted it, so it is paid for. The job is kept: you can fetch the video later from the form or the Luma Generations view.' },
         STOP_WAITING,
       );
       if (choice !== STOP_WAITING) return;
@@ -214,12 +299,11 @@ export class JobService implements vscode.Disposable {
 
   /** Changes the job in place, saves it, and tells listeners. */
   private async update(job: JobRecord, patch: Partial<JobRecord>): Promise<void> {
-    if (this.disposed) return;
     Object.assign(job, patch, { updatedAt: Date.now() });
-    if (this.running.has(job.id) && patch.state) {
-      const live = this.running.get(job.id)?.live;
-      if (live) live.stageStartedAt = Date.now();
-    }
+    // While shutting down nobody listens, but a uuid or a saved video must still reach the store.
+    if (this.disposed) return this.store.save(job);
+    const live = this.running.get(job.id)?.live;
+    if (live && patch.state) live.stageStartedAt = Date.now();
     this.changed.fire(job);
     await this.store.save(job);
   }
@@ -230,6 +314,11 @@ export class JobService implements vscode.Disposable {
     for (const { abort } of this.running.values()) abort.abort();
     this.changed.dispose();
   }
+}
+
+export function maxConcurrentJobs(): number {
+  const value = vscode.workspace.getConfiguration('lumaVideo').get<number>('maxConcurrentJobs', 2);
+  return Number.isInteger(value) && value >= 1 ? Math.min(value, 10) : 2;
 }
 
 function stageText(update: JobUpdate): string {
@@ -249,9 +338,4 @@ async function readImage(uri: vscode.Uri, name: string): Promise<Uint8Array> {
     }
     throw new LumaError('input', `${name} could not be read. Check that you can open it, then try again.`, { detail: String(error) });
   }
-}
-
-export async function revealInExplorer(uri: vscode.Uri): Promise<void> {
-  if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
-  else await vscode.commands.executeCommand('revealFileInOS', uri);
 }

@@ -22,8 +22,9 @@ export function outputFolderFor(imageUri: vscode.Uri, outputFolder: string): vsc
   return vscode.Uri.joinPath(root, outputFolder);
 }
 
-export function videoOutputFor(folder: vscode.Uri, imageFileName: string): VideoOutput {
-  return folder.scheme === 'file' ? new LocalFolderOutput(folder.fsPath, imageFileName) : new WorkspaceFsOutput(folder, imageFileName);
+/** `tag` (a job's id) names the temporary file, so a resumed job reuses its own. */
+export function videoOutputFor(folder: vscode.Uri, imageFileName: string, tag?: string): VideoOutput {
+  return folder.scheme === 'file' ? new LocalFolderOutput(folder.fsPath, imageFileName, tag) : new WorkspaceFsOutput(folder, imageFileName);
 }
 
 /**
@@ -45,8 +46,9 @@ class WorkspaceFsOutput implements VideoOutput {
       await vscode.workspace.fs.writeFile(probe, new Uint8Array());
     } catch (error) {
       throw new LumaError('disk', `Cannot save videos in ${where} (it is read-only or not writable). Choose another folder with the "lumaVideo.outputFolder" setting.`, { detail: String(error) });
+    } finally {
+      await vscode.workspace.fs.delete(probe).then(undefined, () => undefined);
     }
-    await vscode.workspace.fs.delete(probe).then(undefined, () => undefined);
   }
 
   async tempPath(): Promise<string> {

@@ -84,12 +84,15 @@ export async function runGeneration(image: ImageInput, options: GenerationOption
   throwIfCancelled();
   let record: VideoRecord;
   try {
-    record = await client.requestVideo(imagePath, options, signal);
+    // Not cancellable once sent: cutting it off would lose the uuid of a video that may be paid
+    // for. A cancel meanwhile takes effect as soon as the answer (and so the uuid) is in.
+    record = await client.requestVideo(imagePath, options);
   } catch (error) {
     throw mayHaveBeenCharged(error);
   }
   log.info(`Generation accepted: ${record.uuid} (${record.status}).`);
   await run.onAccepted?.(record.uuid);
+  throwIfCancelled();
   report({ stage: 'generating', uuid: record.uuid }, generatingSince);
 
   record = await waitForVideo(record, run, generatingSince);
@@ -166,19 +169,23 @@ async function downloadVideo(finished: VideoRecord, run: GenerationRun): Promise
   }
 }
 
-/** Tries each address the record gives, best first; a 404 on one moves on to the next. */
+/**
+ * Tries each address the record gives, best first; a 404 or an expired link on one moves on to
+ * the next. If every address failed and one had expired, that is what the caller hears, so it
+ * asks the service for fresh ones.
+ */
 async function downloadFirstAvailable(record: VideoRecord, tempPath: string, run: GenerationRun, since: number): Promise<number> {
-  let lastError: unknown;
+  const failures: LumaError[] = [];
   for (const url of record.videoUrls) {
     try {
       run.log.info(`Downloading ${record.uuid} from ${new URL(url).host}.`);
       return await run.client.download(url, tempPath, (progress) => run.onUpdate?.({ stage: 'downloading', uuid: record.uuid, stageStartedAt: since, progress }), run.signal);
     } catch (error) {
-      if (isCancel(error) || !(error instanceof LumaError) || error.kind !== 'notFound') throw error;
-      lastError = error;
+      if (isCancel(error) || !(error instanceof LumaError) || (error.kind !== 'notFound' && error.kind !== 'expired')) throw error;
+      failures.push(error);
     }
   }
-  throw lastError;
+  throw failures.find((failure) => failure.kind === 'expired') ?? failures[failures.length - 1];
 }
 
 function unknownJob(uuid: string): LumaError {

@@ -5,6 +5,7 @@
 import type { GenerationOptions, Remedy } from '../protocol';
 
 export type JobState =
+  | 'queued' // waiting for a free slot: nothing charged yet
   | 'uploading' // nothing charged yet
   | 'requesting' // POST /api/features went out, no answer yet: may be charged
   | 'generating' // accepted (uuid known), waiting for the video
@@ -41,6 +42,11 @@ export interface Memento {
 const KEY = 'lumaVideo.jobs';
 /** Finished jobs beyond this many are dropped, oldest first; unfinished ones never are. */
 const MAX_FINISHED = 200;
+
+/** Jobs that are queued or running (as far as the record says). */
+export function isActive(job: JobRecord): boolean {
+  return job.state === 'queued' || job.state === 'uploading' || job.state === 'requesting' || job.state === 'generating' || job.state === 'downloading';
+}
 
 /** Jobs the extension resumes by itself: accepted and not yet saved. */
 export function isResumable(job: JobRecord): boolean {

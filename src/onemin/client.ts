@@ -72,9 +72,15 @@ export class OneMinClient {
     this.log = options.log ?? silentLogger;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.random = options.random ?? Math.random;
-    const apiBaseUrl = new URL(options.apiBaseUrl);
-    if (apiBaseUrl.protocol !== 'https:' && apiBaseUrl.protocol !== 'http:') {
-      throw new LumaError('input', `The "lumaVideo.apiBaseUrl" setting must be an http(s) address, not "${options.apiBaseUrl}".`);
+    let apiBaseUrl: URL;
+    try {
+      apiBaseUrl = new URL(options.apiBaseUrl);
+    } catch {
+      throw new LumaError('input', `The "lumaVideo.apiBaseUrl" setting is not an address: "${options.apiBaseUrl}". Set it to https://api.1min.ai.`);
+    }
+    // The key must not cross a network in clear text: plain http only to this machine (a local simulator or proxy).
+    if (apiBaseUrl.protocol !== 'https:' && !(apiBaseUrl.protocol === 'http:' && isLoopback(apiBaseUrl.hostname))) {
+      throw new LumaError('input', `The "lumaVideo.apiBaseUrl" setting must be an https address (plain http only for this machine), not "${options.apiBaseUrl}".`);
     }
     this.api = axios.create({
       baseURL: options.apiBaseUrl.replace(/\/+$/, ''),
@@ -100,8 +106,8 @@ export class OneMinClient {
       return this.api.post('/api/assets', form, { signal });
     });
     const reply = typeof body === 'object' && body !== null ? (body as Record<string, any>) : {};
-    const path = reply.fileContent?.path ?? reply.asset?.key;
-    if (typeof path !== 'string' || path === '') {
+    const path = [reply.fileContent?.path, reply.asset?.key].find((value) => typeof value === 'string' && value.trim() !== '');
+    if (typeof path !== 'string') {
       throw new LumaError('protocol', '1min.ai accepted the upload but did not say where the image is. Try again.', { detail: JSON.stringify(body).slice(0, 300) });
     }
     return path;
@@ -242,7 +248,8 @@ export class OneMinClient {
   /** Reads a non-retryable answer: the parsed body on 2xx, a LumaError otherwise. */
   private readBody(response: AxiosResponse, during: string): unknown {
     if (response.status < 200 || response.status >= 300) throw httpError(response.status, this.withoutKey(parseMaybe(response.data)), during);
-    const text = typeof response.data === 'string' ? response.data : '';
+    // Even a success may echo the request; what we parse (and may show or log) never holds the key.
+    const text = redact(typeof response.data === 'string' ? response.data : '', this.options.apiKey);
     try {
       return JSON.parse(text);
     } catch {
@@ -269,6 +276,10 @@ export class OneMinClient {
     }
     return new LumaError('network', `Something went wrong while ${during}. Try again.`, { detail: message });
   }
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 /** Worth another try for idempotent calls: connection failures, 429 and 5xx. */

@@ -131,14 +131,14 @@ describe('Luma Image to Video in a real VS Code', function () {
     await form.handleMessage({ type: 'generate', options });
     const outcome = await form.whenIdle();
     assert.equal(outcome, undefined, 'handleMessage waits for the job');
-    assert.equal(form.jobView?.stage, 'done', JSON.stringify(form.jobView));
-    assert.equal(form.jobView?.video?.name, 'cat.luma.mp4');
+    assert.equal(form.jobView()?.stage, 'done', JSON.stringify(form.jobView()));
+    assert.equal(form.jobView()?.video?.name, 'cat.luma.mp4');
     const video = workspaceFile('cat.luma.mp4');
     assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(video)), sampleVideo);
     assert.equal(sim.featureCalls, 1);
 
     await form.handleMessage({ type: 'generate', options: { ...options, length: 10 } });
-    assert.equal(form.jobView?.video?.name, 'cat.luma-2.mp4');
+    assert.equal(form.jobView()?.video?.name, 'cat.luma-2.mp4');
     assert.ok(await exists(workspaceFile('cat.luma-2.mp4')));
     assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(video)), sampleVideo, 'the first video is untouched');
     const storageHeaders = sim.requests.filter((r) => r.server === 'storage').map((r) => r.headers['api-key']);
@@ -162,7 +162,7 @@ describe('Luma Image to Video in a real VS Code', function () {
       await vscode.commands.executeCommand('lumaVideo.generate', image);
       const form = await waitFor('the form', () => api.formFor(image));
       await form.handleMessage({ type: 'generate', options });
-      assert.equal(form.jobView?.stage, 'done', JSON.stringify(form.jobView));
+      assert.equal(form.jobView()?.stage, 'done', JSON.stringify(form.jobView()));
       assert.ok(await exists(workspaceFile('videos', 'luma', 'beach.luma.mp4')));
       assert.equal(await exists(workspaceFile('beach.luma.mp4')), false);
     } finally {
@@ -175,12 +175,12 @@ describe('Luma Image to Video in a real VS Code', function () {
     const image = workspaceFile('cat.png');
     const form = await openForm(image);
     const running = form.handleMessage({ type: 'generate', options });
-    await waitFor('uploading', () => form.jobView?.stage === 'uploading');
+    await waitFor('uploading', () => form.jobView()?.stage === 'uploading');
     await form.handleMessage({ type: 'cancel' });
     await running;
-    assert.equal(form.jobView?.stage, 'cancelled');
-    assert.match(form.jobView?.note ?? '', /nothing was charged/);
-    assert.equal(form.jobView?.fetchable, false);
+    assert.equal(form.jobView()?.stage, 'cancelled');
+    assert.match(form.jobView()?.note ?? '', /nothing was charged/);
+    assert.equal(form.jobView()?.fetchable, false);
     assert.equal(sim.featureCalls, 0);
   });
 
@@ -189,20 +189,20 @@ describe('Luma Image to Video in a real VS Code', function () {
     const image = workspaceFile('photos', 'dog.webp');
     const form = await openForm(image);
     const running = form.handleMessage({ type: 'generate', options });
-    await waitFor('the service to accept the job', () => form.jobView?.accepted && form.jobView.stage === 'generating');
+    await waitFor('the service to accept the job', () => form.jobView()?.accepted && form.jobView()?.stage === 'generating');
     await form.handleMessage({ type: 'cancel' });
     await running;
-    assert.equal(form.jobView?.stage, 'cancelled');
-    assert.equal(form.jobView?.fetchable, true);
-    assert.match(form.jobView?.note ?? '', /paid for: press Fetch Video/);
+    assert.equal(form.jobView()?.stage, 'cancelled');
+    assert.equal(form.jobView()?.fetchable, true);
+    assert.match(form.jobView()?.note ?? '', /paid for: press Fetch Video/);
     assert.equal(await exists(workspaceFile('photos', 'dog.luma.mp4')), false);
     const job = api.jobs().find((j) => j.imageUri === image.toString());
     assert.equal(job?.state, 'stopped');
     assert.ok(job?.uuid);
 
     sim.finishJob(job.uuid);
-    await form.handleMessage({ type: 'fetch' });
-    assert.equal(form.jobView?.stage, 'done', JSON.stringify(form.jobView));
+    await form.handleMessage({ type: 'fetch', imageUri: image.toString() });
+    assert.equal(form.jobView()?.stage, 'done', JSON.stringify(form.jobView()));
     assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(workspaceFile('photos', 'dog.luma.mp4'))), sampleVideo);
     assert.equal(sim.featureCalls, 1, 'fetching did not pay again');
     sim.configure({ generationMs: 500 });
@@ -220,9 +220,9 @@ describe('Luma Image to Video in a real VS Code', function () {
       await new Promise((resolve) => setTimeout(resolve, 300));
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     }
-    assert.equal(form.jobView?.stage, 'failed');
-    assert.equal(form.jobView?.error?.remedy, 'setApiKey');
-    assert.match(form.jobView?.error?.message ?? '', /No 1min\.ai API key is set, so nothing was sent/);
+    assert.equal(form.jobView()?.stage, 'failed');
+    assert.equal(form.jobView()?.error?.remedy, 'setApiKey');
+    assert.match(form.jobView()?.error?.message ?? '', /No 1min\.ai API key is set, so nothing was sent/);
     assert.equal(sim.requests.length, 0);
     await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
   });
@@ -246,9 +246,9 @@ describe('Luma Image to Video in a real VS Code', function () {
     const before = await vscode.workspace.fs.readDirectory(workspaceFile('photos'));
     const form = await openForm(image);
     await form.handleMessage({ type: 'generate', options });
-    assert.equal(form.jobView?.stage, 'failed');
-    assert.equal(form.jobView?.error?.remedy, 'setApiKey');
-    assert.match(form.jobView?.error?.message ?? '', /did not accept your API key/);
+    assert.equal(form.jobView()?.stage, 'failed');
+    assert.equal(form.jobView()?.error?.remedy, 'setApiKey');
+    assert.match(form.jobView()?.error?.message ?? '', /did not accept your API key/);
     assert.deepEqual(await vscode.workspace.fs.readDirectory(workspaceFile('photos')), before, 'nothing written');
     assert.equal(sim.featureCalls, 0);
     await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
@@ -259,8 +259,8 @@ describe('Luma Image to Video in a real VS Code', function () {
     await vscode.commands.executeCommand('lumaVideo.generate', image);
     const form = await waitFor('the form', () => api.formFor(image));
     await form.handleMessage({ type: 'generate', options });
-    assert.equal(form.jobView?.stage, 'failed');
-    assert.match(form.jobView?.error?.message ?? '', /fake\.png is not an image/);
+    assert.equal(form.jobView()?.stage, 'failed');
+    assert.match(form.jobView()?.error?.message ?? '', /fake\.png is not an image/);
     assert.equal(sim.requests.length, 0);
   });
 

@@ -9,12 +9,15 @@ import { Simulator } from '../../scripts/simulator.mjs';
 
 const KEY = 'ui-test-key-7';
 const artifacts = path.join(root, 'test-results');
+// UPDATE_SCREENSHOTS=1 refreshes the README's pictures in docs/images; otherwise they go with the artifacts.
+const docsImages = process.env.UPDATE_SCREENSHOTS ? path.join(root, 'docs/images') : artifacts;
 
 describe('UI: right-click an image, fill the form, get the video', function () {
   let sim, server, browser, page;
 
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
+    mkdirSync(docsImages, { recursive: true });
     sim = await Simulator.start({ apiKey: KEY, generationMs: 2000 });
     server = await startCodeServer({
       vsix: path.join(root, 'luma-image-to-video.vsix'),
@@ -108,7 +111,7 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     await keyBox.press('Enter');
 
     await form().getByText(/Generating video/).waitFor({ timeout: 20_000 });
-    await page.screenshot({ path: path.join(artifacts, 'generating.png') });
+    await page.screenshot({ path: path.join(docsImages, 'form-generating.png') });
     await explorerRow('cat.luma.mp4').waitFor({ timeout: 60_000 });
     const video = path.join(server.workspace, 'cat.luma.mp4');
     assert.ok(existsSync(video));
@@ -116,10 +119,50 @@ describe('UI: right-click an image, fill the form, get the video', function () {
 
     const open = form().locator('#open-video');
     await open.waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: path.join(artifacts, 'done.png') });
+    await form().locator('#video').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(docsImages, 'form-done.png') });
     await open.click();
     await page.locator('.tab', { hasText: 'cat.luma.mp4' }).waitFor({ timeout: 15_000 });
     for (const request of sim.requests.filter((r) => r.server === 'storage')) assert.equal(request.headers['api-key'], undefined);
+  });
+
+  it('a batch: three images selected in the Explorer, one form, one prompt, three videos', async () => {
+    await page.keyboard.press('Escape');
+    const batch = ['beach.jpg', 'sunset photo.PNG', 'cat.png'];
+    await explorerRow(batch[0]).click();
+    const modifier = process.platform === 'darwin' ? 'Meta' : 'Control';
+    for (const name of batch.slice(1)) await explorerRow(name).click({ modifiers: [modifier] });
+    // Right-click one of the selected: the menu acts on the whole selection.
+    assert.ok(await contextMenuOffersItem('cat.png', 3));
+    for (let attempt = 0; ; attempt++) {
+      await menuItem().hover();
+      await menuItem().click();
+      try {
+        await page.locator('.monaco-menu').first().waitFor({ state: 'detached', timeout: 2000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
+    await page.locator('.tab', { hasText: 'Luma: 3 images' }).waitFor();
+    const prompt = form().getByLabel('Prompt', { exact: true });
+    await prompt.waitFor({ timeout: 30_000 });
+    await prompt.fill('everything drifts gently to the left');
+    await page.screenshot({ path: path.join(docsImages, 'batch.png') });
+    const paidBefore = sim.featureCalls;
+    await form().locator('#generate').click();
+    for (const video of ['beach.luma.mp4', 'sunset photo.luma.mp4']) await explorerRow(video).waitFor({ timeout: 60_000 });
+    for (let i = 0; sim.featureCalls < paidBefore + 3; i++) {
+      assert.ok(i < 600, 'three generations');
+      await page.waitForTimeout(100);
+    }
+    await explorerRow('cat.luma-2.mp4').waitFor({ timeout: 60_000 });
+    assert.equal(sim.featureCalls, paidBefore + 3);
+
+    await runCommand('Luma: Show Generations');
+    await page.locator('.pane-header', { hasText: 'Luma Generations' }).waitFor();
+    await page.getByText('everything drifts gently to the left').first().waitFor();
+    await page.screenshot({ path: path.join(docsImages, 'generations.png') });
   });
 
   it('a paid job survives a window reload: it resumes by itself and the video lands, paid once', async () => {
@@ -143,9 +186,9 @@ describe('UI: right-click an image, fill the form, get the video', function () {
 
     await runCommand('Developer: Reload Window');
     await page.locator('.notifications-toasts').getByText(/resuming an unfinished video \(cat\.png\)/).waitFor({ timeout: 60_000 });
-    await explorerRow('cat.luma-2.mp4').waitFor({ timeout: 60_000 });
+    await explorerRow('cat.luma-3.mp4').waitFor({ timeout: 60_000 });
     assert.equal(sim.featureCalls, paidBefore + 1, 'paid exactly once');
-    assert.deepEqual(readFileSync(path.join(server.workspace, 'cat.luma-2.mp4')), readFileSync(path.join(root, 'test/simulator/sample.mp4')));
+    assert.deepEqual(readFileSync(path.join(server.workspace, 'cat.luma-3.mp4')), readFileSync(path.join(root, 'test/simulator/sample.mp4')));
     sim.configure({ generationMs: 2000 });
   });
 

@@ -324,6 +324,16 @@ describe('1min.ai client and job runner against the simulator', function () {
       assert.deepEqual(await fs.readFile(path.join(folder, result.videoName)), sampleVideo);
     });
 
+    it('cancel while POST /api/features is out: the answer (and so the paid uuid) is still kept', async () => {
+      sim.configure({ latencyMs: 300 });
+      const abort = new AbortController();
+      let accepted = '';
+      const error = await rejection(generate({ signal: abort.signal, onRequesting: () => void setTimeout(() => abort.abort(), 50), onAccepted: (uuid) => { accepted = uuid; } }));
+      assert.equal(error.kind, 'cancelled');
+      assert.equal(sim.featureCalls, 1);
+      assert.equal(accepted, sim.jobs()[0].uuid, 'the paid job is known, so it can be fetched');
+    });
+
     it('cancel during download removes the partial file; fetching later does not pay again', async () => {
       sim.inject('download', { kind: 'hang' });
       const abort = new AbortController();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { coerceDefaults, GenerationOptions, MAX_PROMPT_LENGTH, parseWebviewMessage, validateOptions } from '../../src/protocol';
+import { coerceDefaults, GenerationOptions, MAX_PROMPT_LENGTH, parseWebviewMessage, validateBatch, validateOptions } from '../../src/protocol';
 
 const valid: GenerationOptions = { prompt: 'the waves roll in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
 
@@ -35,5 +35,40 @@ describe('protocol', () => {
 
   it('starts the form from the nearest allowed value when settings hold nonsense', () => {
     assert.deepEqual(coerceDefaults({ length: 7, modelName: 'x', aspectRatio: '16:9', loop: true }), { ...valid, prompt: '', aspectRatio: '16:9', loop: true });
+  });
+});
+
+describe('protocol: batches', () => {
+  const images = ['file:///w/a.png', 'file:///w/b.png', 'file:///w/c.png'];
+
+  it('gives each image the shared options, with its own prompt where it has one', () => {
+    const result = validateBatch({ ...valid, prompt: 'shared' }, { 'file:///w/b.png': '  b moves  ' }, images);
+    assert.equal(result.ok, true);
+    if (!result.ok) return;
+    assert.deepEqual(result.perImage.map((p) => [p.imageUri, p.options.prompt]), [['file:///w/a.png', 'shared'], ['file:///w/b.png', 'b moves'], ['file:///w/c.png', 'shared']]);
+  });
+
+  it('needs the shared prompt unless every image has its own', () => {
+    const missing = validateBatch({ ...valid, prompt: '' }, { 'file:///w/a.png': 'a' }, images);
+    assert.equal(missing.ok, false);
+    if (!missing.ok) assert.match(missing.errors.prompt ?? '', /Describe what should move/);
+    const all = validateBatch({ ...valid, prompt: '' }, Object.fromEntries(images.map((uri) => [uri, `prompt for ${uri}`])), images);
+    assert.equal(all.ok, true);
+  });
+
+  it('refuses a per-image prompt that is too long, and prompts for images not in the form', () => {
+    const long = validateBatch(valid, { 'file:///w/c.png': 'x'.repeat(MAX_PROMPT_LENGTH + 1) }, images);
+    assert.equal(long.ok, false);
+    if (!long.ok) assert.match(long.imageErrors['file:///w/c.png'] ?? '', /shorten it to 2000/);
+    const stranger = validateBatch(valid, { 'file:///etc/passwd': 'x' }, images);
+    assert.equal(stranger.ok, false);
+  });
+
+  it('parses per-image actions only with an image URI', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'openVideo', imageUri: 'file:///w/a.png' }), { type: 'openVideo', imageUri: 'file:///w/a.png' });
+    assert.equal(parseWebviewMessage({ type: 'saveVideoAs' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'fetch', imageUri: 7 }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'cancel' }), { type: 'cancel' });
+    assert.equal(parseWebviewMessage({ type: 'generate', options: valid, prompts: 'x' }), undefined);
   });
 });

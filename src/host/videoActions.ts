@@ -1,0 +1,44 @@
+// What a person does with a finished video, from the form, the notification or the Generations
+// view: open it, reveal it, copy a Markdown link to it, save a copy elsewhere.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export async function openVideo(uri: vscode.Uri): Promise<void> {
+  await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
+}
+
+export async function revealInExplorer(uri: vscode.Uri): Promise<void> {
+  if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
+  else await vscode.commands.executeCommand('revealFileInOS', uri);
+}
+
+/**
+ * A Markdown link to the video, relative to the Markdown file being edited if there is one (so it
+ * works pasted there), else to the video's workspace folder; absolute outside any workspace.
+ */
+export function markdownLink(video: vscode.Uri, activeDocument?: vscode.Uri): string {
+  const name = path.posix.basename(video.path);
+  let base: string | undefined;
+  if (activeDocument && activeDocument.scheme === video.scheme && activeDocument.authority === video.authority && /\.(md|markdown|mdx)$/i.test(activeDocument.path)) {
+    base = path.posix.dirname(activeDocument.path);
+  } else {
+    base = vscode.workspace.getWorkspaceFolder(video)?.uri.path;
+  }
+  const target = base === undefined ? video.toString() : path.posix.relative(base, video.path).split('/').map(encodeURIComponent).join('/');
+  return `[${name.replace(/[[\]]/g, '\\$&')}](${target})`;
+}
+
+export async function copyMarkdownLink(video: vscode.Uri): Promise<string> {
+  const link = markdownLink(video, vscode.window.activeTextEditor?.document.uri);
+  await vscode.env.clipboard.writeText(link);
+  void vscode.window.setStatusBarMessage(`Luma: copied ${link}`, 4000);
+  return link;
+}
+
+/** Saves a copy where the person chooses (the save dialog asks before replacing a file). */
+export async function saveVideoAs(video: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const target = await vscode.window.showSaveDialog({ defaultUri: video, filters: { 'MP4 video': ['mp4'] }, title: 'Save Video As', saveLabel: 'Save Video' });
+  if (!target || target.toString() === video.toString()) return undefined;
+  await vscode.workspace.fs.copy(video, target, { overwrite: true });
+  return target;
+}
