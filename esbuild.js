@@ -38,6 +38,7 @@ const entries = [
     format: 'cjs',
     target: 'node18',
     external: ['vscode'],
+    alias: { 'form-data': './src/util/formData.ts' },
   },
   {
     ...common,

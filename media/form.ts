@@ -1,5 +1,6 @@
-// The form panel's webview: renders the options form and the job's progress, checks the options
-// before sending them, and keeps what the person typed across reloads through the webview state.
+// The form panel's webview: the options form for one image or a batch of them, each image's job,
+// and the checks run before sending. What the person typed survives reloads in the webview state.
+// The layouts live in single.ts and batch.ts; this file owns the form, the state and the messages.
 // All DOM is built with createElement/textContent: the CSP allows no inline markup or styles.
 import {
   ASPECT_RATIOS,
@@ -8,25 +9,32 @@ import {
   MAX_PROMPT_LENGTH,
   MODEL_NAMES,
   RESOLUTIONS,
-  validateOptions,
+  validateBatch,
   type FieldErrors,
   type GenerationOptions,
   type HostMessage,
   type ImageView,
-  type JobView,
   type OptionField,
-  type Stage,
   type WebviewMessage,
 } from '../src/protocol';
+import { buildPerImagePrompts, createBatchView, type PerImagePrompts } from './batch';
+import { el } from './dom';
+import { isRunning, type Jobs, type JobsView, type ViewActions } from './jobs';
+import { buildPromptHelp } from './promptHelp';
+import { createSingleView } from './single';
 
-/** What survives a reload of the webview. */
+/** What survives a reload of the webview. The host reopens the panel from `images[*].uri`. */
 interface SavedState {
-  image?: ImageView;
+  images?: ImageView[];
   options?: Partial<Record<OptionField, unknown>>;
+  /** Each image's own prompt by image URI (batches), as typed; blank ones are left out. */
+  prompts?: Record<string, string>;
   /** True once the person changed a field, so their values win over the host's defaults. */
   edited?: boolean;
   advancedOpen?: boolean;
-  job?: JobView;
+  perImageOpen?: boolean;
+  /** The latest job of each image, by image URI. */
+  jobs?: Jobs;
 }
 
 interface VsCodeApi {
@@ -36,32 +44,14 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const RUNNING: ReadonlySet<Stage> = new Set<Stage>(['uploading', 'generating', 'downloading']);
-/** In form order, so the first invalid one is the one that gets focus. */
+/** In form order. */
 const FIELDS: readonly OptionField[] = ['prompt', 'length', 'enhancePrompt', 'modelName', 'aspectRatio', 'resolution', 'loop'];
 const ADVANCED: ReadonlySet<OptionField> = new Set<OptionField>(['modelName', 'aspectRatio', 'resolution', 'loop']);
 /** How long a sent "generate" blocks another one if the host does not answer. */
 const REPLY_WAIT_MS = 5000;
+const SHORTCUTS = 'Control+Enter Meta+Enter';
 
-// ---- DOM helpers ----
-
-type Attrs = Record<string, string | boolean | undefined>;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === true) node.setAttribute(name, '');
-    else if (typeof value === 'string') node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
-
-function button(id: string, text: string, kind: 'primary' | 'secondary', onClick: () => void): HTMLButtonElement {
-  const node = el('button', { type: 'button', id, class: kind }, text);
-  node.addEventListener('click', onClick);
-  return node;
-}
+// ---- the form, built once ----
 
 function select(field: OptionField, values: readonly string[], labelOf: (value: string) => string): HTMLSelectElement {
   return el('select', { id: field, name: field }, ...values.map((value) => el('option', { value }, labelOf(value))));
@@ -73,21 +63,21 @@ function checkbox(field: OptionField, hintId?: string): HTMLInputElement {
 
 const serviceDefault = (value: string) => value || 'Service default';
 
-// ---- the form, built once ----
-
 function buildUi() {
   const title = el('h1', { id: 'title' });
-  const imageBox = el('div', { class: 'image-box' });
   const prompt = el('textarea', {
     id: 'prompt',
     name: 'prompt',
     rows: '4',
     required: true,
     placeholder: 'What should move? e.g. the waves roll in, the camera slowly zooms in',
-    'aria-keyshortcuts': 'Control+Enter Meta+Enter',
+    'aria-keyshortcuts': SHORTCUTS,
     'aria-describedby': 'prompt-count',
     'data-hints': 'prompt-count',
   });
+  const promptHelp = buildPromptHelp(pickPrompt);
+  // Shown for batches only.
+  const promptHint = el('p', { id: 'prompt-hint', class: 'hint', hidden: true }, 'Used for every image that has no prompt of its own.');
   const counter = el('p', { id: 'prompt-count', class: 'counter' });
   const lengths = LENGTHS.map((n) => el('input', { type: 'radio', id: `length-${n}`, name: 'length', value: String(n) }));
   const enhancePrompt = checkbox('enhancePrompt', 'enhancePrompt-hint');
@@ -100,7 +90,8 @@ function buildUi() {
 
   // One box per field; a field's error message is appended to its box.
   const boxes: Record<OptionField, HTMLElement> = {
-    prompt: el('div', { class: 'field' }, el('label', { for: 'prompt' }, 'Prompt'), prompt, counter),
+    prompt: el('div', { class: 'field' }, el('div', { class: 'prompt-head' }, el('label', { for: 'prompt' }, 'Prompt'), promptHelp.root),
+      promptHint, prompt, counter),
     length: el('fieldset', { class: 'field', id: 'length' }, el('legend', {}, 'Length'),
       el('div', { class: 'choices' }, ...lengths.map((radio, i) =>
         el('span', { class: 'choice' }, radio, el('label', { for: radio.id }, `${LENGTHS[i]} s`))))),
@@ -113,20 +104,24 @@ function buildUi() {
   };
   const advanced = el('details', { id: 'advanced' }, el('summary', {}, 'Advanced'),
     el('div', { class: 'advanced-fields' }, boxes.modelName, boxes.aspectRatio, boxes.resolution, boxes.loop));
+  // Where a batch's per-image prompts go: right under the shared prompt they replace.
+  const perImageSlot = el('div');
   // A disabled fieldset disables every control inside it while a job runs.
-  const fields = el('fieldset', { id: 'fields', class: 'bare' }, boxes.prompt, boxes.length, boxes.enhancePrompt, advanced,
+  const fields = el('fieldset', { id: 'fields', class: 'bare' }, boxes.prompt, perImageSlot, boxes.length, boxes.enhancePrompt, advanced,
     el('div', { class: 'actions' }, generate, el('span', { class: 'hint' }, `or ${shortcut} in the prompt`)));
   const form = el('form', { id: 'form', novalidate: true }, fields);
-  const status = el('section', { id: 'status', role: 'status', 'aria-label': 'Video' });
-  // The host marks all of #app as a live region; only the status should speak, not every keystroke.
-  const root = el('div', { class: 'root' }, el('div', { 'aria-live': 'off' }, title, imageBox, form), status);
+  // The layout's parts: the image(s) above the form, the single image's status below it.
+  const top = el('div');
+  const bottom = el('div');
+  // The host marks all of #app as a live region; only the status areas should speak, not every keystroke.
+  const root = el('div', { class: 'root' }, el('div', { 'aria-live': 'off' }, title), top, el('div', { 'aria-live': 'off' }, form), bottom);
 
   const controls: Record<OptionField, HTMLElement[]> = {
     prompt: [prompt], length: lengths, enhancePrompt: [enhancePrompt], modelName: [modelName],
     aspectRatio: [aspectRatio], resolution: [resolution], loop: [loop],
   };
-  return { root, title, imageBox, form, fields, prompt, counter, lengths, enhancePrompt, advanced, modelName,
-    aspectRatio, resolution, loop, generate, status, boxes, controls };
+  return { root, title, top, bottom, form, fields, prompt, promptHelp, promptHint, counter, perImageSlot, lengths, enhancePrompt,
+    advanced, modelName, aspectRatio, resolution, loop, boxes, controls };
 }
 
 // ---- state ----
@@ -134,30 +129,32 @@ function buildUi() {
 const vscode = acquireVsCodeApi();
 const ui = buildUi();
 const saved = vscode.getState();
-let image: ImageView | undefined;
+const actions: ViewActions = { post, retry: () => ui.form.requestSubmit() };
+let images: ImageView[] = [];
+let jobs: Jobs = {};
+let layout: JobsView | undefined;
+/** The batch's own prompt per image; undefined for a single image. */
+let perImage: PerImagePrompts | undefined;
 let edited = saved?.edited === true;
-let job: JobView | undefined;
 /** Set while a "generate" awaits the host's answer, so a double click sends once. */
 let awaitingReply: ReturnType<typeof setTimeout> | undefined;
 let ticker: ReturnType<typeof setInterval> | undefined;
-/** The parts of the status section that change within a stage, and what it was built for. */
-let statusView: { key: string; text: HTMLElement; detail: HTMLElement; note: HTMLElement; progress?: HTMLElement } | undefined;
 
 function post(message: WebviewMessage): void {
   vscode.postMessage(message);
 }
 
 function save(): void {
-  vscode.setState({ image, options: readForm(), edited, advancedOpen: ui.advanced.open, job });
+  vscode.setState({ images, options: readForm(), prompts: typedPrompts(), edited, advancedOpen: ui.advanced.open, perImageOpen: perImage?.details.open === true, jobs });
 }
 
-function isRunning(view: JobView | undefined): boolean {
-  return view !== undefined && RUNNING.has(view.stage);
+function anyRunning(): boolean {
+  return images.some((image) => isRunning(jobs[image.uri]));
 }
 
 // ---- form values ----
 
-/** Raw values, unchecked: validateOptions judges them. */
+/** Raw values, unchecked: validateBatch judges them. */
 function readForm(): Record<OptionField, unknown> {
   return {
     prompt: ui.prompt.value,
@@ -181,22 +178,39 @@ function writeForm(options: GenerationOptions): void {
   updateCounter();
 }
 
+/** The per-image prompts as typed, by image URI; blank ones (which use the shared prompt) left out. */
+function typedPrompts(): Record<string, string> {
+  const prompts: Record<string, string> = {};
+  for (const input of perImage?.inputs ?? []) if (input.value.trim()) prompts[input.dataset.imageUri ?? ''] = input.value;
+  return prompts;
+}
+
 function updateCounter(): void {
   ui.counter.textContent = `${ui.prompt.value.length} / ${MAX_PROMPT_LENGTH}`;
   ui.counter.classList.toggle('over', ui.prompt.value.trim().length > MAX_PROMPT_LENGTH);
 }
 
-function updateEnabled(): void {
-  ui.fields.disabled = isRunning(job);
+/** The shared prompt is needed unless every image of a batch has its own. */
+function updateRequired(): void {
+  const own = typedPrompts();
+  ui.prompt.required = !(perImage && images.every((image) => own[image.uri]));
 }
 
-// ---- field errors ----
+/** A recent prompt or preset was picked: it replaces the shared prompt, which stays editable. */
+function pickPrompt(prompt: string): void {
+  ui.prompt.value = prompt;
+  edited = true;
+  setError('prompt', undefined);
+  updateCounter();
+  save();
+}
 
-function setError(field: OptionField, message: string | undefined): void {
-  const errorId = `${field}-error`;
+// ---- errors ----
+
+function markError(box: HTMLElement, controls: readonly HTMLElement[], errorId: string, message: string | undefined): void {
   document.getElementById(errorId)?.remove();
-  if (message) ui.boxes[field].append(el('p', { class: 'error', id: errorId }, message));
-  for (const control of ui.controls[field]) {
+  if (message) box.append(el('p', { class: 'error', id: errorId }, message));
+  for (const control of controls) {
     const describedBy = [control.dataset.hints, message ? errorId : undefined].filter(Boolean).join(' ');
     if (describedBy) control.setAttribute('aria-describedby', describedBy);
     else control.removeAttribute('aria-describedby');
@@ -205,194 +219,112 @@ function setError(field: OptionField, message: string | undefined): void {
   }
 }
 
-/** Replaces all shown errors with these, and focuses the first field that has one. */
-function showErrors(errors: FieldErrors): void {
+function setError(field: OptionField, message: string | undefined): void {
+  markError(ui.boxes[field], ui.controls[field], `${field}-error`, message);
+}
+
+function setImageError(index: number, message: string | undefined): void {
+  if (perImage && index >= 0) markError(perImage.boxes[index], [perImage.inputs[index]], `prompt-${index}-error`, message);
+}
+
+/** Replaces all shown errors with these, and focuses the first control (in form order) that has one. */
+function showErrors(errors: FieldErrors, imageErrors: Record<string, string> = {}): void {
   for (const field of FIELDS) setError(field, errors[field]);
-  const first = FIELDS.find((field) => errors[field]);
-  if (!first) return;
-  // An error inside the closed "Advanced" section would go unseen.
+  images.forEach((image, index) => setImageError(index, imageErrors[image.uri]));
+  // An error inside a closed section would go unseen.
   if (FIELDS.some((field) => errors[field] && ADVANCED.has(field))) ui.advanced.open = true;
-  const controls = ui.controls[first];
-  const target = controls.find((c) => c instanceof HTMLInputElement && c.checked && c.type === 'radio') ?? controls[0];
-  target.focus();
+  if (perImage && images.some((image) => imageErrors[image.uri])) perImage.details.open = true;
+  const first = ui.form.querySelector<HTMLElement>('[aria-invalid="true"]');
+  // In a radio group, the chosen one.
+  const checked = first instanceof HTMLInputElement && first.type === 'radio' ? ui.form.querySelector<HTMLElement>(`input[name="${first.name}"]:checked`) : null;
+  (checked ?? first)?.focus();
 }
 
 function onSubmit(event: Event): void {
   event.preventDefault();
-  if (isRunning(job) || awaitingReply) return;
-  const result = validateOptions(readForm());
+  if (anyRunning() || awaitingReply) return;
+  const prompts = perImage ? trimmed(typedPrompts()) : undefined;
+  const result = validateBatch(readForm(), prompts, images.map((image) => image.uri));
   if (!result.ok) {
-    showErrors(result.errors);
+    showErrors(result.errors, result.imageErrors);
     return;
   }
   showErrors({});
   awaitingReply = setTimeout(() => (awaitingReply = undefined), REPLY_WAIT_MS);
-  post({ type: 'generate', options: result.options });
+  // The checked options carry the first image's prompt; the shared one (maybe empty in a batch
+  // where every image has its own) is what the host expects in `options`.
+  const options = { ...result.perImage[0].options, prompt: ui.prompt.value.trim() };
+  post(prompts ? { type: 'generate', options, prompts } : { type: 'generate', options });
 }
 
-// ---- image ----
-
-function showImage(view: ImageView): void {
-  image = view;
-  ui.title.textContent = view.name;
-  const current = ui.imageBox.querySelector('img');
-  if (view.src && current?.getAttribute('src') === view.src) return;
-  const note = () => el('p', { class: 'note', id: 'image-note' }, 'This image cannot be previewed here; it is still used for the video.');
-  if (!view.src) {
-    ui.imageBox.replaceChildren(note());
-    return;
-  }
-  const img = el('img', { id: 'image', src: view.src, alt: `The image to animate: ${view.name}` });
-  img.addEventListener('error', () => ui.imageBox.replaceChildren(note()));
-  ui.imageBox.replaceChildren(img);
+function trimmed(prompts: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(prompts).map(([uri, prompt]) => [uri, prompt.trim()]));
 }
 
-// ---- job status ----
+// ---- images and jobs ----
 
-function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+/** Lays the form out for these images: the big image for one; cards and per-image prompts for several. */
+function showImages(list: ImageView[], prompts: Record<string, string>): void {
+  if (layout && JSON.stringify(list) === JSON.stringify(images)) return;
+  images = list;
+  const batch = list.length > 1;
+  ui.title.textContent = batch ? `${list.length} images` : list[0].name;
+  layout = batch ? createBatchView(list, actions) : createSingleView(list[0], actions);
+  perImage = batch ? buildPerImagePrompts(list, SHORTCUTS) : undefined;
+  for (const input of perImage?.inputs ?? []) input.value = prompts[input.dataset.imageUri ?? ''] ?? '';
+  perImage?.details.addEventListener('toggle', save);
+  ui.top.replaceChildren(...layout.top);
+  ui.bottom.replaceChildren(...layout.bottom);
+  ui.perImageSlot.replaceChildren(...(perImage ? [perImage.details] : []));
+  ui.promptHint.hidden = !batch;
+  ui.prompt.dataset.hints = batch ? 'prompt-hint prompt-count' : 'prompt-count';
+  setError('prompt', undefined); // also sets aria-describedby from the new hints
+  updateRequired();
 }
 
-/** Percent when the size is known; otherwise the bytes so far. Undefined percent = indeterminate. */
-function downloadProgress(view: JobView): { text: string; percent?: number } {
-  const { received = 0, total = 0 } = view.progress ?? {};
-  if (total > 0) {
-    const percent = Math.min(100, Math.floor((received / total) * 100));
-    return { text: `${percent}%`, percent };
-  }
-  return { text: `${(received / 1_048_576).toFixed(1)} MB` };
+function sameImages(a: readonly ImageView[], b: readonly ImageView[]): boolean {
+  return a.length === b.length && a.every((image) => b.some((other) => other.uri === image.uri));
 }
 
-function stageText(view: JobView): string {
-  switch (view.stage) {
-    case 'uploading': return 'Uploading image…';
-    case 'generating': return 'Generating video…';
-    case 'downloading': return 'Downloading video…';
-    case 'done': return view.video ? `Done: ${view.video.name}` : 'Done.';
-    case 'cancelled': return 'Cancelled.';
-    default: return '';
+function showJobs(next: Jobs, restoring = false): void {
+  const active = document.activeElement instanceof HTMLElement && ui.root.contains(document.activeElement) ? document.activeElement : undefined;
+  const scope = active?.closest('[data-focus-scope]') ?? undefined;
+  jobs = next;
+  ui.fields.disabled = anyRunning();
+  layout?.show(jobs, restoring);
+  // Focus would be lost with a removed button or a disabled control: move it somewhere useful.
+  if (active && (!active.isConnected || active.matches(':disabled'))) {
+    const usable = (node: HTMLElement | undefined) => node?.isConnected && !node.matches(':disabled');
+    [layout?.focusAfterLoss(scope), ui.prompt].find(usable)?.focus();
   }
-}
-
-function playerOrNote(video: { src: string; name: string }): HTMLElement[] {
-  const player = el('video', { id: 'video', src: video.src, controls: true, autoplay: true, muted: true, loop: true, playsinline: true });
-  player.muted = true; // the attribute alone does not mute a script-made element, and autoplay needs muted
-  const note = el('p', { id: 'video-note', class: 'note', hidden: true }, "This editor can't play the video here; use Open Video.");
-  player.addEventListener('error', () => {
-    player.hidden = true;
-    note.hidden = false;
-  });
-  return [player, note];
-}
-
-/** Builds the status section for a new stage (or new video/error); returns the parts that change. */
-function buildStatus(view: JobView | undefined, key: string): typeof statusView {
-  if (!view || view.stage === 'editing') {
-    ui.status.replaceChildren();
-    return undefined;
-  }
-  const text = el('span', { class: 'stage-text' });
-  // Ticks every second: kept out of the announcements.
-  const detail = el('span', { class: 'stage-detail', 'aria-live': 'off' });
-  const note = el('p', { id: 'job-note', class: 'note' });
-  const box = el('div', { class: `status-box ${view.stage}` });
-  let progress: HTMLElement | undefined;
-  if (view.stage === 'failed') {
-    box.append(el('div', { id: 'error', class: 'error-box', role: 'alert' }, view.error?.message ?? 'Something went wrong.'), note);
-    const remedy = view.error?.remedy;
-    if (remedy === 'setApiKey') box.append(el('div', { class: 'actions' }, button('set-api-key', 'Set API Key', 'primary', () => post({ type: 'setApiKey' }))));
-    if (remedy === 'retry') box.append(el('div', { class: 'actions' }, button('retry', 'Try Again', 'primary', () => ui.form.requestSubmit())));
-  } else {
-    box.append(el('p', { class: 'stage' }, text, ' ', detail), note);
-  }
-  if (view.fetchable) {
-    box.append(el('div', { class: 'actions' }, button('fetch-video', 'Fetch Video', 'primary', () => post({ type: 'fetch' })),
-      el('span', { class: 'hint' }, 'Already paid for: fetching does not charge again')));
-  }
-  if (isRunning(view)) {
-    progress = el('div', { class: 'progress', role: 'progressbar', 'aria-label': stageText(view) }, el('div', { class: 'bar' }));
-    const actions = el('div', { class: 'actions' });
-    const cancel = button('cancel', 'Cancel', 'secondary', () => {
-      // Once the service accepted it the video is paid for: stopping only stops the waiting.
-      if (!(view.accepted && view.stage === 'generating')) return post({ type: 'cancel' });
-      actions.replaceChildren(
-        el('p', { class: 'confirm', id: 'cancel-question' }, 'The video is already paid for. Stop waiting? The job is kept, so you can fetch it later.'),
-        button('stop-waiting', 'Stop Waiting', 'primary', () => post({ type: 'cancel' })),
-        button('keep-waiting', 'Keep Waiting', 'secondary', () => actions.replaceChildren(cancel)),
-      );
-      (actions.querySelector('#keep-waiting') as HTMLElement).focus();
-    });
-    actions.append(cancel);
-    box.append(progress, actions);
-  }
-  if (view.stage === 'done' && view.video) {
-    box.append(...playerOrNote(view.video), el('div', { class: 'actions' },
-      button('open-video', 'Open Video', 'primary', () => post({ type: 'openVideo' })),
-      button('reveal-video', 'Reveal in Explorer', 'secondary', () => post({ type: 'revealVideo' }))));
-  }
-  ui.status.replaceChildren(box);
-  return { key, text, detail, note, progress };
-}
-
-/** Fills in what changes within a stage: elapsed time, download progress, note. */
-function updateStatus(view: JobView): void {
-  if (!statusView) return;
-  statusView.text.textContent = stageText(view);
-  statusView.note.textContent = view.note ?? '';
-  statusView.note.hidden = !view.note;
-  let detail = '';
-  let percent: number | undefined;
-  if (view.stage === 'generating') detail = formatElapsed(Date.now() - view.stageStartedAt);
-  if (view.stage === 'downloading') ({ text: detail, percent } = downloadProgress(view));
-  statusView.detail.textContent = detail;
-  const progress = statusView.progress;
-  if (!progress) return;
-  progress.classList.toggle('indeterminate', percent === undefined);
-  const bar = progress.firstElementChild as HTMLElement;
-  bar.style.width = percent === undefined ? '' : `${percent}%`; // CSSOM, which the CSP allows
-  if (percent === undefined) progress.removeAttribute('aria-valuenow');
-  else progress.setAttribute('aria-valuenow', String(percent));
-}
-
-function showJob(view: JobView | undefined, restoring = false): void {
-  const active = document.activeElement;
-  // Focus would be lost when its button is removed or its control disabled: move it somewhere useful.
-  const moveFocus = ui.status.contains(active) || (isRunning(view) && ui.fields.contains(active));
-  job = view;
-  updateEnabled();
   clearInterval(ticker);
-  const key = view ? [view.stage, view.video?.src, view.error?.message, view.error?.remedy, view.fetchable, view.accepted].join('\n') : '';
-  if (key !== statusView?.key) {
-    statusView = buildStatus(view, key);
-    if (moveFocus) (ui.status.querySelector('button') ?? ui.prompt).focus();
-    else if (statusView && !restoring) ui.status.scrollIntoView({ block: 'nearest' });
-  }
-  if (!view) return;
-  updateStatus(view);
-  if (view.stage === 'generating') ticker = setInterval(() => updateStatus(view), 1000);
+  if (images.some((image) => jobs[image.uri]?.stage === 'generating')) ticker = setInterval(() => layout?.tick(), 1000);
 }
 
 // ---- host messages ----
 
 function onInit(message: Extract<HostMessage, { type: 'init' }>): void {
-  // Typed values and a finished job belong to this image only.
-  const sameImage = image?.name === message.image.name;
-  if (!sameImage) edited = false;
-  showImage(message.image);
-  if (!edited) writeForm(message.defaults);
+  if (!Array.isArray(message.images) || message.images.length === 0) return;
+  // Typed values and finished jobs belong to these images only.
+  const same = sameImages(images, message.images);
+  if (!same) edited = false;
   // The host knows every running job; a finished one it may have forgotten is still worth showing.
-  const kept = sameImage && job && !isRunning(job) ? job : undefined;
-  showJob(message.job ?? kept);
-  if (!ui.root.isConnected) document.getElementById('app')?.append(ui.root);
+  const kept = same ? Object.fromEntries(Object.entries(jobs).filter(([, job]) => !isRunning(job))) : {};
+  showImages(message.images, same ? typedPrompts() : {});
+  if (!edited) writeForm(message.defaults);
+  ui.promptHelp.setRecent(message.recentPrompts ?? []);
+  showJobs({ ...kept, ...message.jobs });
+  mount();
 }
 
 function onHostMessage(event: MessageEvent<unknown>): void {
   const message = event.data as HostMessage;
   if (typeof message !== 'object' || message === null) return;
   if (message.type === 'init') onInit(message);
-  else if (message.type === 'job') showJob(message.job);
-  else if (message.type === 'invalid') showErrors(message.errors);
+  else if (message.type === 'job') {
+    if (images.some((image) => image.uri === message.imageUri)) showJobs({ ...jobs, [message.imageUri]: message.job });
+  } else if (message.type === 'invalid') showErrors(message.errors ?? {}, message.imageErrors);
+  else if (message.type === 'recentPrompts') ui.promptHelp.setRecent(message.prompts ?? []);
   else return;
   clearTimeout(awaitingReply);
   awaitingReply = undefined;
@@ -401,17 +333,35 @@ function onHostMessage(event: MessageEvent<unknown>): void {
 
 function onInput(event: Event): void {
   edited = true;
-  const name = (event.target as HTMLInputElement).name as OptionField;
-  if (FIELDS.includes(name)) setError(name, undefined);
-  if (name === 'prompt') updateCounter();
+  const target = event.target as HTMLInputElement;
+  const imageUri = target.dataset.imageUri;
+  if (imageUri !== undefined) {
+    setImageError(images.findIndex((image) => image.uri === imageUri), undefined);
+    updateRequired();
+  } else if (FIELDS.includes(target.name as OptionField)) {
+    setError(target.name as OptionField, undefined);
+    if (target.name === 'prompt') updateCounter();
+  }
   save();
+}
+
+function mount(): void {
+  if (!ui.root.isConnected) document.getElementById('app')?.append(ui.root);
+}
+
+/** Saved images, if the saved state has a usable list. */
+function savedImages(state: SavedState | undefined): ImageView[] {
+  const list = Array.isArray(state?.images) ? state.images : [];
+  const usable = list.every((image) => typeof image?.uri === 'string' && typeof image.name === 'string' && typeof image.src === 'string');
+  return usable ? list : [];
 }
 
 ui.form.addEventListener('submit', onSubmit);
 ui.form.addEventListener('input', onInput);
 ui.form.addEventListener('change', onInput);
-ui.prompt.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+// Ctrl/Cmd+Enter in any prompt sends the form.
+ui.form.addEventListener('keydown', (event) => {
+  if (event.target instanceof HTMLTextAreaElement && event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
     event.preventDefault();
     ui.form.requestSubmit();
   }
@@ -420,11 +370,14 @@ ui.advanced.addEventListener('toggle', save);
 window.addEventListener('message', onHostMessage);
 
 // Show what was there before a reload at once; the host's init then brings it up to date.
-if (saved?.image) {
-  showImage(saved.image);
-  writeForm(coerceDefaults(saved.options ?? {}));
-  ui.advanced.open = saved.advancedOpen === true;
-  showJob(saved.job, true);
-  document.getElementById('app')?.append(ui.root);
+const restored = savedImages(saved);
+if (restored.length > 0) {
+  showImages(restored, saved?.prompts ?? {});
+  writeForm(coerceDefaults(saved?.options ?? {}));
+  ui.advanced.open = saved?.advancedOpen === true;
+  if (perImage) perImage.details.open = saved?.perImageOpen === true;
+  updateRequired();
+  showJobs(saved?.jobs ?? {}, true);
+  mount();
 }
 post({ type: 'ready' });

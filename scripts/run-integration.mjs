@@ -1,5 +1,6 @@
-// Runs the mocha suite in test/integration inside a real VS Code extension host (code-server),
-// opened by headless Chromium with the test payload; exits with the suite's result.
+// Runs a suite inside a real VS Code extension host (code-server), opened by headless Chromium
+// with the test payload; exits with the suite's result. By default the mocha suite in
+// test/integration; `node scripts/run-integration.mjs out/test/bench/index.js` runs another.
 // The same suite runs under @vscode/test-electron where a desktop VS Code can be had
 // (test/integration/runElectron.ts).
 import path from 'node:path';
@@ -13,7 +14,7 @@ const NOISE = /^(\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worke
 
 const started = Date.now();
 const server = await startCodeServer({ extensionTests: true });
-console.log(`code-server up in ${server.startMs} ms at ${server.url}`);
+if (!process.env.QUIET) console.log(`code-server up in ${server.startMs} ms at ${server.url}`);
 const browser = await chromium.launch(CHROMIUM);
 let code = 1;
 try {
@@ -28,7 +29,7 @@ try {
   const remote = (p) => `vscode-remote://${server.authority}${p}`;
   const payload = JSON.stringify([
     ['extensionDevelopmentPath', remote(root)],
-    ['extensionTestsPath', remote(path.join(root, 'out/test/integration/index.js'))],
+    ['extensionTestsPath', remote(path.resolve(root, process.argv[2] ?? 'out/test/integration/index.js'))],
     ['skipWelcome', 'true'],
   ]);
   await page.goto(`${server.workspaceUrl()}&payload=${encodeURIComponent(payload)}`);
@@ -44,5 +45,5 @@ try {
   if (code !== 0) console.error(server.output().split('\n').slice(-40).join('\n'));
   await server.stop();
 }
-console.log(`integration: exit ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (!process.env.QUIET || code !== 0) console.log(`${process.argv[2] ? path.basename(path.dirname(process.argv[2])) : 'integration'}: exit ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(code);

@@ -12,7 +12,7 @@ import { VIEW_TYPE } from './protocol';
 import { GenerationsProvider, VIEW_ID } from './views/generationsView';
 
 /** One form takes at most this many images; more is almost surely a slip. */
-const MAX_BATCH = 20;
+const MAX_BATCH = 100;
 
 /** What the extension exports: enough for tests and other extensions to drive it, never the key. */
 export interface LumaVideoApi {

@@ -47,6 +47,9 @@ export class FormPanel implements vscode.Disposable {
   /** Options to start from instead of the settings (Generate Again). */
   private prefill: GenerationOptions | undefined;
   private running: Promise<unknown> | undefined;
+  private readonly openedAt = performance.now();
+  private readonly ready: Promise<number>;
+  private markReady: (ms: number) => void = () => undefined;
 
   /** Opens the form for these images, or brings their open form forward. */
   static createOrShow(services: FormServices, images: vscode.Uri[], prefill?: GenerationOptions): FormPanel {
@@ -120,6 +123,7 @@ export class FormPanel implements vscode.Disposable {
     prefill?: GenerationOptions,
   ) {
     this.imageKeys = images.map((uri) => uri.toString());
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.prefill = prefill;
     FormPanel.panels.set(FormPanel.keyOf(images), this);
     panel.title = FormPanel.title(images);
@@ -141,6 +145,11 @@ export class FormPanel implements vscode.Disposable {
     return this.prefill ?? readSettings(this.images[0]).defaults;
   }
 
+  /** Milliseconds from opening the panel to its webview saying it is ready (the first time). */
+  whenReady(): Promise<number> {
+    return this.ready;
+  }
+
   /** Settles when the jobs started from this form have ended (at once when none runs). */
   async whenIdle(): Promise<void> {
     await this.running;
@@ -159,8 +168,12 @@ export class FormPanel implements vscode.Disposable {
   private async dispatch(message: WebviewMessage): Promise<void> {
     const jobs = this.services.jobs;
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
+        const ms = performance.now() - this.openedAt;
+        this.services.log.info(`Form "${this.panel.title}" ready in ${ms.toFixed(0)} ms.`);
+        this.markReady(ms);
         return this.postInit();
+      }
       case 'generate': {
         const checked = validateBatch(message.options, message.prompts, this.imageKeys);
         if (!checked.ok) {

@@ -234,6 +234,7 @@ export class JobService implements vscode.Disposable {
           return work({
             client,
             output: videoOutputFor(folder, job.imageName, job.id.slice(0, 8)),
+            poll: settings.poll,
             log: this.log,
             signal: abort.signal,
             onUpdate: (update) => {

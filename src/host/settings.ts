@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { coerceDefaults, GenerationOptions } from '../protocol';
 import { DEFAULT_MAX_IMAGE_BYTES } from '../files/imageCheck';
+import { DEFAULT_POLL, PollPolicy } from '../jobs/generation';
 
 export const SECTION = 'lumaVideo';
 
@@ -10,6 +11,7 @@ export interface Settings {
   assetBaseUrl: string;
   outputFolder: string;
   maxImageBytes: number;
+  poll: PollPolicy;
   defaults: GenerationOptions;
 }
 
@@ -20,6 +22,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     assetBaseUrl: config.get<string>('assetBaseUrl', 'https://asset.1min.ai/').trim() || 'https://asset.1min.ai/',
     outputFolder: config.get<string>('outputFolder', '').trim(),
     maxImageBytes: imageLimit(config.get<number>('maxImageSizeMB')),
+    poll: pollPolicy(config.get<number>('pollIntervalSeconds'), config.get<number>('maxPollIntervalSeconds')),
     defaults: coerceDefaults({
       prompt: '',
       length: config.get('defaultLength'),
@@ -34,4 +37,11 @@ export function readSettings(scope?: vscode.Uri): Settings {
 
 function imageLimit(megabytes: number | undefined): number {
   return typeof megabytes === 'number' && Number.isFinite(megabytes) && megabytes > 0 ? Math.round(megabytes * 1024 * 1024) : DEFAULT_MAX_IMAGE_BYTES;
+}
+
+/** First wait and cap between checks, from seconds in the settings; nonsense falls back to the defaults. */
+function pollPolicy(initialSeconds: number | undefined, maxSeconds: number | undefined): PollPolicy {
+  const seconds = (value: number | undefined, fallback: number) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value * 1000 : fallback);
+  const initialMs = seconds(initialSeconds, DEFAULT_POLL.initialMs);
+  return { ...DEFAULT_POLL, initialMs, maxMs: Math.max(initialMs, seconds(maxSeconds, DEFAULT_POLL.maxMs)) };
 }

@@ -1,16 +1,23 @@
 // Runs the simulator as a process for the demo and for manual tries:
-//   node out/test/simulator/cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K]
+//   node out/test/simulator/cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--quiet]
 // Prints one JSON line with the addresses and key on stdout (so a parent process can read it),
 // logs requests to stderr, and stops on SIGINT/SIGTERM.
 
 import { Simulator, type SimulatorOptions } from './simulator';
 
-const USAGE = 'usage: cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K]';
+const USAGE = 'usage: cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--quiet]';
+
+/** --quiet: no request log (benchmarks). */
+let quiet = false;
 
 function parseArgs(argv: string[]): SimulatorOptions {
   const options: SimulatorOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (flag === '--quiet') {
+      quiet = true;
+      continue;
+    }
     const value = argv[i + 1];
     if (flag === '--help' || flag === '-h') {
       process.stdout.write(`${USAGE}\n`);
@@ -37,6 +44,9 @@ function parseArgs(argv: string[]): SimulatorOptions {
         break;
       case '--key':
         options.apiKey = value;
+        break;
+      case '--video-size':
+        options.videoSizeBytes = number();
         break;
       default:
         throw new Error(`unknown option ${flag}`);
@@ -70,7 +80,7 @@ async function main(): Promise<void> {
 
   sim = await Simulator.start(options);
   // Method, path (no query: presigned links are long) and status only; never header values.
-  sim.onRequestDone((r) => {
+  if (!quiet) sim.onRequestDone((r) => {
     const status = r.status === 0 ? 'no answer' : String(r.status);
     process.stderr.write(`[sim ${r.server}] ${r.method} ${r.path.split('?')[0]} -> ${status}\n`);
   });

@@ -1,0 +1,73 @@
+// What the single-image and batch layouts share about jobs: which stages count as running, the
+// numbers that change within a stage, and the interface form.ts drives both layouts through.
+import type { ImageAction, JobView, Stage, WebviewMessage } from '../src/protocol';
+
+/** The stages during which the form is locked and Cancel is offered. */
+const RUNNING: ReadonlySet<Stage> = new Set<Stage>(['queued', 'uploading', 'generating', 'downloading']);
+/** Running and past the queue: the stages that show a progress bar. */
+const WORKING: ReadonlySet<Stage> = new Set<Stage>(['uploading', 'generating', 'downloading']);
+
+export type Jobs = Record<string, JobView>;
+
+export function isRunning(view: JobView | undefined): boolean {
+  return view !== undefined && RUNNING.has(view.stage);
+}
+
+export function isWorking(view: JobView | undefined): boolean {
+  return view !== undefined && WORKING.has(view.stage);
+}
+
+/** Whether Cancel stops only the waiting: the service accepted the job, so it is paid for. */
+export function isPaidAndWaiting(view: JobView | undefined): boolean {
+  return view?.accepted === true && view.stage === 'generating';
+}
+
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/**
+ * What changes within a stage: the time so far while generating, the progress while downloading
+ * (a percent when the size is known, else the bytes so far; no percent = indeterminate bar).
+ */
+export function stageDetail(view: JobView): { text: string; percent?: number } {
+  if (view.stage === 'generating') return { text: formatElapsed(Date.now() - view.stageStartedAt) };
+  if (view.stage !== 'downloading') return { text: '' };
+  const { received = 0, total = 0 } = view.progress ?? {};
+  if (total > 0) {
+    const percent = Math.min(100, Math.floor((received / total) * 100));
+    return { text: `${percent}%`, percent };
+  }
+  return { text: `${(received / 1_048_576).toFixed(1)} MB` };
+}
+
+/** Changes exactly when a job's status must be rebuilt rather than updated in place. */
+export function statusKey(view: JobView | undefined): string {
+  return view ? [view.stage, view.video?.src, view.error?.message, view.error?.remedy, view.fetchable, view.accepted].join('\n') : '';
+}
+
+/** What a layout may ask of the form. */
+export interface ViewActions {
+  post(message: WebviewMessage): void;
+  /** Sends the form again ("Try Again"). */
+  retry(): void;
+}
+
+export function imageAction(actions: ViewActions, type: ImageAction, imageUri: string): () => void {
+  return () => actions.post({ type, imageUri });
+}
+
+/** One layout of the form's images and their jobs: the single image, or a batch. */
+export interface JobsView {
+  /** Goes between the title and the form. */
+  top: HTMLElement[];
+  /** Goes under the form. */
+  bottom: HTMLElement[];
+  /** Shows the latest job of each image; `restoring` = from saved state, so nothing scrolls. */
+  show(jobs: Jobs, restoring: boolean): void;
+  /** Updates the elapsed times, once a second while something generates. */
+  tick(): void;
+  /** Where focus goes when its element was removed; `scope` is the [data-focus-scope] it was in. */
+  focusAfterLoss(scope: Element | undefined): HTMLElement | undefined;
+}

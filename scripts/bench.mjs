@@ -1,0 +1,193 @@
+// `npm run bench`: how much the extension adds to a slow remote job, against the local simulator
+// over loopback. Prints one `name: value` line per figure, then the targets. Never fails on a
+// number: it exits non-zero only if a measurement could not be taken.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const out = (p) => require(path.join(root, 'out', p));
+const { OneMinClient } = out('src/onemin/client.js');
+const { runGeneration, DEFAULT_POLL } = out('src/jobs/generation.js');
+const { LocalFolderOutput } = out('src/files/localOutput.js');
+const { Simulator } = out('test/simulator/simulator.js');
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const UPLOAD_BYTES = 10_000_000; // a 10 MB image (the service's limit is 10 MiB)
+const VIDEO_BYTES = Number(process.env.BENCH_VIDEO_MB ?? 200) * 1024 * 1024;
+/** Jobs finish at a random moment up to this long after acceptance (plus 5 s). */
+const POLL_SPREAD_MS = Number(process.env.BENCH_POLL_SPREAD_S ?? 55) * 1000;
+const KEY = 'bench-key';
+const figures = [];
+const print = (name, value) => {
+  figures.push(name);
+  console.log(`${name}: ${value}`);
+};
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const kb = (file) => (statSync(file).size / 1024).toFixed(1);
+const work = mkdtempSync(path.join(os.tmpdir(), 'luma-bench-'));
+
+function node(args) {
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+function curl(args) {
+  const result = spawnSync('curl', ['-s', '-S', '--fail', '-o', ...args, '-w', '%{time_total}'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`curl ${args.join(' ')} failed: ${result.stderr}`);
+  return Number(result.stdout) * 1000;
+}
+
+/** The simulator in a process of its own, so serving 200 MB does not share a thread with what is measured. */
+async function startSimulatorProcess() {
+  const child = spawn(process.execPath, [path.join(root, 'out/test/simulator/cli.js'), '--key', KEY, '--video-size', String(VIDEO_BYTES), '--generation', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (chunk) => resolve(String(chunk)));
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  return { ...JSON.parse(line), stop: () => child.kill('SIGTERM') };
+}
+
+async function transfers() {
+  const sim = await startSimulatorProcess();
+  try {
+    const image = path.join(work, 'big.png');
+    writeFileSync(image, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(UPLOAD_BYTES - 8)]));
+    // One finished job, so the storage host has a 200 MB video to send.
+    const client = new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: KEY });
+    const small = new Uint8Array(execFileSync('head', ['-c', '100000', image]));
+    const key = await client.uploadImage(small, 'small.png', 'image/png');
+    let record = await client.requestVideo(key, { prompt: 'bench', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false });
+    while (record.state === 'pending') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      record = await client.getResult(record.uuid);
+    }
+    const videoUrl = record.videoUrls[0];
+    const uploadRatios = [];
+    const downloadRatios = [];
+    const peaks = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate who goes first, so neither always meets a warm (or cold) server.
+      const first = round % 2 === 0;
+      const clientUpload = () => node([path.join(root, 'scripts/bench-client.mjs'), 'upload', sim.apiBaseUrl, KEY, image]).ms;
+      const curlUpload = () => curl(['/dev/null', '-H', `API-KEY: ${KEY}`, '-F', `asset=@${image};type=image/png`, `${sim.apiBaseUrl}/api/assets`]);
+      let clientUploadMs;
+      let curlUploadMs;
+      if (first) {
+        clientUploadMs = clientUpload();
+        curlUploadMs = curlUpload();
+      } else {
+        curlUploadMs = curlUpload();
+        clientUploadMs = clientUpload();
+      }
+      uploadRatios.push(clientUploadMs / curlUploadMs);
+
+      const dest = path.join(work, `video-${round}.mp4`);
+      const clientDownload = () => node([path.join(root, 'scripts/bench-client.mjs'), 'download', videoUrl, dest]);
+      const curlDownload = () => curl([dest, videoUrl]);
+      let measured;
+      let curlMs;
+      if (first) {
+        measured = clientDownload();
+        rmSync(dest, { force: true });
+        curlMs = curlDownload();
+      } else {
+        curlMs = curlDownload();
+        rmSync(dest, { force: true });
+        measured = clientDownload();
+      }
+      rmSync(dest, { force: true });
+      downloadRatios.push(measured.ms / curlMs);
+      peaks.push(measured.addedRssMb);
+    }
+    print('upload_ratio_vs_curl', median(uploadRatios).toFixed(2));
+    print('download_ratio_vs_curl', median(downloadRatios).toFixed(2));
+    print('download_peak_rss_mb', Math.max(...peaks).toFixed(1));
+  } finally {
+    sim.stop();
+  }
+}
+
+/** Jobs finishing at random moments: how long until the client notices, and how often it asks. */
+async function polling() {
+  const JOBS = Number(process.env.BENCH_POLL_JOBS ?? 8);
+  const sim = await Simulator.start({ apiKey: KEY, generationMs: 3_600_000 });
+  try {
+    const folder = mkdtempSync(path.join(work, 'poll-'));
+    const png = new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(1000)]));
+    const finishedAt = new Map();
+    const options = { prompt: 'bench', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+    const runs = Array.from({ length: JOBS }, (_, i) =>
+      runGeneration({ bytes: png, fileName: `poll-${i}.png`, mimeType: 'image/png' }, options, {
+        client: new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: KEY }),
+        output: new LocalFolderOutput(folder, `poll-${i}.png`),
+        log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+        poll: DEFAULT_POLL,
+        onAccepted: (uuid) => {
+          // Finish at a random moment, 5 s or more after acceptance.
+          setTimeout(() => {
+            finishedAt.set(uuid, Date.now());
+            sim.finishJob(uuid);
+          }, 5000 + Math.random() * POLL_SPREAD_MS);
+        },
+      }),
+    );
+    const results = await Promise.all(runs);
+    const delays = [];
+    const perMinute = [];
+    for (const { uuid } of results) {
+      const polls = sim.requests.filter((r) => r.endpoint === 'result' && r.path.includes(uuid));
+      const noticed = polls.find((r) => r.at >= finishedAt.get(uuid));
+      delays.push(noticed.at - finishedAt.get(uuid));
+      const minutes = (polls[polls.length - 1].at - sim.jobs().find((j) => j.uuid === uuid).createdAt) / 60_000;
+      perMinute.push(polls.length / minutes);
+    }
+    print('poll_detect_delay_ms', median(delays).toFixed(0));
+    print('poll_requests_per_minute', median(perMinute).toFixed(1));
+    print('poll_interval_cap_ms', DEFAULT_POLL.maxMs);
+  } finally {
+    await sim.stop();
+  }
+}
+
+function sizes() {
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'ignore' });
+  print('bundle_kb', kb(path.join(root, 'dist/extension.js')));
+  print('webview_bundle_kb', kb(path.join(root, 'dist/webview.js')));
+  print('vsix_kb', kb(path.join(root, 'luma-image-to-video.vsix')));
+}
+
+/** activate_ms, form_open_ms and the 50-job queue, measured inside the real extension host. */
+function inHost() {
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts/run-integration.mjs'), 'out/test/bench/index.js'], { cwd: root, encoding: 'utf8', env: { ...process.env, QUIET: '1' } });
+  const lines = result.stdout.split('\n').filter((line) => /^[a-z0-9_]+: [-\d.]+$/.test(line.trim()));
+  if (result.status !== 0 || lines.length === 0) throw new Error(`the in-host bench failed:\n${result.stdout}\n${result.stderr}`);
+  for (const line of lines) {
+    const [name, value] = line.trim().split(': ');
+    print(name, value);
+  }
+}
+
+console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+try {
+  sizes();
+  await transfers();
+  await polling();
+  inHost();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`
+targets:
+  upload_ratio_vs_curl <= 1.15; download_ratio_vs_curl <= 1.15
+  download_peak_rss_mb < 40
+  poll_detect_delay_ms <= the poll interval at that moment (3 s growing to poll_interval_cap_ms); poll_requests_per_minute <= 20
+  activate_ms < 20; bundle_kb < 200; vsix_kb < 400
+  form_open_ms < 500
+  queue_concurrency_peak <= queue_concurrency_limit; command_p95_ms_during_queue < 100
+figures: ${figures.length}`);

@@ -1,0 +1,28 @@
+// The benchmark is not a timed test: this only checks that it runs and prints every figure.
+// A quick configuration (one round, a 20 MB video, jobs finishing within 10 s) keeps it short.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const FIGURES = [
+  'bundle_kb', 'webview_bundle_kb', 'vsix_kb',
+  'upload_ratio_vs_curl', 'download_ratio_vs_curl', 'download_peak_rss_mb',
+  'poll_detect_delay_ms', 'poll_requests_per_minute', 'poll_interval_cap_ms',
+  'activate_ms', 'form_open_ms',
+  'queue_50_total_s', 'queue_50_videos_landed', 'queue_concurrency_limit', 'queue_concurrency_peak',
+  'command_median_ms_during_queue', 'command_p95_ms_during_queue', 'command_max_ms_during_queue',
+];
+
+describe('npm run bench', () => {
+  it('runs and prints every figure as a `name: number` line', () => {
+    const result = spawnSync(process.execPath, [path.join(root, 'scripts/bench.mjs')], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_ROUNDS: '1', BENCH_VIDEO_MB: '20', BENCH_POLL_SPREAD_S: '5', BENCH_POLL_JOBS: '3' },
+    });
+    assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    for (const name of FIGURES) assert.match(result.stdout, new RegExp(`^${name}: -?\\d+(\\.\\d+)?$`, 'm'), `${name} missing in:\n${result.stdout}`);
+    assert.match(result.stdout, /^queue_50_videos_landed: 50$/m);
+  });
+});
