@@ -1,39 +1,52 @@
-// One transfer through the extension's own client, in a process of its own so its time and
-// memory are not mixed with the simulator's or the benchmark's. Prints one JSON line.
-//   node scripts/bench-client.mjs upload API_BASE KEY FILE
-//   node scripts/bench-client.mjs download URL DEST
+// Transfers through the extension's own client, in a process of its own so that its time and
+// memory are not mixed with the simulator's or the benchmark's.
+//   node scripts/bench-client.mjs worker
+//     reads one JSON command a line on stdin ({"op":"upload","api":…,"key":…,"file":…} or
+//     {"op":"download","url":…,"dest":…}) and answers {"ms":…} a line: a long-lived, warm
+//     process, as the extension host is.
+//   node scripts/bench-client.mjs memory URL DEST
+//     one download in a fresh process; answers {"ms":…,"addedRssMb":…}.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import readline from 'node:readline';
 
 const require = createRequire(import.meta.url);
 const { OneMinClient } = require(path.resolve(import.meta.dirname, '../out/src/onemin/client.js'));
-const [operation, ...args] = process.argv.slice(2);
+const clientFor = (api, key) => new OneMinClient({ apiBaseUrl: api, assetBaseUrl: `${api}/`, apiKey: key, retry: { attempts: 1 } });
+const [mode, ...args] = process.argv.slice(2);
 
-let peak = 0;
-const sample = () => (peak = Math.max(peak, process.memoryUsage.rss()));
-if (operation === 'upload') {
-  const [apiBaseUrl, apiKey, file] = args;
-  const client = new OneMinClient({ apiBaseUrl, assetBaseUrl: `${apiBaseUrl}/`, apiKey, retry: { attempts: 1 } });
-  const bytes = new Uint8Array(readFileSync(file));
+const images = new Map();
+
+async function run(command) {
+  if (command.op === 'upload') {
+    // Reading the image is not part of the transfer (the extension reads it before it uploads).
+    if (!images.has(command.file)) images.set(command.file, new Uint8Array(readFileSync(command.file)));
+    const bytes = images.get(command.file);
+    const started = performance.now();
+    await clientFor(command.api, command.key).uploadImage(bytes, path.basename(command.file), 'image/png');
+    return { ms: performance.now() - started };
+  }
   const started = performance.now();
-  await client.uploadImage(bytes, path.basename(file), 'image/png');
-  console.log(JSON.stringify({ ms: performance.now() - started }));
-} else if (operation === 'download') {
+  await clientFor('http://127.0.0.1:9', 'none').download(command.url, command.dest);
+  return { ms: performance.now() - started };
+}
+
+if (mode === 'worker') {
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    if (line.trim()) console.log(JSON.stringify(await run(JSON.parse(line))));
+  }
+} else if (mode === 'memory') {
   const [url, dest] = args;
-  const client = new OneMinClient({ apiBaseUrl: 'http://127.0.0.1:9', assetBaseUrl: 'http://127.0.0.1:9/', apiKey: 'none', retry: { attempts: 1 } });
-  global.gc?.();
   const baseline = process.memoryUsage.rss();
-  const timer = setInterval(sample, 5);
-  const started = performance.now();
-  await client.download(url, dest);
-  const ms = performance.now() - started;
+  let peak = baseline;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+  const { ms } = await run({ op: 'download', url, dest });
   clearInterval(timer);
-  sample();
   // The process's own high-water mark catches peaks between samples.
-  peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
+  peak = Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
   console.log(JSON.stringify({ ms, addedRssMb: (peak - baseline) / (1024 * 1024) }));
 } else {
-  console.error('usage: bench-client.mjs upload API_BASE KEY FILE | download URL DEST');
+  console.error('usage: bench-client.mjs worker | memory URL DEST');
   process.exit(2);
 }

@@ -1,8 +1,9 @@
-// `npm test`: the plain-Node suite, the integration suite in a real extension host, and the UI
-// suite in a real browser, one after the other; ends with one "N passed, N failed" line.
+// `npm test`: the plain-Node suite, the integration suite in a real extension host, the UI suite
+// in a real browser, and a quick run of the benchmark (that it runs and prints every figure), one
+// after the other; ends with one "N passed, N failed" line.
 import { spawn } from 'node:child_process';
 
-const stages = ['test:unit', 'test:integration', 'test:ui'];
+const stages = ['test:unit', 'test:integration', 'test:ui', 'test:bench'];
 let passed = 0;
 let failed = 0;
 let exitCode = 0;

@@ -3,7 +3,8 @@
 
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { createWriteStream, promises as fs } from 'node:fs';
-import { Transform } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { GenerationOptions } from '../protocol';
 import { Logger, silentLogger } from '../util/log';
@@ -100,11 +101,10 @@ export class OneMinClient {
 
   /** POST /api/assets with the image as field `asset`; returns the key to send on. */
   async uploadImage(bytes: Uint8Array, fileName: string, mimeType: string, signal?: AbortSignal): Promise<string> {
-    const body = await this.withRetry('uploading the image', signal, async () => {
-      const form = new FormData();
-      form.append('asset', new Blob([bytes], { type: mimeType }), fileName);
-      return this.api.post('/api/assets', form, { signal });
-    });
+    const multipart = multipartBody('asset', fileName, mimeType, bytes);
+    const body = await this.withRetry('uploading the image', signal, () =>
+      this.api.post('/api/assets', multipart.stream(), { signal, headers: { 'Content-Type': multipart.contentType, 'Content-Length': String(multipart.length) } }),
+    );
     const reply = typeof body === 'object' && body !== null ? (body as Record<string, any>) : {};
     const path = [reply.fileContent?.path, reply.asset?.key].find((value) => typeof value === 'string' && value.trim() !== '');
     if (typeof path !== 'string') {
@@ -175,22 +175,21 @@ export class OneMinClient {
     const total = Number(response.headers['content-length']) || 0;
     let received = 0;
     let lastReport = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        received += chunk.length;
-        const now = Date.now();
-        // A progress message per chunk would flood the UI; four a second is plenty.
-        if (onProgress && now - lastReport >= 250) {
-          lastReport = now;
-          onProgress({ received, total });
-        }
-        callback(null, chunk);
-      },
+    // Counted on the side rather than through a transform: one stream hop less per chunk.
+    stream.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      const now = Date.now();
+      // A progress message per chunk would flood the UI; four a second is plenty.
+      if (onProgress && now - lastReport >= 250) {
+        lastReport = now;
+        onProgress({ received, total });
+      }
     });
     const onAbort = () => stream.destroy();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await pipeline(stream, counter, createWriteStream(filePath));
+      // Large writes: the default 16 KB buffer would mean thousands of small writes for one video.
+      await pipeline(stream, createWriteStream(filePath, { highWaterMark: 1024 * 1024 }));
     } catch (error) {
       if (signal?.aborted) throw cancelled();
       if (isDiskError(error)) throw diskError(error, filePath);
@@ -280,6 +279,25 @@ export class OneMinClient {
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * One multipart/form-data body with a single file field. The image is streamed as it is, between
+ * a header and a trailer, rather than copied into one more buffer: for a 10 MB image that copy
+ * (and the garbage it leaves) costs more than the rest of the request. `stream()` gives a fresh
+ * stream for each attempt.
+ */
+export function multipartBody(field: string, fileName: string, mimeType: string, bytes: Uint8Array): { stream(): Readable; length: number; contentType: string } {
+  const boundary = `----LumaImageToVideo${randomBytes(12).toString('hex')}`;
+  // Quotes and line breaks in a file name would break the header; the service only keeps it for display.
+  const safeName = fileName.replace(/["\r\n\\]/g, '_');
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${safeName}"\r\nContent-Type: ${mimeType}\r\n\r\n`, 'utf8');
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+  return {
+    stream: () => Readable.from([head, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), tail], { objectMode: false }),
+    length: head.length + bytes.byteLength + tail.length,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 /** Worth another try for idempotent calls: connection failures, 429 and 5xx. */
