@@ -218,4 +218,25 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     assert.equal(await form().locator('#prompt').inputValue(), 'the dog wags its tail');
     assert.equal(await form().locator('#title').textContent(), 'dog.webp');
   });
+
+  it('the image preview: right-click the picture, "Generate Video from Image…" opens its form', async () => {
+    await runCommand('View: Close All Editors');
+    await explorerRow('beach.jpg').dblclick();
+    await page.locator('.tab', { hasText: 'beach.jpg' }).waitFor();
+    const picture = page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame').locator('img');
+    await picture.waitFor({ timeout: 30_000 });
+    for (let attempt = 0; ; attempt++) {
+      await picture.click({ button: 'right' });
+      try {
+        await menuItem().waitFor({ timeout: 3000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
+    await page.screenshot({ path: path.join(artifacts, 'image-preview-menu.png') });
+    await menuItem().click();
+    await page.locator('.tab', { hasText: 'Luma: beach.jpg' }).waitFor();
+  });
 });
