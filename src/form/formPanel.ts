@@ -4,25 +4,14 @@
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { GenerationOptions, HostMessage, ImageAction, JobView, MAX_RECENT_PROMPTS, parseWebviewMessage, Stage, validateBatch, VIEW_TYPE, WebviewMessage } from '../protocol';
+import { GenerationOptions, HostMessage, ImageAction, JobView, MAX_RECENT_PROMPTS, parseWebviewMessage, validateBatch, VIEW_TYPE, WebviewMessage } from '../protocol';
 import { isImageUri } from '../commands/pickImages';
-import { isFetchable, JobRecord, JobState } from '../jobs/jobStore';
+import { isFetchable, JobRecord, STAGE_OF } from '../jobs/jobStore';
 import { JobService } from '../host/jobService';
 import { readSettings } from '../host/settings';
 import { outputFolderFor } from '../host/videoOutput';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
 
-const STAGE_OF: Record<JobState, Stage> = {
-  queued: 'queued',
-  uploading: 'uploading',
-  requesting: 'generating',
-  generating: 'generating',
-  downloading: 'downloading',
-  done: 'done',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  stopped: 'cancelled',
-};
 
 const RECENT_PROMPTS_KEY = 'lumaVideo.recentPrompts';
 

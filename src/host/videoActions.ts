@@ -37,7 +37,9 @@ export async function copyMarkdownLink(video: vscode.Uri): Promise<string> {
 
 /** Saves a copy where the person chooses (the save dialog asks before replacing a file). */
 export async function saveVideoAs(video: vscode.Uri): Promise<vscode.Uri | undefined> {
-  const target = await vscode.window.showSaveDialog({ defaultUri: video, filters: { 'MP4 video': ['mp4'] }, title: 'Save Video As', saveLabel: 'Save Video' });
+  // Start from "<name> copy.mp4" beside it, so accepting at once makes a copy rather than nothing.
+  const suggested = vscode.Uri.joinPath(video, '..', `${path.posix.basename(video.path, '.mp4')} copy.mp4`);
+  const target = await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { 'MP4 video': ['mp4'] }, title: 'Save Video As', saveLabel: 'Save Video' });
   if (!target || target.toString() === video.toString()) return undefined;
   await vscode.workspace.fs.copy(video, target, { overwrite: true });
   return target;

@@ -2,7 +2,7 @@
 // forgotten: the moment the service accepts one, its uuid is written here, and after a reload,
 // crash or restart the unfinished ones are resumed from it. No `vscode` import: it takes any
 // key-value store with VS Code's Memento shape.
-import type { GenerationOptions, Remedy } from '../protocol';
+import type { GenerationOptions, Remedy, Stage } from '../protocol';
 
 export type JobState =
   | 'queued' // waiting for a free slot: nothing charged yet
@@ -33,6 +33,19 @@ export interface JobRecord {
   error?: string;
   remedy?: Remedy;
 }
+
+/** The stage the form shows for each state. */
+export const STAGE_OF: Record<JobState, Stage> = {
+  queued: 'queued',
+  uploading: 'uploading',
+  requesting: 'generating',
+  generating: 'generating',
+  downloading: 'downloading',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  stopped: 'cancelled',
+};
 
 export interface Memento {
   get<T>(key: string): T | undefined;

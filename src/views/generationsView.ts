@@ -1,22 +1,13 @@
 // The "Luma Generations" view: every job of this workspace, newest first, with its image, prompt,
 // options, state and video, and the actions a person takes on it.
 import * as vscode from 'vscode';
-import { isActive, isFetchable, JobRecord, JobState } from '../jobs/jobStore';
+import { isActive, isFetchable, JobRecord, JobState, STAGE_OF } from '../jobs/jobStore';
 import { JobService } from '../host/jobService';
 
 export const VIEW_ID = 'lumaVideo.generations';
 
-const STATE_TEXT: Record<JobState, string> = {
-  queued: 'queued',
-  uploading: 'uploading',
-  requesting: 'generating',
-  generating: 'generating',
-  downloading: 'downloading',
-  done: 'done',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  stopped: 'stopped waiting (paid)',
-};
+/** The form's stage names, but for a paid job whose waiting was stopped, which says so. */
+const stateName = (state: JobState) => (state === 'stopped' ? 'stopped waiting (paid)' : STAGE_OF[state]);
 
 function elapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -29,7 +20,7 @@ export function stateText(job: JobRecord, jobs: JobService, now = Date.now()): s
   if ((job.state === 'generating' || job.state === 'requesting') && live) return `generating ${elapsed(now - live.stageStartedAt)}`;
   if (job.state === 'downloading' && live?.progress?.total) return `downloading ${Math.floor((100 * live.progress.received) / live.progress.total)}%`;
   // A record that says "running" but no longer runs here was interrupted; resume handles it.
-  return STATE_TEXT[job.state];
+  return stateName(job.state);
 }
 
 /** What the view's menus key on: the state and which actions apply. */

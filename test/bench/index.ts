@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
 import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
+import { EXTENSION_ID, readLogs } from '../integration/helpers';
 
-const EXTENSION_ID = 'luma-video-tools.luma-image-to-video';
 const KEY = 'bench-key';
 const QUEUE_SIZE = 50;
 const options: GenerationOptions = { prompt: 'slow zoom in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
@@ -16,15 +16,6 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 const print = (name: string, value: number | string) => console.log(`${name}: ${value}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function readLogs(folder: vscode.Uri): Promise<string> {
-  let text = '';
-  for (const [name, type] of await vscode.workspace.fs.readDirectory(folder).then(undefined, () => [] as [string, vscode.FileType][])) {
-    const uri = vscode.Uri.joinPath(folder, name);
-    text += type === vscode.FileType.Directory ? await readLogs(uri) : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-  }
-  return text;
-}
 
 export async function run(): Promise<void> {
   const root = vscode.workspace.workspaceFolders![0].uri;

@@ -7,62 +7,12 @@ import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
 import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
+import { EXTENSION_ID, exists, readLogs, until, workspaceFile } from './helpers';
 
-const EXTENSION_ID = 'luma-video-tools.luma-image-to-video';
 const KEY = 'integration-key-42';
 const root = path.resolve(__dirname, '../../..');
 const sampleVideo = readFileSync(path.join(root, 'test/simulator/sample.mp4'));
 const options: GenerationOptions = { prompt: 'the clouds drift slowly', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
-
-function workspaceFile(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need the fixture workspace open');
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Tab changes reach the extension host asynchronously: poll briefly. */
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function waitForAsync<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Every log file the extension wrote, as one text. */
-async function readLogs(folder: vscode.Uri): Promise<string> {
-  let text = '';
-  try {
-    for (const [name, type] of await vscode.workspace.fs.readDirectory(folder)) {
-      const uri = vscode.Uri.joinPath(folder, name);
-      text += type === vscode.FileType.Directory ? await readLogs(uri) : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-    }
-  } catch {
-    // not written yet
-  }
-  return text;
-}
 
 function formTab(label: string): vscode.Tab | undefined {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.label === label && tab.input instanceof vscode.TabInputWebview);
@@ -92,7 +42,7 @@ describe('Luma Image to Video in a real VS Code', function () {
 
   async function openForm(image: vscode.Uri) {
     await vscode.commands.executeCommand('lumaVideo.generate', image);
-    return waitFor('the form', () => api.formFor(image));
+    return until('the form', () => api.formFor(image));
   }
 
   it('registers its three commands', async () => {
@@ -114,7 +64,7 @@ describe('Luma Image to Video in a real VS Code', function () {
   it('the generate command with an image URI opens the form "Luma: cat.png"', async () => {
     const image = workspaceFile('cat.png');
     await vscode.commands.executeCommand('lumaVideo.generate', image);
-    const tab = await waitFor('the form tab', () => formTab('Luma: cat.png'));
+    const tab = await until('the form tab', () => formTab('Luma: cat.png'));
     assert.match((tab.input as vscode.TabInputWebview).viewType, /lumaVideo\.form/);
     assert.ok(api.formFor(image), 'the form is tracked for the image');
     // Running it again brings the same form forward instead of opening a second one.
@@ -126,7 +76,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
     const image = workspaceFile('cat.png');
     await vscode.commands.executeCommand('lumaVideo.generate', image);
-    const form = await waitFor('the form', () => api.formFor(image));
+    const form = await until('the form', () => api.formFor(image));
 
     await form.handleMessage({ type: 'generate', options });
     const outcome = await form.whenIdle();
@@ -145,7 +95,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     assert.deepEqual(storageHeaders.filter(Boolean), [], 'the key never went to the download host');
 
     // The log tells each step and never the key.
-    const log = await waitForAsync('the log to be written', async () => {
+    const log = await until('the log to be written', async () => {
       const text = await readLogs(api.logUri);
       return text.includes('Saved the video as cat.luma-2.mp4') ? text : undefined;
     });
@@ -160,7 +110,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     try {
       const image = workspaceFile('beach.jpg');
       await vscode.commands.executeCommand('lumaVideo.generate', image);
-      const form = await waitFor('the form', () => api.formFor(image));
+      const form = await until('the form', () => api.formFor(image));
       await form.handleMessage({ type: 'generate', options });
       assert.equal(form.jobView()?.stage, 'done', JSON.stringify(form.jobView()));
       assert.ok(await exists(workspaceFile('videos', 'luma', 'beach.luma.mp4')));
@@ -175,7 +125,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     const image = workspaceFile('cat.png');
     const form = await openForm(image);
     const running = form.handleMessage({ type: 'generate', options });
-    await waitFor('uploading', () => form.jobView()?.stage === 'uploading');
+    await until('uploading', () => form.jobView()?.stage === 'uploading');
     await form.handleMessage({ type: 'cancel' });
     await running;
     assert.equal(form.jobView()?.stage, 'cancelled');
@@ -189,7 +139,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     const image = workspaceFile('photos', 'dog.webp');
     const form = await openForm(image);
     const running = form.handleMessage({ type: 'generate', options });
-    await waitFor('the service to accept the job', () => form.jobView()?.accepted && form.jobView()?.stage === 'generating');
+    await until('the service to accept the job', () => form.jobView()?.accepted && form.jobView()?.stage === 'generating');
     await form.handleMessage({ type: 'cancel' });
     await running;
     assert.equal(form.jobView()?.stage, 'cancelled');
@@ -230,7 +180,7 @@ describe('Luma Image to Video in a real VS Code', function () {
   it('injected bad values and unknown messages are refused before anything is sent', async () => {
     const image = workspaceFile('beach.jpg');
     await vscode.commands.executeCommand('lumaVideo.generate', image);
-    const form = await waitFor('the form', () => api.formFor(image));
+    const form = await until('the form', () => api.formFor(image));
     const jobsBefore = api.jobs().length;
     await form.handleMessage({ type: 'generate', options: { ...options, length: 7 } });
     await form.handleMessage({ type: 'generate', options: { ...options, prompt: '   ' } });
@@ -257,19 +207,47 @@ describe('Luma Image to Video in a real VS Code', function () {
   it('a renamed text file is refused with a clear message before anything is sent', async () => {
     const image = workspaceFile('fake.png');
     await vscode.commands.executeCommand('lumaVideo.generate', image);
-    const form = await waitFor('the form', () => api.formFor(image));
+    const form = await until('the form', () => api.formFor(image));
     await form.handleMessage({ type: 'generate', options });
     assert.equal(form.jobView()?.stage, 'failed');
     assert.match(form.jobView()?.error?.message ?? '', /fake\.png is not an image/);
     assert.equal(sim.requests.length, 0);
   });
 
+  it('an image that vanished between the click and Generate, and one that cannot be read: clear messages, nothing sent', async () => {
+    const vanishing = workspaceFile('vanishing.png');
+    await vscode.workspace.fs.copy(workspaceFile('cat.png'), vanishing);
+    const form = await openForm(vanishing);
+    await vscode.workspace.fs.delete(vanishing);
+    await form.handleMessage({ type: 'generate', options });
+    assert.match(form.jobView()?.error?.message ?? '', /vanishing\.png is no longer there \(moved or deleted\?\)\. Choose the image again/);
+
+    const folder = workspaceFile('not-a-file.png');
+    await vscode.workspace.fs.createDirectory(folder);
+    const unreadable = await openForm(folder);
+    await unreadable.handleMessage({ type: 'generate', options });
+    assert.match(unreadable.jobView(folder)?.error?.message ?? '', /not-a-file\.png could not be read/);
+    assert.equal(sim.requests.length, 0);
+  });
+
+  it('an image over the size limit (lumaVideo.maxImageSizeMB) is refused before anything is sent', async () => {
+    await vscode.workspace.getConfiguration('lumaVideo').update('maxImageSizeMB', 0.005, vscode.ConfigurationTarget.Global);
+    try {
+      const form = await openForm(workspaceFile('beach.jpg'));
+      await form.handleMessage({ type: 'generate', options });
+      assert.match(form.jobView()?.error?.message ?? '', /beach\.jpg is 22\.7 KB; 1min\.ai takes images up to 5\.1 KB\. Resize or compress it/);
+      assert.equal(sim.requests.length, 0);
+    } finally {
+      await vscode.workspace.getConfiguration('lumaVideo').update('maxImageSizeMB', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('from the image preview (no URI passed): takes the image from the active tab', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const image = workspaceFile('sunset photo.PNG');
     await vscode.commands.executeCommand('vscode.openWith', image, 'imagePreview.previewEditor');
-    await waitFor('the image preview', () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputCustom);
+    await until('the image preview', () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputCustom);
     await vscode.commands.executeCommand('lumaVideo.generate', { webview: 'imagePreview.previewEditor' });
-    await waitFor('the form', () => formTab('Luma: sunset photo.PNG'));
+    await until('the form', () => formTab('Luma: sunset photo.PNG'));
   });
 });

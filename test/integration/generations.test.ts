@@ -5,30 +5,10 @@ import type { LumaVideoApi } from '../../src/extension';
 import type { JobRecord } from '../../src/jobs/jobStore';
 import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
+import { EXTENSION_ID, exists, until, workspaceFile } from './helpers';
 
-const EXTENSION_ID = 'luma-video-tools.luma-image-to-video';
 const KEY = 'generations-key-7';
 const options: GenerationOptions = { prompt: 'the leaves rustle in the wind', length: 5, enhancePrompt: false, modelName: 'ray-v2-flash', aspectRatio: '16:9', resolution: '720p', loop: true };
-
-function workspaceFile(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder);
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  return vscode.workspace.fs.stat(uri).then(() => true, () => false);
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const openTabLabels = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
 
@@ -39,6 +19,8 @@ describe('Generations view, batches and the queue', function () {
   const config = () => vscode.workspace.getConfiguration('lumaVideo');
 
   before(async () => {
+    // VS Code's own file dialogs (as in a browser), so a test can answer them, on the desktop too.
+    await vscode.workspace.getConfiguration('files').update('simpleDialog.enable', true, vscode.ConfigurationTarget.Global);
     api = await vscode.extensions.getExtension<LumaVideoApi>(EXTENSION_ID)!.activate();
     sim = await Simulator.start({ apiKey: KEY, generationMs: 400 });
     await config().update('apiBaseUrl', sim.apiBaseUrl, vscode.ConfigurationTarget.Global);
@@ -96,6 +78,15 @@ describe('Generations view, batches and the queue', function () {
     assert.equal(await vscode.env.clipboard.readText(), options.prompt);
     await vscode.commands.executeCommand('lumaVideo.job.copyMarkdownLink', job);
     assert.equal(await vscode.env.clipboard.readText(), `[${videoName}](${videoName})`);
+
+    // Save As…: the save dialog (VS Code's own, as in a browser) starts at "<name> copy.mp4"; accept it.
+    const copy = vscode.Uri.joinPath(vscode.Uri.parse(job.videoUri!), '..', videoName.replace('.mp4', ' copy.mp4'));
+    const saving = vscode.commands.executeCommand('lumaVideo.job.saveVideoAs', job);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await saving;
+    await until('the saved copy', () => exists(copy));
+    assert.deepEqual(await vscode.workspace.fs.readFile(copy), await vscode.workspace.fs.readFile(vscode.Uri.parse(job.videoUri!)));
 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const form = await vscode.commands.executeCommand<{ startingOptions(): GenerationOptions }>('lumaVideo.job.generateAgain', job);

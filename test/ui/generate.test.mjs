@@ -64,6 +64,20 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     }
   }
 
+  /** A click right after the menu opens is sometimes swallowed: hover, click, retry until it closes. */
+  async function chooseMenuItem() {
+    for (let attempt = 0; ; attempt++) {
+      await menuItem().hover();
+      await menuItem().click();
+      try {
+        await page.locator('.monaco-menu').first().waitFor({ state: 'detached', timeout: 2000 });
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
+  }
+
   /** Runs a command from the Command Palette by its title. */
   async function runCommand(title) {
     await page.keyboard.press('F1');
@@ -83,17 +97,7 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     await page.keyboard.press('Escape');
 
     assert.ok(await contextMenuOffersItem('cat.png', 3));
-    // A click right after the menu opens is sometimes swallowed: hover, click, retry until it closes.
-    for (let attempt = 0; ; attempt++) {
-      await menuItem().hover();
-      await menuItem().click();
-      try {
-        await page.locator('.monaco-menu').first().waitFor({ state: 'detached', timeout: 2000 });
-        break;
-      } catch (error) {
-        if (attempt >= 3) throw error;
-      }
-    }
+    await chooseMenuItem();
     await page.locator('.tab', { hasText: 'Luma: cat.png' }).waitFor();
     const prompt = form().getByLabel('Prompt', { exact: true });
     await prompt.waitFor({ timeout: 30_000 });
@@ -119,7 +123,7 @@ describe('UI: right-click an image, fill the form, get the video', function () {
 
     const open = form().locator('#open-video');
     await open.waitFor({ timeout: 15_000 });
-    await form().locator('#video').scrollIntoViewIfNeeded();
+    await open.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(docsImages, 'form-done.png') });
     await open.click();
     await page.locator('.tab', { hasText: 'cat.luma.mp4' }).waitFor({ timeout: 15_000 });
@@ -134,16 +138,7 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     for (const name of batch.slice(1)) await explorerRow(name).click({ modifiers: [modifier] });
     // Right-click one of the selected: the menu acts on the whole selection.
     assert.ok(await contextMenuOffersItem('cat.png', 3));
-    for (let attempt = 0; ; attempt++) {
-      await menuItem().hover();
-      await menuItem().click();
-      try {
-        await page.locator('.monaco-menu').first().waitFor({ state: 'detached', timeout: 2000 });
-        break;
-      } catch (error) {
-        if (attempt >= 3) throw error;
-      }
-    }
+    await chooseMenuItem();
     await page.locator('.tab', { hasText: 'Luma: 3 images' }).waitFor();
     const prompt = form().getByLabel('Prompt', { exact: true });
     await prompt.waitFor({ timeout: 30_000 });
@@ -151,6 +146,8 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     await page.screenshot({ path: path.join(docsImages, 'batch.png') });
     const paidBefore = sim.featureCalls;
     await form().locator('#generate').click();
+    // Two at a time (lumaVideo.maxConcurrentJobs), the third waits; the status bar says so.
+    await page.locator('.statusbar-item', { hasText: 'Luma: 2 running, 1 queued' }).waitFor({ timeout: 15_000 });
     for (const video of ['beach.luma.mp4', 'sunset photo.luma.mp4']) await explorerRow(video).waitFor({ timeout: 60_000 });
     for (let i = 0; sim.featureCalls < paidBefore + 3; i++) {
       assert.ok(i < 600, 'three generations');
@@ -209,6 +206,11 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     await page.locator('.tab', { hasText: 'Luma: dog.webp' }).click();
     const prompt = form().getByLabel('Prompt', { exact: true });
     await prompt.waitFor({ timeout: 30_000 });
+    // Prompt help: a motion preset fills the prompt, which stays editable; recent prompts are offered.
+    await form().locator('#presets').selectOption({ label: 'Waves' });
+    assert.match(await prompt.inputValue(), /^Waves roll in/);
+    assert.ok((await form().locator('#recent-prompts option').allTextContents()).some((text) => text.includes('the waves roll in slowly')));
+    await page.screenshot({ path: path.join(docsImages, 'prompt-help.png') });
     await prompt.fill('the dog wags its tail');
     // The workbench's own reload: it shuts down cleanly, saving which editors were open.
     await runCommand('Developer: Reload Window');
