@@ -88,6 +88,7 @@ async function transfers() {
     const uploadRatios = [];
     const downloadRatios = [];
     const times = { uploadClient: [], uploadCurl: [], downloadClient: [], downloadCurl: [] };
+    // On disk, as a video is saved for real (both sides write the same file).
     const dest = path.join(work, 'video.mp4');
     const clientUpload = async () => (await worker.run({ op: 'upload', api: sim.apiBaseUrl, key: KEY, file: image })).ms;
     const curlUpload = async () => curl(['/dev/null', '-H', `API-KEY: ${KEY}`, '-F', `asset=@${image};type=image/png`, `${sim.apiBaseUrl}/api/assets`]);
@@ -103,13 +104,20 @@ async function transfers() {
     };
     // One untimed round: the client warms up as it would in a running editor.
     await pair(clientUpload, clientDownload);
-    for (let round = 0; round < ROUNDS; round++) {
+    // Uploads first, then downloads: 200 MB written to disk would otherwise still be flushing
+    // during the next upload and slow whichever side came first.
+    // A 10 MB upload takes some 10 ms over loopback, where scheduling noise is of the same order:
+    // three times the rounds steady its median.
+    for (let round = 0; round < 3 * ROUNDS; round++) {
       // Alternate who goes first, so neither always meets a warm (or cold) server.
       const clientFirst = round % 2 === 0;
       const [u1, u2] = await pair(clientFirst ? clientUpload : curlUpload, clientFirst ? curlUpload : clientUpload);
       uploadRatios.push(clientFirst ? u1 / u2 : u2 / u1);
       times.uploadClient.push(clientFirst ? u1 : u2);
       times.uploadCurl.push(clientFirst ? u2 : u1);
+    }
+    for (let round = 0; round < 2 * ROUNDS; round++) {
+      const clientFirst = round % 2 === 0;
       const [d1, d2] = await pair(clientFirst ? clientDownload : curlDownload, clientFirst ? curlDownload : clientDownload);
       downloadRatios.push(clientFirst ? d1 / d2 : d2 / d1);
       times.downloadClient.push(clientFirst ? d1 : d2);
