@@ -54,7 +54,7 @@ export async function startCodeServer({ workspaceFixture = path.join(root, 'test
   const allSettings = { ...BASE_SETTINGS, ...settings };
   writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(allSettings, null, 1));
   // Machine-scoped settings (the API address) are read from here in a remote window.
-  writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(settings, null, 1));
+  if (Object.keys(settings).length > 0) writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(settings, null, 1));
   const env = {
     ...process.env,
     PATH: `${NODE24_BIN}:${process.env.PATH}`,

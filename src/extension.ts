@@ -118,9 +118,20 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
       const job = jobOf(arg);
       if (job) jobs.cancel(job.id);
     }),
-    vscode.commands.registerCommand('lumaVideo.job.remove', (arg: unknown) => {
+    vscode.commands.registerCommand('lumaVideo.job.remove', async (arg: unknown) => {
       const job = jobOf(arg);
-      return job ? jobs.remove(job.id) : undefined;
+      if (!job) return;
+      // A paid video not saved yet is only reachable through this list: ask before forgetting it.
+      if (job.uuid && job.state !== 'done') {
+        const remove = 'Remove';
+        const choice = await vscode.window.showWarningMessage(
+          `Remove the video of ${job.imageName} from the list?`,
+          { modal: true, detail: `1min.ai already accepted it (id ${job.uuid}), so it is paid for. Once removed, it is only in your 1min.ai history.` },
+          remove,
+        );
+        if (choice !== remove) return;
+      }
+      await jobs.remove(job.id);
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: SavedFormState | undefined) {

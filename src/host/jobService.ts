@@ -50,6 +50,8 @@ export class JobService implements vscode.Disposable {
   private readonly queue: QueuedJob[] = [];
   /** Running jobs that only fetch a paid video: they take no slot in the queue. */
   private readonly fetching = new Set<string>();
+  /** Jobs removed from the list while still running. */
+  private readonly removed = new Set<string>();
   private disposed = false;
 
   constructor(
@@ -134,6 +136,8 @@ export class JobService implements vscode.Disposable {
 
   /** Forgets a job (its video, if any, stays where it is). Running or queued jobs are cancelled first. */
   async remove(jobId: string): Promise<void> {
+    // A running job's last update (cancelled) must not bring it back into the list.
+    this.removed.add(jobId);
     this.cancel(jobId);
     const job = this.store.get(jobId);
     await this.store.remove(jobId);
@@ -301,6 +305,7 @@ export class JobService implements vscode.Disposable {
   /** Changes the job in place, saves it, and tells listeners. */
   private async update(job: JobRecord, patch: Partial<JobRecord>): Promise<void> {
     Object.assign(job, patch, { updatedAt: Date.now() });
+    if (this.removed.has(job.id)) return;
     // While shutting down nobody listens, but a uuid or a saved video must still reach the store.
     if (this.disposed) return this.store.save(job);
     const live = this.running.get(job.id)?.live;

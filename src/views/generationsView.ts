@@ -27,7 +27,8 @@ export function stateText(job: JobRecord, jobs: JobService, now = Date.now()): s
 export function contextValue(job: JobRecord, jobs: JobService): string {
   const flags = ['lumaJob', job.state];
   const running = jobs.isRunning(job.id) || jobs.isQueued(job.id);
-  if (running) flags.push('cancellable');
+  // A running job is cancelled first, then removed.
+  flags.push(running ? 'cancellable' : 'removable');
   if (job.state === 'done' && job.videoUri) flags.push('hasVideo');
   if (!running && (job.state === 'failed' || job.state === 'cancelled' || job.state === 'stopped' || (isActive(job) && isFetchable(job)))) flags.push('retryable');
   return flags.join(' ');

@@ -58,6 +58,7 @@ describe('Generations view, batches and the queue', function () {
     assert.equal(item.resourceUri?.toString(), image.toString(), 'the image supplies the icon');
     assert.equal(item.description, `done · ${options.prompt}`);
     assert.match(item.contextValue ?? '', /\bhasVideo\b/);
+    assert.match(item.contextValue ?? '', /\bremovable\b/);
     const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/\\/g, ''); // as shown, without Markdown escapes
     for (const part of [options.prompt, 'ray-v2-flash', '16:9', '720p', 'loop', 'enhance prompt off', 'Video: beach.luma.mp4']) assert.ok(tooltip.includes(part), `${part} in ${tooltip}`);
     assert.equal(item.command?.command, 'lumaVideo.job.openVideo');
@@ -162,6 +163,7 @@ describe('Generations view, batches and the queue', function () {
     const queued = await until('a queued job', () => api.jobs().find((j) => j.state === 'queued'));
     assert.match(api.generations.getTreeItem(queued).description as string, /^queued · /);
     assert.match(api.generations.getTreeItem(queued).contextValue ?? '', /\bcancellable\b/);
+    assert.doesNotMatch(api.generations.getTreeItem(queued).contextValue ?? '', /\bremovable\b/, 'cancelled first, then removed');
     await vscode.commands.executeCommand('lumaVideo.job.cancel', queued);
     await running;
     const states = images.map((image) => newestFor(image).state);
