@@ -175,7 +175,8 @@ export class FormPanel implements vscode.Disposable {
           return;
         }
         await this.rememberPrompts(checked.perImage.map((item) => item.options.prompt));
-        return this.track(Promise.all(checked.perImage.map((item) => jobs.start(vscode.Uri.parse(item.imageUri), item.options))));
+        const batchId = checked.perImage.length > 1 ? randomBytes(8).toString('hex') : undefined;
+        return this.track(Promise.all(checked.perImage.map((item) => jobs.start(vscode.Uri.parse(item.imageUri), item.options, batchId))));
       }
       case 'cancel':
         for (const image of message.imageUri ? [vscode.Uri.parse(message.imageUri)] : this.images) {

@@ -36,6 +36,7 @@ const STAGE_TEXT: Record<JobUpdate['stage'], string> = {
 const STOP_WAITING = 'Stop Waiting';
 const OPEN_VIDEO = 'Open Video';
 const REVEAL = 'Reveal in Explorer';
+const SHOW_GENERATIONS = 'Show Generations';
 
 interface QueuedJob {
   job: JobRecord;
@@ -100,11 +101,12 @@ export class JobService implements vscode.Disposable {
   }
 
   /** Queues a generation for `imageUri`; settles with the job's final record. */
-  start(imageUri: vscode.Uri, options: GenerationOptions): Promise<JobRecord> {
+  start(imageUri: vscode.Uri, options: GenerationOptions, batchId?: string): Promise<JobRecord> {
     const folder = outputFolderFor(imageUri, readSettings(imageUri).outputFolder);
     const now = Date.now();
     return this.enqueue({
       id: randomUUID(),
+      batchId,
       imageUri: imageUri.toString(),
       imageName: imageUri.path.split('/').pop() ?? 'image',
       outputFolder: folder.toString(),
@@ -257,10 +259,7 @@ export class JobService implements vscode.Disposable {
       );
       const videoUri = vscode.Uri.joinPath(folder, result.videoName);
       await this.update(job, { state: 'done', uuid: result.uuid, videoUri: videoUri.toString(), error: undefined, remedy: undefined });
-      void vscode.window.showInformationMessage(`Luma: ${result.videoName} is ready.`, OPEN_VIDEO, REVEAL).then((choice) => {
-        if (choice === OPEN_VIDEO) void openVideo(videoUri);
-        if (choice === REVEAL) void revealInExplorer(videoUri);
-      });
+      this.announce(job, result.videoName, videoUri);
     } catch (error) {
       // Shutting down (a reload, a restart): keep the record as it is, so the job resumes.
       if (this.disposed) return job;
@@ -282,6 +281,24 @@ export class JobService implements vscode.Disposable {
       this.pump();
     }
     return job;
+  }
+
+  /** One notification per video, or for a batch one when its last job ends. */
+  private announce(job: JobRecord, videoName: string, videoUri: vscode.Uri): void {
+    const batch = job.batchId ? this.store.all().filter((other) => other.batchId === job.batchId) : [];
+    if (batch.length <= 1) {
+      void vscode.window.showInformationMessage(`Luma: ${videoName} is ready.`, OPEN_VIDEO, REVEAL).then((choice) => {
+        if (choice === OPEN_VIDEO) void openVideo(videoUri);
+        if (choice === REVEAL) void revealInExplorer(videoUri);
+      });
+      return;
+    }
+    if (batch.some((other) => other.id !== job.id && (this.running.has(other.id) || this.isQueued(other.id)))) return;
+    const done = batch.filter((other) => other.state === 'done').length;
+    const message = done === batch.length ? `Luma: all ${batch.length} videos of the batch are ready.` : `Luma: ${done} of ${batch.length} videos of the batch are ready; see Luma Generations for the others.`;
+    void vscode.window.showInformationMessage(message, SHOW_GENERATIONS).then((choice) => {
+      if (choice === SHOW_GENERATIONS) void vscode.commands.executeCommand('lumaVideo.showGenerations');
+    });
   }
 
   private showStatus(): void {

@@ -17,6 +17,8 @@ export type JobState =
 
 export interface JobRecord {
   id: string;
+  /** Shared by the jobs one batch form started, so they are announced together. */
+  batchId?: string;
   imageUri: string;
   imageName: string;
   /** The folder the video goes into, as a URI string. */

@@ -155,6 +155,9 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     }
     await explorerRow('cat.luma-2.mp4').waitFor({ timeout: 60_000 });
     assert.equal(sim.featureCalls, paidBefore + 3);
+    // One notification for the batch, not one per video.
+    await page.locator('.notifications-toasts').getByText('Luma: all 3 videos of the batch are ready.').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('.notifications-toasts').getByText(/beach\.luma\.mp4 is ready/).count(), 0);
 
     await runCommand('Luma: Show Generations');
     await page.locator('.pane-header', { hasText: 'Luma Generations' }).waitFor();
