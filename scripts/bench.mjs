@@ -85,9 +85,6 @@ async function transfers() {
     }
     const videoUrl = record.videoUrls[0];
     const worker = startWorker();
-    const uploadRatios = [];
-    const downloadRatios = [];
-    const times = { uploadClient: [], uploadCurl: [], downloadClient: [], downloadCurl: [] };
     // On disk, as a video is saved for real (both sides write the same file).
     const dest = path.join(work, 'video.mp4');
     const clientUpload = async () => (await worker.run({ op: 'upload', api: sim.apiBaseUrl, key: KEY, file: image })).ms;
@@ -102,39 +99,37 @@ async function transfers() {
       rmSync(dest, { force: true });
       return [first, second];
     };
+    /** `rounds` pairs, alternating who goes first so neither always meets a warm (or cold) server. */
+    const compare = async (rounds, client, viaCurl) => {
+      const result = { ratios: [], client: [], curl: [] };
+      for (let round = 0; round < rounds; round++) {
+        const clientFirst = round % 2 === 0;
+        const [a, b] = await pair(clientFirst ? client : viaCurl, clientFirst ? viaCurl : client);
+        const [clientMs, curlMs] = clientFirst ? [a, b] : [b, a];
+        result.ratios.push(clientMs / curlMs);
+        result.client.push(clientMs);
+        result.curl.push(curlMs);
+      }
+      return result;
+    };
     // One untimed round: the client warms up as it would in a running editor.
     await pair(clientUpload, clientDownload);
     // Uploads first, then downloads: 200 MB written to disk would otherwise still be flushing
-    // during the next upload and slow whichever side came first.
-    // A 10 MB upload takes some 10 ms over loopback, where scheduling noise is of the same order:
-    // three times the rounds steady its median.
-    for (let round = 0; round < 3 * ROUNDS; round++) {
-      // Alternate who goes first, so neither always meets a warm (or cold) server.
-      const clientFirst = round % 2 === 0;
-      const [u1, u2] = await pair(clientFirst ? clientUpload : curlUpload, clientFirst ? curlUpload : clientUpload);
-      uploadRatios.push(clientFirst ? u1 / u2 : u2 / u1);
-      times.uploadClient.push(clientFirst ? u1 : u2);
-      times.uploadCurl.push(clientFirst ? u2 : u1);
-    }
-    for (let round = 0; round < 2 * ROUNDS; round++) {
-      const clientFirst = round % 2 === 0;
-      const [d1, d2] = await pair(clientFirst ? clientDownload : curlDownload, clientFirst ? curlDownload : clientDownload);
-      downloadRatios.push(clientFirst ? d1 / d2 : d2 / d1);
-      times.downloadClient.push(clientFirst ? d1 : d2);
-      times.downloadCurl.push(clientFirst ? d2 : d1);
-    }
+    // during the next upload and slow whichever side came first. A 10 MB upload takes some 10 ms
+    // over loopback, where scheduling noise is of the same order: more rounds steady its median.
+    const uploads = await compare(3 * ROUNDS, clientUpload, curlUpload);
+    const downloads = await compare(2 * ROUNDS, clientDownload, curlDownload);
     worker.stop();
     // Memory in a fresh process that does nothing but the download.
     const memory = node([path.join(root, 'scripts/bench-client.mjs'), 'memory', videoUrl, dest]);
     rmSync(dest, { force: true });
-    const peaks = [memory.addedRssMb];
-    print('upload_ratio_vs_curl', median(uploadRatios).toFixed(2));
-    print('upload_client_ms', median(times.uploadClient).toFixed(1));
-    print('upload_curl_ms', median(times.uploadCurl).toFixed(1));
-    print('download_ratio_vs_curl', median(downloadRatios).toFixed(2));
-    print('download_client_ms', median(times.downloadClient).toFixed(0));
-    print('download_curl_ms', median(times.downloadCurl).toFixed(0));
-    print('download_peak_rss_mb', Math.max(...peaks).toFixed(1));
+    print('upload_ratio_vs_curl', median(uploads.ratios).toFixed(2));
+    print('upload_client_ms', median(uploads.client).toFixed(1));
+    print('upload_curl_ms', median(uploads.curl).toFixed(1));
+    print('download_ratio_vs_curl', median(downloads.ratios).toFixed(2));
+    print('download_client_ms', median(downloads.client).toFixed(0));
+    print('download_curl_ms', median(downloads.curl).toFixed(0));
+    print('download_peak_rss_mb', memory.addedRssMb.toFixed(1));
   } finally {
     sim.stop();
   }
