@@ -114,9 +114,9 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
       const job = jobOf(arg);
       return job ? jobs.retry(job.id) : undefined;
     }),
-    vscode.commands.registerCommand('lumaVideo.job.cancel', (arg: unknown) => {
+    vscode.commands.registerCommand('lumaVideo.job.cancel', async (arg: unknown) => {
       const job = jobOf(arg);
-      if (job) jobs.cancel(job.id);
+      if (job) await jobs.cancelWithConfirm(job.id);
     }),
     vscode.commands.registerCommand('lumaVideo.job.remove', async (arg: unknown) => {
       const job = jobOf(arg);
@@ -131,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
         );
         if (choice !== remove) return;
       }
-      await jobs.remove(job.id);
+      await jobs.remove(job.id); // refuses a job that started running meanwhile
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: SavedFormState | undefined) {

@@ -174,9 +174,11 @@ export class FormPanel implements vscode.Disposable {
           this.services.log.warn(`Generate pressed while ${busy.length} job(s) of this form still run; ignored.`);
           return;
         }
-        await this.rememberPrompts(checked.perImage.map((item) => item.options.prompt));
+        // Queued before anything is awaited, so a second Generate right after finds them busy.
         const batchId = checked.perImage.length > 1 ? randomBytes(8).toString('hex') : undefined;
-        return this.track(Promise.all(checked.perImage.map((item) => jobs.start(vscode.Uri.parse(item.imageUri), item.options, batchId))));
+        const started = Promise.all(checked.perImage.map((item) => jobs.start(vscode.Uri.parse(item.imageUri), item.options, batchId)));
+        await this.rememberPrompts(checked.perImage.map((item) => item.options.prompt));
+        return this.track(started);
       }
       case 'cancel':
         for (const image of message.imageUri ? [vscode.Uri.parse(message.imageUri)] : this.images) {
@@ -234,7 +236,9 @@ export class FormPanel implements vscode.Disposable {
   private onJobChanged(job: JobRecord): void {
     if (!this.imageKeys.includes(job.imageUri)) return;
     const latest = this.services.jobs.latestFor(vscode.Uri.parse(job.imageUri));
-    if (latest && latest.id !== job.id) return; // an older job of the same image
+    // An older job of the same image changed: the form shows the newest. (A removed job is gone
+    // from the list, so the form falls back to the newest one left, or to the empty form.)
+    if (latest && latest.id !== job.id && this.services.jobs.store.get(job.id)) return;
     this.post({ type: 'job', imageUri: job.imageUri, job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() } });
   }
 

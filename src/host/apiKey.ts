@@ -39,8 +39,16 @@ export class ApiKeyStore {
     return key.trim();
   }
 
-  /** The stored key, or the one the person types now. */
+  /**
+   * The stored key, or the one the person types now. Jobs of a batch starting together share one
+   * question: a second input box would replace (and so dismiss) the first.
+   */
   async getOrAsk(): Promise<string | undefined> {
-    return (await this.get()) ?? this.ask('Generating a video needs your 1min.ai API key. Paste it here; it is kept in VS Code\'s secret storage.');
+    const stored = await this.get();
+    if (stored) return stored;
+    this.asking ??= this.ask('Generating a video needs your 1min.ai API key. Paste it here; it is kept in VS Code\'s secret storage.').finally(() => (this.asking = undefined));
+    return this.asking;
   }
+
+  private asking: Promise<string | undefined> | undefined;
 }

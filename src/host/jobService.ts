@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { checkImage } from '../files/imageCheck';
 import { GenerationRun, JobUpdate, resumeGeneration, runGeneration } from '../jobs/generation';
-import { isActive, isResumable, JobRecord, JobState, JobStore } from '../jobs/jobStore';
+import { isResumable, JobRecord, JobState, JobStore } from '../jobs/jobStore';
 import { OneMinClient } from '../onemin/client';
 import { cancelled, isCancel, LumaError, redact } from '../onemin/errors';
 import type { GenerationOptions } from '../protocol';
@@ -51,8 +51,6 @@ export class JobService implements vscode.Disposable {
   private readonly queue: QueuedJob[] = [];
   /** Running jobs that only fetch a paid video: they take no slot in the queue. */
   private readonly fetching = new Set<string>();
-  /** Jobs removed from the list while still running. */
-  private readonly removed = new Set<string>();
   private disposed = false;
 
   constructor(
@@ -121,11 +119,21 @@ export class JobService implements vscode.Disposable {
    * Runs a job again: one the service already accepted is fetched (no new charge); one it never
    * accepted is queued afresh with the same image and options.
    */
-  retry(jobId: string): Promise<JobRecord | undefined> {
+  async retry(jobId: string): Promise<JobRecord | undefined> {
     const job = this.store.get(jobId);
-    if (!job || isActive(job) && (this.running.has(jobId) || this.isQueued(jobId))) return Promise.resolve(job);
+    if (!job || this.running.has(jobId) || this.isQueued(jobId)) return job;
     if (job.uuid) return this.fetch(jobId);
-    return this.enqueue({ ...job, state: 'queued', error: undefined, remedy: undefined, videoUri: undefined, createdAt: Date.now() });
+    if (job.mayBeCharged) {
+      // The request may have reached the service: running it again may pay twice. Ask.
+      const again = 'Generate Again';
+      const choice = await vscode.window.showWarningMessage(
+        `Generate the video of ${job.imageName} again?`,
+        { modal: true, detail: 'The last attempt may have reached 1min.ai and been charged. Check your 1min.ai history first: generating again is charged again.' },
+        again,
+      );
+      if (choice !== again || this.running.has(jobId) || this.isQueued(jobId)) return this.store.get(jobId);
+    }
+    return this.enqueue({ ...job, state: 'queued', error: undefined, remedy: undefined, videoUri: undefined, mayBeCharged: undefined, createdAt: Date.now() });
   }
 
   /** Waits for and downloads a job the service already accepted, without asking (or paying) again. */
@@ -136,11 +144,10 @@ export class JobService implements vscode.Disposable {
     return this.execute({ ...job, state: 'generating', error: undefined, remedy: undefined }, async () => undefined, (run) => resumeGeneration(uuid, run));
   }
 
-  /** Forgets a job (its video, if any, stays where it is). Running or queued jobs are cancelled first. */
+  /** Forgets a finished, failed or stopped job (its video, if any, stays where it is). */
   async remove(jobId: string): Promise<void> {
-    // A running job's last update (cancelled) must not bring it back into the list.
-    this.removed.add(jobId);
-    this.cancel(jobId);
+    // A running job is cancelled first: removing it now could drop a uuid that is about to arrive.
+    if (this.running.has(jobId) || this.isQueued(jobId)) return;
     const job = this.store.get(jobId);
     await this.store.remove(jobId);
     if (job) this.changed.fire(job);
@@ -156,13 +163,15 @@ export class JobService implements vscode.Disposable {
       void this.update(job, { state: 'cancelled', error: 'VS Code closed before this job was sent, so nothing was charged. Retry runs it.' });
     }
     for (const job of jobs.filter((j) => j.state === 'requesting')) {
-      void this.update(job, { state: 'failed', error: `VS Code closed while asking 1min.ai for the video of ${job.imageName}; it may have been made and charged. Check your 1min.ai history before trying again.` });
+      void this.update(job, { state: 'failed', mayBeCharged: true, error: `VS Code closed while asking 1min.ai for the video of ${job.imageName}; it may have been made and charged. Check your 1min.ai history before trying again.` });
     }
     const resumable = jobs.filter(isResumable);
     if (resumable.length === 0) return;
     const names = resumable.map((job) => job.imageName).join(', ');
     this.log.info(`Resuming ${resumable.length} unfinished video(s): ${names}.`);
-    void vscode.window.showInformationMessage(`Luma: resuming ${resumable.length === 1 ? 'an unfinished video' : `${resumable.length} unfinished videos`} (${names}). They were already paid for.`);
+    void vscode.window.showInformationMessage(resumable.length === 1
+      ? `Luma: resuming an unfinished video (${names}). It was already paid for.`
+      : `Luma: resuming ${resumable.length} unfinished videos (${names}). They were already paid for.`);
     for (const job of resumable) void this.fetch(job.id);
   }
 
@@ -216,11 +225,11 @@ export class JobService implements vscode.Disposable {
     const live: LiveProgress = { stageStartedAt: Date.now(), text: job.uuid ? 'fetching' : 'starting' };
     this.running.set(job.id, { abort, live });
     if (job.uuid) this.fetching.add(job.id);
-    await this.update(job, {});
-    this.showStatus();
     const folder = vscode.Uri.parse(job.outputFolder);
     let apiKey: string | undefined;
     try {
+      await this.update(job, {});
+      this.showStatus();
       const settings = readSettings(vscode.Uri.parse(job.imageUri));
       const prepared = await before();
       apiKey = job.uuid ? await this.keys.get() : await this.keys.getOrAsk();
@@ -259,7 +268,6 @@ export class JobService implements vscode.Disposable {
       );
       const videoUri = vscode.Uri.joinPath(folder, result.videoName);
       await this.update(job, { state: 'done', uuid: result.uuid, videoUri: videoUri.toString(), error: undefined, remedy: undefined });
-      this.announce(job, result.videoName, videoUri);
     } catch (error) {
       // Shutting down (a reload, a restart): keep the record as it is, so the job resumes.
       if (this.disposed) return job;
@@ -272,28 +280,36 @@ export class JobService implements vscode.Disposable {
         const failure = error instanceof LumaError ? error : new LumaError('disk', 'Something unexpected went wrong; the details are in the "Luma Image to Video" output.', { detail: String(error) });
         this.log.error(`Failed ${job.imageName}: ${redact(failure.message, apiKey)}${failure.detail ? ` [${redact(failure.detail, apiKey)}]` : ''}`);
         if (!(error instanceof LumaError) && error instanceof Error && error.stack) this.log.error(redact(error.stack, apiKey));
-        await this.update(job, { state: 'failed', error: failure.message, remedy: failure.remedy });
+        // No answer to the generation request (cut off, gateway error, unreadable): it may still
+        // have cost credits. A clear refusal (400, 401, 406, 429) did not.
+        const mayBeCharged = !job.uuid && job.state === 'requesting' && (failure.kind === 'network' || failure.kind === 'server' || failure.kind === 'protocol');
+        await this.update(job, { state: 'failed', error: failure.message, remedy: failure.remedy, mayBeCharged });
       }
     } finally {
       this.running.delete(job.id);
       this.fetching.delete(job.id);
-      this.changed.fire(job);
-      this.pump();
+      if (!this.disposed) {
+        this.changed.fire(job);
+        this.announce(job);
+        this.pump();
+      }
     }
     return job;
   }
 
-  /** One notification per video, or for a batch one when its last job ends. */
-  private announce(job: JobRecord, videoName: string, videoUri: vscode.Uri): void {
+  /** A notification per finished video, or for a batch one when its last job ends, however it ended. */
+  private announce(job: JobRecord): void {
     const batch = job.batchId ? this.store.all().filter((other) => other.batchId === job.batchId) : [];
     if (batch.length <= 1) {
-      void vscode.window.showInformationMessage(`Luma: ${videoName} is ready.`, OPEN_VIDEO, REVEAL).then((choice) => {
+      if (job.state !== 'done' || !job.videoUri) return; // failures and cancels are shown where they happened
+      const videoUri = vscode.Uri.parse(job.videoUri);
+      void vscode.window.showInformationMessage(`Luma: ${videoUri.path.split('/').pop()} is ready.`, OPEN_VIDEO, REVEAL).then((choice) => {
         if (choice === OPEN_VIDEO) void openVideo(videoUri);
         if (choice === REVEAL) void revealInExplorer(videoUri);
       });
       return;
     }
-    if (batch.some((other) => other.id !== job.id && (this.running.has(other.id) || this.isQueued(other.id)))) return;
+    if (batch.some((other) => this.running.has(other.id) || this.isQueued(other.id))) return;
     const done = batch.filter((other) => other.state === 'done').length;
     const message = done === batch.length ? `Luma: all ${batch.length} videos of the batch are ready.` : `Luma: ${done} of ${batch.length} videos of the batch are ready; see Luma Generations for the others.`;
     void vscode.window.showInformationMessage(message, SHOW_GENERATIONS).then((choice) => {
@@ -302,8 +318,17 @@ export class JobService implements vscode.Disposable {
   }
 
   private showStatus(): void {
+    if (this.disposed) return;
     const running = [...this.running.entries()].map(([id, { live }]) => `${this.store.get(id)?.imageName ?? 'video'}: ${live.text}`);
     this.statusBar.show(running, this.queue.length);
+  }
+
+  /** Cancel from the view: like the notification's, it asks before it stops waiting for a paid video. */
+  async cancelWithConfirm(jobId: string): Promise<void> {
+    const running = this.running.get(jobId);
+    const job = this.store.get(jobId);
+    if (running && job) await this.confirmCancel(job, running.abort);
+    else this.cancel(jobId);
   }
 
   /** Cancel from the notification: once the video is paid for, ask before we stop waiting. */
@@ -319,16 +344,16 @@ export class JobService implements vscode.Disposable {
     abort.abort();
   }
 
-  /** Changes the job in place, saves it, and tells listeners. */
+  /** Changes the job in place, saves it (the list changes at once), and tells listeners. */
   private async update(job: JobRecord, patch: Partial<JobRecord>): Promise<void> {
     Object.assign(job, patch, { updatedAt: Date.now() });
-    if (this.removed.has(job.id)) return;
+    const saved = this.store.save(job);
     // While shutting down nobody listens, but a uuid or a saved video must still reach the store.
-    if (this.disposed) return this.store.save(job);
+    if (this.disposed) return saved;
     const live = this.running.get(job.id)?.live;
     if (live && patch.state) live.stageStartedAt = Date.now();
     this.changed.fire(job);
-    await this.store.save(job);
+    await saved;
   }
 
   dispose(): void {

@@ -84,9 +84,9 @@ export async function runGeneration(image: ImageInput, options: GenerationOption
   throwIfCancelled();
   let record: VideoRecord;
   try {
-    // Not cancellable once sent: cutting it off would lose the uuid of a video that may be paid
-    // for. A cancel meanwhile takes effect as soon as the answer (and so the uuid) is in.
-    record = await client.requestVideo(imagePath, options);
+    // Not cut off once sent (the client only stops between attempts): cutting it off would lose
+    // the uuid of a video that may be paid for. A cancel takes effect once the answer is in.
+    record = await client.requestVideo(imagePath, options, signal);
   } catch (error) {
     throw mayHaveBeenCharged(error);
   }

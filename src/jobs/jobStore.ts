@@ -19,6 +19,8 @@ export interface JobRecord {
   id: string;
   /** Shared by the jobs one batch form started, so they are announced together. */
   batchId?: string;
+  /** Failed after the generation request went out without an answer: it may have been charged. */
+  mayBeCharged?: boolean;
   imageUri: string;
   imageName: string;
   /** The folder the video goes into, as a URI string. */
@@ -74,21 +76,30 @@ export function isFetchable(job: JobRecord): boolean {
 }
 
 export class JobStore {
+  /** The list as it is now; the memento catches up in the background, in order. */
+  private jobs: JobRecord[] | undefined;
   private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly memento: Memento) {}
 
   /** Newest first. */
   all(): JobRecord[] {
-    const jobs = this.memento.get<JobRecord[]>(KEY);
-    return Array.isArray(jobs) ? [...jobs].sort((a, b) => b.createdAt - a.createdAt) : [];
+    if (!this.jobs) {
+      const saved = this.memento.get<JobRecord[]>(KEY);
+      this.jobs = Array.isArray(saved) ? saved.map((job) => ({ ...job })) : [];
+    }
+    return [...this.jobs].sort((a, b) => b.createdAt - a.createdAt);
   }
 
   get(id: string): JobRecord | undefined {
     return this.all().find((job) => job.id === id);
   }
 
-  /** Inserts or replaces a job. Writes are queued so two jobs saving at once both land. */
+  /**
+   * Inserts or replaces a job. The list changes at once (so whoever reads it next sees the job as
+   * it is); the returned promise settles when it is written. Writes are queued, so two jobs
+   * saving at once both land.
+   */
   save(job: JobRecord): Promise<void> {
     return this.mutate((jobs) => [{ ...job, updatedAt: Date.now() }, ...jobs.filter((other) => other.id !== job.id)]);
   }
@@ -98,13 +109,13 @@ export class JobStore {
   }
 
   private mutate(change: (jobs: JobRecord[]) => JobRecord[]): Promise<void> {
-    const write = this.writes.then(async () => {
-      const next = change(this.all());
-      // A failed job with a uuid may still hold a paid video: it is never dropped.
-      const finished = next.filter((job) => job.state === 'done' || job.state === 'cancelled' || (job.state === 'failed' && !job.uuid));
-      const drop = new Set(finished.slice(MAX_FINISHED).map((job) => job.id));
-      await this.memento.update(KEY, next.filter((job) => !drop.has(job.id)));
-    });
+    const next = change(this.all());
+    // A failed job with a uuid may still hold a paid video: it is never dropped.
+    const finished = next.filter((job) => job.state === 'done' || job.state === 'cancelled' || (job.state === 'failed' && !job.uuid));
+    const drop = new Set(finished.slice(MAX_FINISHED).map((job) => job.id));
+    this.jobs = next.filter((job) => !drop.has(job.id));
+    const snapshot = this.jobs.map((job) => ({ ...job }));
+    const write = this.writes.then(() => this.memento.update(KEY, snapshot));
     // One failed write must not block the ones after it.
     this.writes = write.catch(() => undefined);
     return write;

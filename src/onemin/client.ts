@@ -119,7 +119,9 @@ export class OneMinClient {
    * charged, so it is not repeated. Returns the record, pending or finished.
    */
   async requestVideo(imagePath: string, options: GenerationOptions, signal?: AbortSignal): Promise<VideoRecord> {
-    const body = await this.withRetry('asking for the video', signal, () => this.api.post('/api/features', featureRequestBody(imagePath, options), { signal }), neverReachedService);
+    // The signal stops the waiting between attempts and any attempt not sent yet, but never cuts
+    // off a request that went out: its answer carries the uuid of a video that may be paid for.
+    const body = await this.withRetry('asking for the video', signal, () => this.api.post('/api/features', featureRequestBody(imagePath, options)), neverReachedService);
     const record = parseRecordBody(body, this.options.assetBaseUrl);
     if (!record) throw new LumaError('protocol', '1min.ai accepted the request but returned no record. Check your 1min.ai history before trying again: the video may have been made.', { detail: 'aiRecord: null after POST /api/features' });
     return record;

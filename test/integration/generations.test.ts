@@ -116,7 +116,8 @@ describe('Generations view, batches and the queue', function () {
     const form = api.formFor(image)!;
     const running = form.handleMessage({ type: 'generate', options });
     await until('the service to accept', () => newestFor(image).uuid && newestFor(image).state === 'generating');
-    await vscode.commands.executeCommand('lumaVideo.job.cancel', newestFor(image));
+    // (The form's Cancel has already asked "Stop waiting?" in the webview; the view's would ask in a dialog.)
+    await form.handleMessage({ type: 'cancel', imageUri: image.toString() });
     await running;
     const stopped = newestFor(image);
     assert.equal(stopped.state, 'stopped');
@@ -125,6 +126,19 @@ describe('Generations view, batches and the queue', function () {
     assert.equal(newestFor(image).state, 'done');
     assert.equal(sim.featureCalls, 1, 'not paid again');
     sim.configure({ generationMs: 400 });
+  });
+
+  it('Retry of a job that may already have been charged asks first instead of paying again silently', async () => {
+    const image = workspaceFile('photos', 'dog.webp');
+    sim.inject('features', { kind: 'status', status: 502 });
+    await generate([image]);
+    const failed = newestFor(image);
+    assert.equal(failed.state, 'failed');
+    assert.equal(failed.mayBeCharged, true);
+    assert.match(failed.error ?? '', /may still have reached 1min\.ai and be charged/);
+    // The question is a modal dialog, which VS Code refuses to show under test: it must be asked, not skipped.
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lumaVideo.job.retry', failed)), /dialog/);
+    assert.equal(sim.requests.filter((r) => r.endpoint === 'features').length, 1, 'not sent again');
   });
 
   it('a batch of three: one form, a prompt per image where given, at most maxConcurrentJobs at a time, three videos', async () => {
