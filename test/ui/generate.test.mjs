@@ -241,7 +241,7 @@ describe('UI: right-click an image, fill the form, get the video', function () {
       }
     }
     await page.screenshot({ path: path.join(artifacts, 'image-preview-menu.png') });
-    await menuItem().click();
+    await chooseMenuItem();
     await page.locator('.tab', { hasText: 'Luma: beach.jpg' }).waitFor();
   });
 });
