@@ -1,6 +1,6 @@
 // What the single-image and batch layouts share about jobs: which stages count as running, the
 // numbers that change within a stage, and the interface form.ts drives both layouts through.
-import type { ImageAction, JobView, Stage, WebviewMessage } from '../src/protocol';
+import { formatElapsed, type ImageAction, type JobView, type Stage, type WebviewMessage } from '../src/protocol';
 
 /** The stages during which the form is locked and Cancel is offered. */
 const RUNNING: ReadonlySet<Stage> = new Set<Stage>(['queued', 'uploading', 'generating', 'downloading']);
@@ -20,11 +20,6 @@ export function isWorking(view: JobView | undefined): boolean {
 /** Whether Cancel stops only the waiting: the service accepted the job, so it is paid for. */
 export function isPaidAndWaiting(view: JobView | undefined): boolean {
   return view?.accepted === true && view.stage === 'generating';
-}
-
-export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
 /**

@@ -75,6 +75,12 @@ export const MOTION_PRESETS: readonly { label: string; prompt: string }[] = [
   { label: 'Cinemagraph', prompt: 'Only one element moves subtly in a seamless loop; the rest of the image is frozen.' },
 ];
 
+/** Elapsed time as the form and the Generations view show it: "1:23". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 /** How many recent prompts the form remembers per workspace. */
 export const MAX_RECENT_PROMPTS = 10;
 

@@ -38,6 +38,6 @@ export function checkImage(bytes: Uint8Array, fileName: string, maxBytes = DEFAU
   return detected.mimeType;
 }
 
-export function formatSize(bytes: number): string {
+function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
 }

@@ -84,7 +84,7 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
   }
 }
 
-export function describeFsError(error: unknown): string {
+function describeFsError(error: unknown): string {
   switch ((error as NodeJS.ErrnoException)?.code) {
     case 'EACCES':
     case 'EPERM':

@@ -1,7 +1,7 @@
 // Where a video goes and what it is called: `<image stem>.luma.mp4`, then `.luma-2.mp4`, … so that
 // nothing is ever overwritten.
 
-export const VIDEO_SUFFIX = '.luma';
+const VIDEO_SUFFIX = '.luma';
 
 /** "cat.png" -> "cat"; "photo.final.JPG" -> "photo.final"; ".hidden" stays ".hidden". */
 export function imageStem(fileName: string): string {

@@ -185,7 +185,7 @@ export class JobService implements vscode.Disposable {
 
   /** Starts queued jobs while there is a free slot. */
   private pump(): void {
-    const limit = maxConcurrentJobs();
+    const limit = readSettings().maxConcurrentJobs;
     while (!this.disposed && this.queue.length > 0 && this.runningGenerations() < limit) {
       const { job, settle } = this.queue.shift()!;
       void this.generate(job).then(settle);
@@ -362,11 +362,6 @@ export class JobService implements vscode.Disposable {
     for (const { abort } of this.running.values()) abort.abort();
     this.changed.dispose();
   }
-}
-
-export function maxConcurrentJobs(): number {
-  const value = vscode.workspace.getConfiguration('lumaVideo').get<number>('maxConcurrentJobs', 2);
-  return Number.isInteger(value) && value >= 1 ? Math.min(value, 10) : 2;
 }
 
 function stageText(update: JobUpdate): string {

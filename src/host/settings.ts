@@ -4,13 +4,15 @@ import { coerceDefaults, GenerationOptions } from '../protocol';
 import { DEFAULT_MAX_IMAGE_BYTES } from '../files/imageCheck';
 import { DEFAULT_POLL, PollPolicy } from '../jobs/generation';
 
-export const SECTION = 'lumaVideo';
+const SECTION = 'lumaVideo';
 
 export interface Settings {
   apiBaseUrl: string;
   assetBaseUrl: string;
   outputFolder: string;
   maxImageBytes: number;
+  /** How many generations run at once (1 to 10). */
+  maxConcurrentJobs: number;
   poll: PollPolicy;
   defaults: GenerationOptions;
 }
@@ -22,6 +24,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     assetBaseUrl: config.get<string>('assetBaseUrl', 'https://asset.1min.ai/').trim() || 'https://asset.1min.ai/',
     outputFolder: config.get<string>('outputFolder', '').trim(),
     maxImageBytes: imageLimit(config.get<number>('maxImageSizeMB')),
+    maxConcurrentJobs: concurrency(config.get<number>('maxConcurrentJobs')),
     poll: pollPolicy(config.get<number>('pollIntervalSeconds'), config.get<number>('maxPollIntervalSeconds')),
     defaults: coerceDefaults({
       prompt: '',
@@ -44,4 +47,8 @@ function pollPolicy(initialSeconds: number | undefined, maxSeconds: number | und
   const seconds = (value: number | undefined, fallback: number) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value * 1000 : fallback);
   const initialMs = seconds(initialSeconds, DEFAULT_POLL.initialMs);
   return { ...DEFAULT_POLL, initialMs, maxMs: Math.max(initialMs, seconds(maxSeconds, DEFAULT_POLL.maxMs)) };
+}
+
+function concurrency(value: number | undefined): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, 10) : 2;
 }

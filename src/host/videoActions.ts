@@ -16,7 +16,7 @@ export async function revealInExplorer(uri: vscode.Uri): Promise<void> {
  * A Markdown link to the video, relative to the Markdown file being edited if there is one (so it
  * works pasted there), else to the video's workspace folder; absolute outside any workspace.
  */
-export function markdownLink(video: vscode.Uri, activeDocument?: vscode.Uri): string {
+function markdownLink(video: vscode.Uri, activeDocument?: vscode.Uri): string {
   const name = path.posix.basename(video.path);
   let base: string | undefined;
   if (activeDocument && activeDocument.scheme === video.scheme && activeDocument.authority === video.authority && /\.(md|markdown|mdx)$/i.test(activeDocument.path)) {

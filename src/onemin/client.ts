@@ -37,7 +37,7 @@ export interface DownloadProgress {
   total: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, initialMs: 1000, factor: 2, maxMs: 30_000, maxTotalMs: 120_000 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 6, initialMs: 1000, factor: 2, maxMs: 30_000, maxTotalMs: 120_000 };
 
 /** The body of POST /api/features for one image-to-video generation. */
 export function featureRequestBody(imagePath: string, options: GenerationOptions): Record<string, unknown> {
@@ -289,7 +289,7 @@ function isLoopback(hostname: string): boolean {
  * (and the garbage it leaves) costs more than the rest of the request. `stream()` gives a fresh
  * stream for each attempt.
  */
-export function multipartBody(field: string, fileName: string, mimeType: string, bytes: Uint8Array): { stream(): Readable; length: number; contentType: string } {
+function multipartBody(field: string, fileName: string, mimeType: string, bytes: Uint8Array): { stream(): Readable; length: number; contentType: string } {
   const boundary = `----LumaImageToVideo${randomBytes(12).toString('hex')}`;
   // Quotes and line breaks in a file name would break the header; the service only keeps it for display.
   const safeName = fileName.replace(/["\r\n\\]/g, '_');

@@ -3,21 +3,17 @@
 import * as vscode from 'vscode';
 import { isActive, isFetchable, JobRecord, JobState, STAGE_OF } from '../jobs/jobStore';
 import { JobService } from '../host/jobService';
+import { formatElapsed } from '../protocol';
 
 export const VIEW_ID = 'lumaVideo.generations';
 
 /** The form's stage names, but for a paid job whose waiting was stopped, which says so. */
 const stateName = (state: JobState) => (state === 'stopped' ? 'stopped waiting (paid)' : STAGE_OF[state]);
 
-function elapsed(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
 /** "generating 1:23", "downloading 40%", "done": what the view shows as the job's state. */
-export function stateText(job: JobRecord, jobs: JobService, now = Date.now()): string {
+function stateText(job: JobRecord, jobs: JobService, now = Date.now()): string {
   const live = jobs.live(job.id);
-  if ((job.state === 'generating' || job.state === 'requesting') && live) return `generating ${elapsed(now - live.stageStartedAt)}`;
+  if ((job.state === 'generating' || job.state === 'requesting') && live) return `generating ${formatElapsed(now - live.stageStartedAt)}`;
   if (job.state === 'downloading' && live?.progress?.total) return `downloading ${Math.floor((100 * live.progress.received) / live.progress.total)}%`;
   // A record that says "running" but no longer runs here was interrupted; resume handles it.
   return stateName(job.state);
