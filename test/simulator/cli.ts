@@ -1,13 +1,13 @@
 // Runs the simulator as a process for the demo and for manual tries:
-//   node out/test/simulator/cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--quiet]
+//   node out/test/simulator/cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--forget-uploads] [--quiet]
 // Prints one JSON line with the addresses and key on stdout (so a parent process can read it),
 // logs requests to stderr, and stops on SIGINT/SIGTERM.
 
 import { Simulator, type SimulatorOptions } from './simulator';
 
-const USAGE = 'usage: cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--quiet]';
+const USAGE = 'usage: cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--forget-uploads] [--quiet]';
 
-/** --quiet: no request log (benchmarks). */
+/** --quiet: no request log (benchmarks). --forget-uploads: keepUploads false (benchmarks). */
 let quiet = false;
 
 function parseArgs(argv: string[]): SimulatorOptions {
@@ -16,6 +16,10 @@ function parseArgs(argv: string[]): SimulatorOptions {
     const flag = argv[i];
     if (flag === '--quiet') {
       quiet = true;
+      continue;
+    }
+    if (flag === '--forget-uploads') {
+      options.keepUploads = false;
       continue;
     }
     const value = argv[i + 1];

@@ -65,6 +65,12 @@ export interface SimulatorOptions {
    * `Retry-After: 1`, at random, like a busy service under load. Injected faults come first. Default 0.
    */
   rateLimitShare?: number;
+  /**
+   * Keep uploaded images' bytes so storage can serve them back, like the real asset host.
+   * Default true. Benchmarks turn it off: a kept 10 MB image outlives V8's young generation, and
+   * freeing it later takes full collections that land in the middle of the next timed uploads.
+   */
+  keepUploads?: boolean;
 }
 
 type OptionalKeys = 'gatewayTimeoutMs' | 'videoSizeBytes';
@@ -156,6 +162,7 @@ function defaults(): ResolvedOptions {
     port: 0,
     storagePort: 0,
     rateLimitShare: 0,
+    keepUploads: true,
   };
 }
 
@@ -216,6 +223,10 @@ interface Body {
 /** Reads a request body keeping at most `cap` bytes; the rest is drained so the client can finish sending. */
 function readBody(req: http.IncomingMessage, cap: number): Promise<Body> {
   return new Promise((resolve, reject) => {
+    // With a declared length that fits, the body is copied once into a buffer of that size rather
+    // than gathered and joined: a 10 MB upload would otherwise leave twice its size to collect.
+    const declared = Number(req.headers['content-length']);
+    const sized = Number.isInteger(declared) && declared > 0 && declared <= cap ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let kept = 0;
     let overflow = false;
@@ -226,10 +237,12 @@ function readBody(req: http.IncomingMessage, cap: number): Promise<Body> {
         chunks.length = 0;
         return;
       }
-      chunks.push(chunk);
+      // Node's parser delivers exactly Content-Length bytes, so a sized buffer never overflows.
+      if (sized) chunk.copy(sized, kept);
+      else chunks.push(chunk);
       kept += chunk.length;
     });
-    req.on('end', () => resolve({ data: Buffer.concat(chunks), overflow }));
+    req.on('end', () => resolve({ data: sized ? sized.subarray(0, kept) : Buffer.concat(chunks), overflow }));
     req.on('error', reject);
     req.on('close', () => {
       if (!req.complete) reject(new Error('request aborted'));
@@ -380,9 +393,17 @@ interface Ctx {
 }
 
 interface Upload {
-  data: Buffer;
+  /** Dropped (undefined) once newer uploads pass the storage budget; the key stays valid. */
+  data: Buffer | undefined;
   mimetype: string;
 }
+
+/**
+ * Bytes of uploaded images kept to serve back from storage. The real service keeps them in S3;
+ * keeping every one in this process's memory made each upload slower than the last (a long
+ * benchmark holds hundreds of megabytes), so the oldest images' bytes go first.
+ */
+const STORED_UPLOAD_BUDGET = 64 * 1024 * 1024;
 
 type Listener = (request: SeenRequest) => void;
 
@@ -398,6 +419,7 @@ export class Simulator {
   private readonly faults = new Map<Endpoint, { fault: Fault; left: number }[]>();
   private readonly jobMap = new Map<string, Job>();
   private readonly uploads = new Map<string, Upload>();
+  private storedUploadBytes = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
   private readonly listeners = new Set<Listener>();
@@ -789,7 +811,8 @@ export class Simulator {
     const stamp = timestampKey(new Date());
     let key = `images/${stamp}_${safeName}`;
     for (let n = 1; this.uploads.has(key); n++) key = `images/${stamp}_${n}_${safeName}`;
-    this.uploads.set(key, { data: Buffer.from(file.data), mimetype: declared });
+    // The part is most of the body: keeping it as it is costs no second copy.
+    this.storeUpload(key, file.data, declared);
 
     const ext = path.extname(safeName).slice(1).toLowerCase() || type.ext;
     const shape = this.opts.uploadReply;
@@ -1050,8 +1073,24 @@ export class Simulator {
       return this.serveVideo(ctx, false);
     }
     const image = this.uploads.get(key);
-    if (image) return this.sendBuffer(ctx, image.data, image.mimetype);
+    if (image?.data) return this.sendBuffer(ctx, image.data, image.mimetype);
     return this.write(ctx, 404, s3Error('NoSuchKey', 'The specified key does not exist.', { Key: key }));
+  }
+
+  private storeUpload(key: string, data: Buffer, mimetype: string): void {
+    if (!this.opts.keepUploads) {
+      this.uploads.set(key, { data: undefined, mimetype });
+      return;
+    }
+    this.uploads.set(key, { data, mimetype });
+    this.storedUploadBytes += data.length;
+    // Oldest first: a Map iterates in insertion order.
+    for (const upload of this.uploads.values()) {
+      if (this.storedUploadBytes <= STORED_UPLOAD_BUDGET) break;
+      if (upload.data === undefined || upload.data === data) continue;
+      this.storedUploadBytes -= upload.data.length;
+      upload.data = undefined;
+    }
   }
 
   private sendBuffer(ctx: Ctx, data: Buffer, type: string): void {

@@ -22,14 +22,14 @@ describe('simulator', () => {
   });
   after(() => sim.stop());
 
-  async function upload(field = 'asset'): Promise<Response> {
+  async function upload(field = 'asset', to = sim, image = PNG, name = 'cat.png'): Promise<Response> {
     const form = new FormData();
-    form.append(field, new Blob([PNG], { type: 'image/png' }), 'cat.png');
-    return fetch(`${sim.apiBaseUrl}/api/assets`, { method: 'POST', headers: key, body: form });
+    form.append(field, new Blob([image], { type: 'image/png' }), name);
+    return fetch(`${to.apiBaseUrl}/api/assets`, { method: 'POST', headers: key, body: form });
   }
 
-  async function uploadedPath(): Promise<string> {
-    const res = await upload();
+  async function uploadedPath(to = sim): Promise<string> {
+    const res = await upload('asset', to);
     assert.equal(res.status, 200);
     const body = (await res.json()) as { fileContent: { path: string }; asset: { key: string } };
     assert.equal(body.fileContent.path, body.asset.key);
@@ -37,7 +37,7 @@ describe('simulator', () => {
     return body.fileContent.path;
   }
 
-  function features(imageUrl: string, extra: Record<string, unknown> = {}, length = 5): Promise<Response> {
+  function features(imageUrl: string, extra: Record<string, unknown> = {}, length = 5, to = sim): Promise<Response> {
     const body = {
       type: 'IMAGE_TO_VIDEO',
       model: 'luma',
@@ -45,7 +45,7 @@ describe('simulator', () => {
       promptObject: { imageUrl, prompt: 'waves roll in', length, enhancePrompt: true, modelName: 'ray-v2', duration: `${length}s` },
       ...extra,
     };
-    return fetch(`${sim.apiBaseUrl}/api/features`, {
+    return fetch(`${to.apiBaseUrl}/api/features`, {
       method: 'POST',
       headers: { ...key, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
@@ -144,6 +144,35 @@ describe('simulator', () => {
     sim.finishJob(job.uuid);
     const poll = await fetch(`${sim.apiBaseUrl}/api/results/${job.uuid}`, { headers: key });
     assert.equal(((await poll.json()) as { aiRecord: { status: string } }).aiRecord.status, 'SUCCESS');
+  });
+
+  it('serves uploaded images back from storage, keeping only the newest 64 MiB of them', async () => {
+    const imageUrl = await uploadedPath();
+    const served = await fetch(`${sim.assetBaseUrl}${imageUrl}`);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('content-type'), 'image/png');
+    assert.deepEqual(Buffer.from(await served.arrayBuffer()), PNG);
+    // Seven 10 MB images pass the budget: the oldest bytes go, every key stays valid.
+    const big = Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(10_000_000 - 8, 7)]);
+    const keys: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await upload('asset', sim, big, `big-${i}.png`);
+      keys.push(((await res.json()) as { fileContent: { path: string } }).fileContent.path);
+    }
+    const statuses = await Promise.all([imageUrl, ...keys].map(async (k) => (await fetch(`${sim.assetBaseUrl}${k}`, { method: 'HEAD' })).status));
+    assert.deepEqual(statuses, [404, 404, 200, 200, 200, 200, 200, 200]);
+    assert.equal((await features(imageUrl, { async: true })).status, 200);
+  });
+
+  it('with keepUploads off, still takes uploads for generation but serves no image bytes', async () => {
+    const own = await Simulator.start({ keepUploads: false });
+    try {
+      const imageUrl = await uploadedPath(own);
+      assert.equal((await fetch(`${own.assetBaseUrl}${imageUrl}`)).status, 404);
+      assert.equal((await features(imageUrl, { async: true }, 5, own)).status, 200);
+    } finally {
+      await own.stop();
+    }
   });
 
   it('stops promptly with a hanging request open', async () => {
