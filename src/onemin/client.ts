@@ -92,7 +92,8 @@ export class OneMinClient {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
-      maxBodyLength: Infinity,
+      // maxBodyLength stays at axios's default (-1, no limit): any other value, Infinity included,
+      // runs every upload through one more stream that only counts bytes.
       maxContentLength: 50 * 1024 * 1024,
     });
     // No key, no defaults shared with the API instance: the download host never sees it.
