@@ -4,12 +4,17 @@
 //     reads one JSON command a line on stdin ({"op":"upload","api":…,"key":…,"file":…} or
 //     {"op":"download","url":…,"dest":…}) and answers {"ms":…} a line: a long-lived, warm
 //     process, as the extension host is.
-//   node scripts/bench-client.mjs memory URL DEST
-//     one download in a fresh process; answers {"ms":…,"addedRssMb":…}.
-import { readFileSync } from 'node:fs';
+//   node scripts/bench-client.mjs memory URL DEST API KEY UUID
+//     one download in a fresh process, after the poll that found the video ready (as in the
+//     extension: the HTTP code is loaded and warm by then); answers {"ms":…,"addedRssMb":…}.
+//   node scripts/bench-client.mjs memory-plain URL DEST API KEY UUID
+//     the same with plain Node (http.get into a file stream) instead of the client: the floor.
+import { createWriteStream, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import readline from 'node:readline';
+import { pipeline } from 'node:stream/promises';
 
 const require = createRequire(import.meta.url);
 const { OneMinClient } = require(path.resolve(import.meta.dirname, '../out/src/onemin/client.js'));
@@ -36,17 +41,31 @@ if (mode === 'worker') {
   for await (const line of readline.createInterface({ input: process.stdin })) {
     if (line.trim()) console.log(JSON.stringify(await run(JSON.parse(line))));
   }
-} else if (mode === 'memory') {
-  const [url, dest] = args;
+} else if (mode === 'memory' || mode === 'memory-plain') {
+  const [url, dest, api, key, uuid] = args;
+  const plain = mode === 'memory-plain';
+  if (plain) await plainGet(`${api}/api/results/${uuid}`, { 'API-KEY': key }, (response) => response.resume());
+  else await clientFor(api, key).getResult(uuid);
   const baseline = process.memoryUsage.rss();
   let peak = baseline;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
-  const { ms } = await run({ op: 'download', url, dest });
+  const started = performance.now();
+  // The same 1 MB write buffer as the client's.
+  if (plain) await plainGet(url, {}, (response) => pipeline(response, createWriteStream(dest, { highWaterMark: 1024 * 1024 })));
+  else await run({ op: 'download', url, dest });
+  const ms = performance.now() - started;
   clearInterval(timer);
   // The process's own high-water mark catches peaks between samples.
   peak = Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
   console.log(JSON.stringify({ ms, addedRssMb: (peak - baseline) / (1024 * 1024) }));
 } else {
-  console.error('usage: bench-client.mjs worker | memory URL DEST');
+  console.error('usage: bench-client.mjs worker | memory URL DEST API KEY UUID | memory-plain URL DEST API KEY UUID');
   process.exit(2);
+}
+
+/** GET with Node's http alone; `consume` handles the response and resolves when it is done. */
+function plainGet(url, headers, consume) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (response) => Promise.resolve(consume(response)).then(() => (response.readableEnded ? resolve() : response.once('end', resolve)), reject)).on('error', reject);
+  });
 }

@@ -32,21 +32,41 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const kb = (file) => (statSync(file).size / 1024).toFixed(1);
 const work = mkdtempSync(path.join(os.tmpdir(), 'luma-bench-'));
 
+/**
+ * Two CPUs for the transfers, when the machine has them: the simulator on one, the client and
+ * curl on the other, as a real server has a machine of its own. Left to the scheduler, the
+ * simulator (which makes up the 200 MB as it sends) takes CPU from whichever side has more
+ * threads: the client, which writes the file on a thread of its own, downloaded 1.4 to 1.5 times
+ * slower than curl that way, and 0.9 times pinned.
+ */
+function transferCpus() {
+  const affinity = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
+  if (affinity.status !== 0) return undefined;
+  const cpus = affinity.stdout.split(':').pop().trim().split(',').flatMap((range) => {
+    const [from, to = from] = range.split('-').map(Number);
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  });
+  return cpus.length >= 2 ? { server: cpus[0], client: cpus[1] } : undefined;
+}
+const cpus = transferCpus();
+/** [command, args] run on one CPU (when pinning is possible). */
+const on = (which, command, args) => (cpus ? ['taskset', ['-c', String(cpus[which]), command, ...args]] : [command, args]);
+
 function node(args) {
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const result = spawnSync(...on('client', process.execPath, args), { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop());
 }
 
 function curl(args) {
-  const result = spawnSync('curl', ['-s', '-S', '--fail', '-o', ...args, '-w', '%{time_total}'], { encoding: 'utf8' });
+  const result = spawnSync(...on('client', 'curl', ['-s', '-S', '--fail', '-o', ...args, '-w', '%{time_total}']), { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`curl ${args.join(' ')} failed: ${result.stderr}`);
   return Number(result.stdout) * 1000;
 }
 
 /** The client's worker process: send a command, get its answer. */
 function startWorker() {
-  const child = spawn(process.execPath, [path.join(root, 'scripts/bench-client.mjs'), 'worker'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(...on('client', process.execPath, [path.join(root, 'scripts/bench-client.mjs'), 'worker']), { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
@@ -59,9 +79,14 @@ function startWorker() {
   };
 }
 
-/** The simulator in a process of its own, so serving 200 MB does not share a thread with what is measured. */
+/**
+ * The simulator in a process of its own, so serving 200 MB does not share a thread with what is
+ * measured. It forgets uploaded images' bytes: keeping them means full garbage collections in the
+ * server during later uploads, noise of the same size as what is measured.
+ */
 async function startSimulatorProcess() {
-  const child = spawn(process.execPath, [path.join(root, 'out/test/simulator/cli.js'), '--key', KEY, '--video-size', String(VIDEO_BYTES), '--generation', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [path.join(root, 'out/test/simulator/cli.js'), '--key', KEY, '--video-size', String(VIDEO_BYTES), '--generation', '0', '--forget-uploads', '--quiet'];
+  const child = spawn(...on('server', process.execPath, args), { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {
     child.stdout.once('data', (chunk) => resolve(String(chunk)));
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
@@ -84,12 +109,17 @@ async function transfers() {
       record = await client.getResult(record.uuid);
     }
     const videoUrl = record.videoUrls[0];
-    const worker = startWorker();
+    // Uploads and downloads get warm workers of their own, as curl gets a fresh process for each
+    // transfer. In a small process that has just sent dozens of 10 MB uploads, V8 runs a full collection
+    // every ~40 MB of a download, which then takes up to 1.8 times as long: a trait of that tiny
+    // heap after that odd history, not of the transfer being compared.
+    let uploadWorker;
+    const downloadWorker = startWorker();
     // On disk, as a video is saved for real (both sides write the same file).
     const dest = path.join(work, 'video.mp4');
-    const clientUpload = async () => (await worker.run({ op: 'upload', api: sim.apiBaseUrl, key: KEY, file: image })).ms;
+    const clientUpload = async () => (await uploadWorker.run({ op: 'upload', api: sim.apiBaseUrl, key: KEY, file: image })).ms;
     const curlUpload = async () => curl(['/dev/null', '-H', `API-KEY: ${KEY}`, '-F', `asset=@${image};type=image/png`, `${sim.apiBaseUrl}/api/assets`]);
-    const clientDownload = async () => (await worker.run({ op: 'download', url: videoUrl, dest })).ms;
+    const clientDownload = async () => (await downloadWorker.run({ op: 'download', url: videoUrl, dest })).ms;
     const curlDownload = async () => curl([dest, videoUrl]);
     /** Both, in the given order; the file is removed after each download. */
     const pair = async (a, b) => {
@@ -112,16 +142,31 @@ async function transfers() {
       }
       return result;
     };
-    // One untimed round: the client warms up as it would in a running editor.
-    await pair(clientUpload, clientDownload);
     // Uploads first, then downloads: 200 MB written to disk would otherwise still be flushing
-    // during the next upload and slow whichever side came first. A 10 MB upload takes some 10 ms
-    // over loopback, where scheduling noise is of the same order: more rounds steady its median.
-    const uploads = await compare(3 * ROUNDS, clientUpload, curlUpload);
+    // during the next upload and slow whichever side came first. A 10 MB upload takes 4 to 15 ms
+    // over loopback here, from one transfer to the next, curl's as much as the client's: with 40
+    // pairs the median ratio of curl to itself came out anywhere from 0.93 to 1.33, with 200 pairs
+    // from 0.95 to 1.03. So uploads get 40 pairs a round. And a process keeps its luck: one worker
+    // for all rounds gave 0.66 in one run and 1.24 in another, so each round gets a fresh one.
+    const uploads = { ratios: [], client: [], curl: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      uploadWorker?.stop();
+      uploadWorker = startWorker();
+      // Untimed: the worker and the server warm up, as they would be in a running editor.
+      for (let warm = 0; warm < 3; warm++) await pair(clientUpload, curlUpload);
+      const some = await compare(40, clientUpload, curlUpload);
+      for (const key of Object.keys(uploads)) uploads[key].push(...some[key]);
+    }
+    await pair(clientDownload, curlDownload); // untimed, as above
     const downloads = await compare(2 * ROUNDS, clientDownload, curlDownload);
-    worker.stop();
-    // Memory in a fresh process that does nothing but the download.
-    const memory = node([path.join(root, 'scripts/bench-client.mjs'), 'memory', videoUrl, dest]);
+    uploadWorker.stop();
+    downloadWorker.stop();
+    // Memory in a fresh process that does nothing but the download; then the same download by
+    // plain Node (http.get into a file stream), the floor any Node client starts from.
+    const memoryArgs = [videoUrl, dest, sim.apiBaseUrl, KEY, record.uuid];
+    const memory = node([path.join(root, 'scripts/bench-client.mjs'), 'memory', ...memoryArgs]);
+    rmSync(dest, { force: true });
+    const plainMemory = node([path.join(root, 'scripts/bench-client.mjs'), 'memory-plain', ...memoryArgs]);
     rmSync(dest, { force: true });
     print('upload_ratio_vs_curl', median(uploads.ratios).toFixed(2));
     print('upload_client_ms', median(uploads.client).toFixed(1));
@@ -130,6 +175,7 @@ async function transfers() {
     print('download_client_ms', median(downloads.client).toFixed(0));
     print('download_curl_ms', median(downloads.curl).toFixed(0));
     print('download_peak_rss_mb', memory.addedRssMb.toFixed(1));
+    print('download_peak_rss_mb_plain_node', plainMemory.addedRssMb.toFixed(1));
   } finally {
     sim.stop();
   }
@@ -204,7 +250,7 @@ function inHost() {
   }
 }
 
-console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${cpus ? `; transfers: server on CPU ${cpus.server}, client and curl on CPU ${cpus.client}` : ''}`);
 // BENCH_ONLY=transfers,polling runs some parts only (while working on one figure).
 const only = process.env.BENCH_ONLY?.split(',');
 const part = (name) => !only || only.includes(name);

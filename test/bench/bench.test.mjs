@@ -7,7 +7,7 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '../..');
 const FIGURES = [
   'bundle_kb', 'webview_bundle_kb', 'vsix_kb',
-  'upload_ratio_vs_curl', 'upload_client_ms', 'upload_curl_ms', 'download_ratio_vs_curl', 'download_client_ms', 'download_curl_ms', 'download_peak_rss_mb',
+  'upload_ratio_vs_curl', 'upload_client_ms', 'upload_curl_ms', 'download_ratio_vs_curl', 'download_client_ms', 'download_curl_ms', 'download_peak_rss_mb', 'download_peak_rss_mb_plain_node',
   'poll_detect_delay_ms', 'poll_interval_at_finish_ms', 'poll_noticed_within_interval_pct', 'poll_requests_per_minute', 'poll_interval_cap_ms',
   'activate_ms', 'form_open_ms',
   'queue_50_total_s', 'queue_50_videos_landed', 'queue_concurrency_limit', 'queue_concurrency_peak',
