@@ -14,7 +14,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import readline from 'node:readline';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 
 const require = createRequire(import.meta.url);
 const { OneMinClient } = require(path.resolve(import.meta.dirname, '../out/src/onemin/client.js'));
@@ -44,14 +44,14 @@ if (mode === 'worker') {
 } else if (mode === 'memory' || mode === 'memory-plain') {
   const [url, dest, api, key, uuid] = args;
   const plain = mode === 'memory-plain';
-  if (plain) await plainGet(`${api}/api/results/${uuid}`, { 'API-KEY': key }, (response) => response.resume());
+  if (plain) await finished((await plainGet(`${api}/api/results/${uuid}`, { 'API-KEY': key })).resume());
   else await clientFor(api, key).getResult(uuid);
   const baseline = process.memoryUsage.rss();
   let peak = baseline;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
   const started = performance.now();
   // The same 1 MB write buffer as the client's.
-  if (plain) await plainGet(url, {}, (response) => pipeline(response, createWriteStream(dest, { highWaterMark: 1024 * 1024 })));
+  if (plain) await pipeline(await plainGet(url), createWriteStream(dest, { highWaterMark: 1024 * 1024 }));
   else await run({ op: 'download', url, dest });
   const ms = performance.now() - started;
   clearInterval(timer);
@@ -63,9 +63,7 @@ if (mode === 'worker') {
   process.exit(2);
 }
 
-/** GET with Node's http alone; `consume` handles the response and resolves when it is done. */
-function plainGet(url, headers, consume) {
-  return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (response) => Promise.resolve(consume(response)).then(() => (response.readableEnded ? resolve() : response.once('end', resolve)), reject)).on('error', reject);
-  });
+/** GET with Node's http alone; resolves with the response, its body not read yet. */
+function plainGet(url, headers = {}) {
+  return new Promise((resolve, reject) => http.get(url, { headers }, resolve).on('error', reject));
 }

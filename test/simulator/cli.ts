@@ -14,12 +14,10 @@ function parseArgs(argv: string[]): SimulatorOptions {
   const options: SimulatorOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (flag === '--quiet') {
-      quiet = true;
-      continue;
-    }
-    if (flag === '--forget-uploads') {
-      options.keepUploads = false;
+    // Flags that take no value.
+    const toggle = { '--quiet': () => (quiet = true), '--forget-uploads': () => (options.keepUploads = false) }[flag];
+    if (toggle) {
+      toggle();
       continue;
     }
     const value = argv[i + 1];

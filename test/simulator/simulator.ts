@@ -419,6 +419,8 @@ export class Simulator {
   private readonly faults = new Map<Endpoint, { fault: Fault; left: number }[]>();
   private readonly jobMap = new Map<string, Job>();
   private readonly uploads = new Map<string, Upload>();
+  /** The uploads whose bytes are still kept, oldest first, and their total size. */
+  private readonly keptUploads: Upload[] = [];
   private storedUploadBytes = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
@@ -1078,18 +1080,16 @@ export class Simulator {
   }
 
   private storeUpload(key: string, data: Buffer, mimetype: string): void {
-    if (!this.opts.keepUploads) {
-      this.uploads.set(key, { data: undefined, mimetype });
-      return;
-    }
-    this.uploads.set(key, { data, mimetype });
+    const upload: Upload = { data: this.opts.keepUploads ? data : undefined, mimetype };
+    this.uploads.set(key, upload);
+    if (!upload.data) return;
+    this.keptUploads.push(upload);
     this.storedUploadBytes += data.length;
-    // Oldest first: a Map iterates in insertion order.
-    for (const upload of this.uploads.values()) {
-      if (this.storedUploadBytes <= STORED_UPLOAD_BUDGET) break;
-      if (upload.data === undefined || upload.data === data) continue;
-      this.storedUploadBytes -= upload.data.length;
-      upload.data = undefined;
+    // Oldest first; the newest is always kept.
+    while (this.storedUploadBytes > STORED_UPLOAD_BUDGET && this.keptUploads.length > 1) {
+      const oldest = this.keptUploads.shift()!;
+      this.storedUploadBytes -= oldest.data!.length;
+      oldest.data = undefined;
     }
   }
 
