@@ -19,7 +19,7 @@ interface Card {
 
 export function createBatchView(images: readonly ImageView[], actions: ViewActions): JobsView {
   const cards = images.map((image, index) => buildCard(image, index));
-  const grid = el('ul', { id: 'images', class: 'cards', 'aria-live': 'off', 'aria-label': 'Images' }, ...cards.map((card) => card.root));
+  const grid = el('ul', { id: 'images', class: 'cards', 'aria-label': 'Images' }, ...cards.map((card) => card.root));
   const summary = buildSummary(actions);
   return {
     top: [grid, summary.root],

@@ -113,8 +113,7 @@ function buildUi() {
   // The layout's parts: the image(s) above the form, the single image's status below it.
   const top = el('div');
   const bottom = el('div');
-  // The host marks all of #app as a live region; only the status areas should speak, not every keystroke.
-  const root = el('div', { class: 'root' }, el('div', { 'aria-live': 'off' }, title), top, el('div', { 'aria-live': 'off' }, form), bottom);
+  const root = el('div', { class: 'root' }, el('div', {}, title), top, el('div', {}, form), bottom);
 
   const controls: Record<OptionField, HTMLElement[]> = {
     prompt: [prompt], length: lengths, enhancePrompt: [enhancePrompt], modelName: [modelName],

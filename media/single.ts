@@ -14,7 +14,7 @@ interface StatusParts {
 }
 
 export function createSingleView(image: ImageView, actions: ViewActions): JobsView {
-  const imageBox = el('div', { class: 'image-box', 'aria-live': 'off' });
+  const imageBox = el('div', { class: 'image-box' });
   showImage(imageBox, image);
   const status = el('section', { id: 'status', role: 'status', 'aria-label': 'Video', 'data-focus-scope': true });
   let parts: StatusParts | undefined;

@@ -1,7 +1,7 @@
 // `npm run bench`: how much the extension adds to a slow remote job, against the local simulator
 // over loopback. Prints one `name: value` line per figure, then the targets. Never fails on a
 // number: it exits non-zero only if a measurement could not be taken.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,6 +23,9 @@ const VIDEO_BYTES = Number(process.env.BENCH_VIDEO_MB ?? 200) * 1024 * 1024;
 /** Jobs finish at a random moment up to this long after acceptance (plus 5 s). */
 const POLL_SPREAD_MS = Number(process.env.BENCH_POLL_SPREAD_S ?? 55) * 1000;
 const KEY = 'bench-key';
+const OPTIONS = { prompt: 'bench', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+/** PNG's signature, then random bytes: what the simulator takes for a PNG of `size` bytes. */
+const fakePng = (size) => new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]));
 const figures = [];
 const print = (name, value) => {
   figures.push(name);
@@ -98,12 +101,11 @@ async function transfers() {
   const sim = await startSimulatorProcess();
   try {
     const image = path.join(work, 'big.png');
-    writeFileSync(image, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(UPLOAD_BYTES - 8)]));
+    writeFileSync(image, fakePng(UPLOAD_BYTES));
     // One finished job, so the storage host has a 200 MB video to send.
     const client = new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: KEY });
-    const small = new Uint8Array(execFileSync('head', ['-c', '100000', image]));
-    const key = await client.uploadImage(small, 'small.png', 'image/png');
-    let record = await client.requestVideo(key, { prompt: 'bench', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false });
+    const key = await client.uploadImage(fakePng(100_000), 'small.png', 'image/png');
+    let record = await client.requestVideo(key, OPTIONS);
     while (record.state === 'pending') {
       await new Promise((resolve) => setTimeout(resolve, 50));
       record = await client.getResult(record.uuid);
@@ -187,11 +189,10 @@ async function polling() {
   const sim = await Simulator.start({ apiKey: KEY, generationMs: 3_600_000 });
   try {
     const folder = mkdtempSync(path.join(work, 'poll-'));
-    const png = new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(1000)]));
+    const png = fakePng(1008);
     const finishedAt = new Map();
-    const options = { prompt: 'bench', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
     const runs = Array.from({ length: JOBS }, (_, i) =>
-      runGeneration({ bytes: png, fileName: `poll-${i}.png`, mimeType: 'image/png' }, options, {
+      runGeneration({ bytes: png, fileName: `poll-${i}.png`, mimeType: 'image/png' }, OPTIONS, {
         client: new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: KEY }),
         output: new LocalFolderOutput(folder, `poll-${i}.png`),
         log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
@@ -232,8 +233,8 @@ async function polling() {
   }
 }
 
+/** Of the production build and package that `npm run bench` makes first. */
 function sizes() {
-  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'ignore' });
   print('bundle_kb', kb(path.join(root, 'dist/extension.js')));
   print('webview_bundle_kb', kb(path.join(root, 'dist/webview.js')));
   print('vsix_kb', kb(path.join(root, 'luma-image-to-video.vsix')));

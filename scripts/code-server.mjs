@@ -7,6 +7,8 @@ import net from 'node:net';
 import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '..');
+/** What `npm run package` writes. */
+export const VSIX = path.join(root, 'luma-image-to-video.vsix');
 const cache = path.join(root, '.vscode-test');
 const CODE_SERVER = process.env.CODE_SERVER_BIN ?? path.join(cache, 'code-server/node_modules/.bin/code-server');
 const NODE24_BIN = process.env.NODE24_BIN ?? path.join(cache, 'node24/bin');
@@ -26,7 +28,7 @@ const BASE_SETTINGS = {
   'security.workspace.trust.enabled': false,
 };
 
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on('error', reject);
@@ -38,15 +40,15 @@ export function freePort() {
 }
 
 /**
- * Starts code-server. `workspaceFixture` is copied into the run folder (tests may write there);
+ * Starts code-server. The test workspace is copied into the run folder (tests may write there);
  * `vsix` is installed first; `extensionTests` enables the smoke-test driver that runs a suite
  * from ?payload= (it also hides notification toasts, so UI tests leave it off).
  */
-export async function startCodeServer({ workspaceFixture = path.join(root, 'test/fixtures/workspace'), vsix, extensionTests = false, settings = {}, port, keep = false } = {}) {
+export async function startCodeServer({ vsix, extensionTests = false, settings = {}, port } = {}) {
   mkdirSync(cache, { recursive: true });
   const runDir = mkdtempSync(path.join(cache, 'run-'));
   const workspace = path.join(runDir, 'workspace');
-  cpSync(workspaceFixture, workspace, { recursive: true });
+  cpSync(path.join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
   const userData = path.join(runDir, 'user-data');
   const extensions = path.join(runDir, 'extensions');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -98,11 +100,8 @@ export async function startCodeServer({ workspaceFixture = path.join(root, 'test
   }
   return {
     url,
-    port: listenPort,
     authority: `127.0.0.1:${listenPort}`,
     workspace,
-    userData,
-    runDir,
     startMs: Date.now() - started,
     output: () => output,
     /** Opens the workspace in the browser workbench. */
@@ -125,7 +124,7 @@ export async function startCodeServer({ workspaceFixture = path.join(root, 'test
       } catch {
         // already gone
       }
-      if (!keep && !process.env.KEEP_TMP) rmSync(runDir, { recursive: true, force: true });
+      if (!process.env.KEEP_TMP) rmSync(runDir, { recursive: true, force: true });
     },
   };
 }

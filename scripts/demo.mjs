@@ -1,8 +1,7 @@
 // The demo: the local 1min.ai simulator plus a real VS Code (code-server) with the packaged
 // extension installed and pointed at the simulator. Open the printed address in a browser.
 // Run through `npm run demo`, which builds and packages first.
-import path from 'node:path';
-import { root, startCodeServer } from './code-server.mjs';
+import { startCodeServer, VSIX } from './code-server.mjs';
 import { Simulator } from './simulator.mjs';
 
 const DEMO_KEY = 'demo-key';
@@ -15,7 +14,7 @@ sim.onRequestDone((request) => {
 let server;
 try {
   server = await startCodeServer({
-    vsix: path.join(root, 'luma-image-to-video.vsix'),
+    vsix: VSIX,
     settings: { 'lumaVideo.apiBaseUrl': sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': sim.assetBaseUrl },
     port,
   });

@@ -4,9 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { root, VSIX as out } from './code-server.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const out = path.join(root, 'luma-image-to-video.vsix');
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
   cwd: root,

@@ -9,11 +9,14 @@ CODE_SERVER_VERSION=4.139.1
 cache=.vscode-test
 mkdir -p "$cache"
 
-if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
-  echo "setup: installing Chromium and libkrb5-dev (Debian packages)"
+# Chromium for the UI tests; a compiler, python3 and libkrb5-dev for code-server's native modules;
+# curl for the benchmark's baseline.
+packages="chromium libkrb5-dev build-essential python3 curl"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1 || ! dpkg -s $packages >/dev/null 2>&1; then
+  echo "setup: installing $packages (Debian packages)"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium libkrb5-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $packages >/dev/null
 fi
 
 if [ ! -x "$cache/node24/bin/node" ]; then

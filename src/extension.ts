@@ -120,18 +120,7 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
     }),
     vscode.commands.registerCommand('lumaVideo.job.remove', async (arg: unknown) => {
       const job = jobOf(arg);
-      if (!job) return;
-      // A paid video not saved yet is only reachable through this list: ask before forgetting it.
-      if (job.uuid && job.state !== 'done') {
-        const remove = 'Remove';
-        const choice = await vscode.window.showWarningMessage(
-          `Remove the video of ${job.imageName} from the list?`,
-          { modal: true, detail: `1min.ai already accepted it (id ${job.uuid}), so it is paid for. Once removed, it is only in your 1min.ai history.` },
-          remove,
-        );
-        if (choice !== remove) return;
-      }
-      await jobs.remove(job.id); // refuses a job that started running meanwhile
+      if (job) await jobs.removeWithConfirm(job.id);
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: SavedFormState | undefined) {

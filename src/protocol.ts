@@ -93,7 +93,8 @@ export type HostMessage =
 
 // ---- webview -> host ----
 /** Messages about one image's job carry that image's URI (one of the form's images). */
-export type ImageAction = 'openVideo' | 'revealVideo' | 'copyMarkdownLink' | 'saveVideoAs' | 'fetch';
+const IMAGE_ACTIONS = ['openVideo', 'revealVideo', 'copyMarkdownLink', 'saveVideoAs', 'fetch'] as const;
+export type ImageAction = (typeof IMAGE_ACTIONS)[number];
 export type WebviewMessage =
   | { type: 'ready' }
   /** `prompts`: optional per-image prompts (image URI -> prompt) that replace the shared one. */
@@ -103,9 +104,7 @@ export type WebviewMessage =
   | { type: ImageAction; imageUri: string }
   | { type: 'setApiKey' };
 
-const IMAGE_ACTIONS = new Set<string>(['openVideo', 'revealVideo', 'copyMarkdownLink', 'saveVideoAs', 'fetch']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -187,8 +186,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     if (keys.length === 1) return { type: 'cancel' };
     return keys.length === 2 && typeof raw.imageUri === 'string' ? { type: 'cancel', imageUri: raw.imageUri } : undefined;
   }
-  if (IMAGE_ACTIONS.has(raw.type)) {
-    return keys.length === 2 && typeof raw.imageUri === 'string' ? { type: raw.type as ImageAction, imageUri: raw.imageUri } : undefined;
+  const action = raw.type;
+  if (includes(IMAGE_ACTIONS, action)) {
+    return keys.length === 2 && typeof raw.imageUri === 'string' ? { type: action, imageUri: raw.imageUri } : undefined;
   }
   if (raw.type === 'generate' && isRecord(raw.options) && (raw.prompts === undefined || isRecord(raw.prompts))) {
     return { type: 'generate', options: raw.options as unknown as GenerationOptions, prompts: raw.prompts as Record<string, string> | undefined };

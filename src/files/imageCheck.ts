@@ -13,7 +13,7 @@ function startsWith(bytes: Uint8Array, signature: number[], offset = 0): boolean
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
 
 /** The format named by the file's first bytes; mimeType only for the ones the service accepts. */
-export function detectImageFormat(bytes: Uint8Array): Detected | undefined {
+function detectImageFormat(bytes: Uint8Array): Detected | undefined {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { format: 'PNG', mimeType: 'image/png' };
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { format: 'JPEG', mimeType: 'image/jpeg' };
   if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return { format: 'WebP', mimeType: 'image/webp' };

@@ -5,8 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { diskError, isDiskError } from '../onemin/client';
-import { LumaError } from '../onemin/errors';
+import { diskError, isDiskError, LumaError } from '../onemin/errors';
 import { placeUnderFreeName, videoFileName } from './naming';
 
 export interface VideoOutput {

@@ -212,7 +212,7 @@ export class FormPanel implements vscode.Disposable {
 
   private isActive(image: vscode.Uri): boolean {
     const job = this.services.jobs.latestFor(image);
-    return job !== undefined && (this.services.jobs.isRunning(job.id) || this.services.jobs.isQueued(job.id));
+    return job !== undefined && this.services.jobs.isBusy(job.id);
   }
 
   private async track(run: Promise<unknown>): Promise<void> {
@@ -245,7 +245,7 @@ export class FormPanel implements vscode.Disposable {
   private toView(job: JobRecord): JobView {
     const jobs = this.services.jobs;
     const live = jobs.live(job.id);
-    const active = jobs.isRunning(job.id) || jobs.isQueued(job.id);
+    const active = jobs.isBusy(job.id);
     const view: JobView = {
       stage: STAGE_OF[job.state],
       stageStartedAt: live?.stageStartedAt ?? job.updatedAt,
@@ -289,7 +289,7 @@ export class FormPanel implements vscode.Disposable {
     const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.services.extensionUri, ...parts)).toString();
     const csp = [
       "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
+      `img-src ${webview.cspSource}`,
       `media-src ${webview.cspSource}`,
       `style-src ${webview.cspSource}`,
       `font-src ${webview.cspSource}`,

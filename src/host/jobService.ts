@@ -10,7 +10,7 @@ import { checkImage } from '../files/imageCheck';
 import { GenerationRun, JobUpdate, resumeGeneration, runGeneration } from '../jobs/generation';
 import { isResumable, JobRecord, JobState, JobStore } from '../jobs/jobStore';
 import { OneMinClient } from '../onemin/client';
-import { cancelled, isCancel, LumaError, redact } from '../onemin/errors';
+import { cancelled, isCancel, leavesChargeOpen, LumaError, redact } from '../onemin/errors';
 import type { GenerationOptions } from '../protocol';
 import { ApiKeyStore } from './apiKey';
 import { readSettings } from './settings';
@@ -70,12 +70,17 @@ export class JobService implements vscode.Disposable {
     return this.running.get(jobId)?.live;
   }
 
-  isRunning(jobId: string): boolean {
+  private isRunning(jobId: string): boolean {
     return this.running.has(jobId);
   }
 
-  isQueued(jobId: string): boolean {
+  private isQueued(jobId: string): boolean {
     return this.queue.some((entry) => entry.job.id === jobId);
+  }
+
+  /** Running or waiting its turn. */
+  isBusy(jobId: string): boolean {
+    return this.isRunning(jobId) || this.isQueued(jobId);
   }
 
   /** Queued and running jobs, for the status bar and the view's elapsed times. */
@@ -121,7 +126,7 @@ export class JobService implements vscode.Disposable {
    */
   async retry(jobId: string): Promise<JobRecord | undefined> {
     const job = this.store.get(jobId);
-    if (!job || this.running.has(jobId) || this.isQueued(jobId)) return job;
+    if (!job || this.isBusy(jobId)) return job;
     if (job.uuid) return this.fetch(jobId);
     if (job.mayBeCharged) {
       // The request may have reached the service: running it again may pay twice. Ask.
@@ -131,7 +136,7 @@ export class JobService implements vscode.Disposable {
         { modal: true, detail: 'The last attempt may have reached 1min.ai and been charged. Check your 1min.ai history first: generating again is charged again.' },
         again,
       );
-      if (choice !== again || this.running.has(jobId) || this.isQueued(jobId)) return this.store.get(jobId);
+      if (choice !== again || this.isBusy(jobId)) return this.store.get(jobId);
     }
     return this.enqueue({ ...job, state: 'queued', error: undefined, remedy: undefined, videoUri: undefined, mayBeCharged: undefined, createdAt: Date.now() });
   }
@@ -144,10 +149,26 @@ export class JobService implements vscode.Disposable {
     return this.execute({ ...job, state: 'generating', error: undefined, remedy: undefined }, async () => undefined, (run) => resumeGeneration(uuid, run));
   }
 
+  /** Remove from the view: a paid video not saved yet is only reachable through this list, so it asks first. */
+  async removeWithConfirm(jobId: string): Promise<void> {
+    const job = this.store.get(jobId);
+    if (!job) return;
+    if (job.uuid && job.state !== 'done') {
+      const remove = 'Remove';
+      const choice = await vscode.window.showWarningMessage(
+        `Remove the video of ${job.imageName} from the list?`,
+        { modal: true, detail: `1min.ai already accepted it (id ${job.uuid}), so it is paid for. Once removed, it is only in your 1min.ai history.` },
+        remove,
+      );
+      if (choice !== remove) return;
+    }
+    await this.remove(jobId); // refuses a job that started running meanwhile
+  }
+
   /** Forgets a finished, failed or stopped job (its video, if any, stays where it is). */
-  async remove(jobId: string): Promise<void> {
+  private async remove(jobId: string): Promise<void> {
     // A running job is cancelled first: removing it now could drop a uuid that is about to arrive.
-    if (this.running.has(jobId) || this.isQueued(jobId)) return;
+    if (this.isBusy(jobId)) return;
     const job = this.store.get(jobId);
     await this.store.remove(jobId);
     if (job) this.changed.fire(job);
@@ -158,7 +179,7 @@ export class JobService implements vscode.Disposable {
    * closed. Reads only the job list (already in memory) when there is nothing to resume.
    */
   resumeUnfinished(): void {
-    const jobs = this.store.all().filter((job) => !this.running.has(job.id) && !this.isQueued(job.id));
+    const jobs = this.store.all().filter((job) => !this.isBusy(job.id));
     for (const job of jobs.filter((j) => j.state === 'queued' || j.state === 'uploading')) {
       void this.update(job, { state: 'cancelled', error: 'VS Code closed before this job was sent, so nothing was charged. Retry runs it.' });
     }
@@ -282,7 +303,7 @@ export class JobService implements vscode.Disposable {
         if (!(error instanceof LumaError) && error instanceof Error && error.stack) this.log.error(redact(error.stack, apiKey));
         // No answer to the generation request (cut off, gateway error, unreadable): it may still
         // have cost credits. A clear refusal (400, 401, 406, 429) did not.
-        const mayBeCharged = !job.uuid && job.state === 'requesting' && (failure.kind === 'network' || failure.kind === 'server' || failure.kind === 'protocol');
+        const mayBeCharged = !job.uuid && job.state === 'requesting' && leavesChargeOpen(failure);
         await this.update(job, { state: 'failed', error: failure.message, remedy: failure.remedy, mayBeCharged });
       }
     } finally {
@@ -309,7 +330,7 @@ export class JobService implements vscode.Disposable {
       });
       return;
     }
-    if (batch.some((other) => this.running.has(other.id) || this.isQueued(other.id))) return;
+    if (batch.some((other) => this.isBusy(other.id))) return;
     const done = batch.filter((other) => other.state === 'done').length;
     const message = done === batch.length ? `Luma: all ${batch.length} videos of the batch are ready.` : `Luma: ${done} of ${batch.length} videos of the batch are ready; see Luma Generations for the others.`;
     void vscode.window.showInformationMessage(message, SHOW_GENERATIONS).then((choice) => {

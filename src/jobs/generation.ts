@@ -2,7 +2,7 @@
 // the image bytes, the client, the output and the clock come in as arguments.
 
 import type { OneMinClient } from '../onemin/client';
-import { cancelled, isCancel, LumaError } from '../onemin/errors';
+import { cancelled, isCancel, leavesChargeOpen, LumaError } from '../onemin/errors';
 import type { VideoRecord } from '../onemin/record';
 import type { GenerationOptions } from '../protocol';
 import type { VideoOutput } from '../files/localOutput';
@@ -198,7 +198,7 @@ function unknownJob(uuid: string): LumaError {
  */
 function mayHaveBeenCharged(error: unknown): unknown {
   if (!(error instanceof LumaError)) return error;
-  if (error.kind === 'network' || error.kind === 'server' || error.kind === 'protocol') {
+  if (leavesChargeOpen(error)) {
     return new LumaError(error.kind, `${error.message} The request may still have reached 1min.ai and be charged: check your 1min.ai history before trying again.`, { detail: error.detail, status: error.status, cause: error });
   }
   return error;

@@ -84,15 +84,20 @@ export class JobStore {
 
   /** Newest first. */
   all(): JobRecord[] {
+    return [...this.loaded()].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  get(id: string): JobRecord | undefined {
+    return this.loaded().find((job) => job.id === id);
+  }
+
+  /** The list, read from the memento the first time. */
+  private loaded(): JobRecord[] {
     if (!this.jobs) {
       const saved = this.memento.get<JobRecord[]>(KEY);
       this.jobs = Array.isArray(saved) ? saved.map((job) => ({ ...job })) : [];
     }
-    return [...this.jobs].sort((a, b) => b.createdAt - a.createdAt);
-  }
-
-  get(id: string): JobRecord | undefined {
-    return this.all().find((job) => job.id === id);
+    return this.jobs;
   }
 
   /**

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { GenerationOptions } from '../protocol';
 import { Logger, silentLogger } from '../util/log';
 import { backoffDelay, BackoffPolicy, retryAfterMs, sleep } from '../util/timing';
-import { cancelled, httpError, LumaError, redact } from './errors';
+import { cancelled, diskError, httpError, isDiskError, LumaError, redact } from './errors';
 import { parseRecordBody, VideoRecord } from './record';
 
 export interface RetryPolicy extends BackoffPolicy {
@@ -217,7 +217,7 @@ export class OneMinClient {
       try {
         const response = await this.send(during, request, signal);
         if (!isRetryableStatus(response.status)) return this.readBody(response, during);
-        failure = httpError(response.status, this.withoutKey(parseMaybe(response.data)), during);
+        failure = httpError(response.status, parseMaybe(this.bodyText(response)), during);
         retryAfter = retryAfterMs(response.headers['retry-after']);
       } catch (error) {
         failure = this.toLumaError(error, during);
@@ -249,22 +249,21 @@ export class OneMinClient {
 
   /** Reads a non-retryable answer: the parsed body on 2xx, a LumaError otherwise. */
   private readBody(response: AxiosResponse, during: string): unknown {
-    if (response.status < 200 || response.status >= 300) throw httpError(response.status, this.withoutKey(parseMaybe(response.data)), during);
-    // Even a success may echo the request; what we parse (and may show or log) never holds the key.
-    const text = redact(typeof response.data === 'string' ? response.data : '', this.options.apiKey);
+    const text = this.bodyText(response);
+    if (response.status < 200 || response.status >= 300) throw httpError(response.status, parseMaybe(text), during);
     try {
       return JSON.parse(text);
     } catch {
-      throw new LumaError('protocol', `1min.ai sent an unreadable answer while ${during} (not valid JSON). Try again; if it keeps happening, the service may be having trouble.`, { detail: `body starts: ${redact(text.slice(0, 120), this.options.apiKey)}` });
+      throw new LumaError('protocol', `1min.ai sent an unreadable answer while ${during} (not valid JSON). Try again; if it keeps happening, the service may be having trouble.`, { detail: `body starts: ${text.slice(0, 120)}` });
     }
   }
 
-  /** An error body may echo the request, headers included: take the key out before it is shown or logged. */
-  private withoutKey(body: unknown): unknown {
-    const text = typeof body === 'string' ? body : JSON.stringify(body ?? null);
-    if (!text.includes(this.options.apiKey)) return body;
-    const clean = redact(text, this.options.apiKey);
-    return typeof body === 'string' ? clean : JSON.parse(clean);
+  /**
+   * The answer's text (the API instance reads every body as text) without the key: a body, error
+   * or success, may echo the request, headers included, and what we parse may be shown or logged.
+   */
+  private bodyText(response: AxiosResponse): string {
+    return redact(typeof response.data === 'string' ? response.data : '', this.options.apiKey);
   }
 
   private toLumaError(error: unknown, during: string): LumaError {
@@ -324,14 +323,4 @@ function parseMaybe(data: unknown): unknown {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-export function isDiskError(error: unknown): boolean {
-  return ['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EDQUOT', 'EISDIR', 'ENOTDIR'].includes((error as NodeJS.ErrnoException)?.code ?? '');
-}
-
-export function diskError(error: unknown, filePath: string): LumaError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : code === 'EROFS' ? 'the folder is read-only' : 'permission was denied';
-  return new LumaError('disk', `Could not write the video (${why}). Free some space or choose another folder with "lumaVideo.outputFolder", then try again.`, { detail: `${code} writing ${filePath}`, cause: error });
 }

@@ -18,18 +18,16 @@ export type ErrorKind =
   | 'input' // bad input caught before anything was sent
   | 'disk'; // writing the video failed
 
-export type RemedyAction = Remedy;
-
 export class LumaError extends Error {
   readonly kind: ErrorKind;
-  readonly remedy?: RemedyAction;
+  readonly remedy?: Remedy;
   readonly status?: number;
   /** For the log: what the service said, never the key. */
   readonly detail?: string;
   /** The system error code of a connection failure (ECONNREFUSED…), when there was one. */
   readonly code?: string;
 
-  constructor(kind: ErrorKind, message: string, options: { remedy?: RemedyAction; status?: number; detail?: string; code?: string; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, message: string, options: { remedy?: Remedy; status?: number; detail?: string; code?: string; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'LumaError';
     this.kind = kind;
@@ -38,6 +36,14 @@ export class LumaError extends Error {
     this.detail = options.detail;
     this.code = options.code;
   }
+}
+
+/**
+ * After the generation request went out, these failures (no answer, a gateway error, an
+ * unreadable answer) leave open whether the service made, and charged for, the video.
+ */
+export function leavesChargeOpen(error: LumaError): boolean {
+  return error.kind === 'network' || error.kind === 'server' || error.kind === 'protocol';
 }
 
 export function isCancel(error: unknown): boolean {
@@ -55,7 +61,7 @@ export function redact(text: string, secret: string | undefined): string {
 }
 
 /** The service's own words from an error body, if it sent any, trimmed for a message. */
-export function serviceMessage(body: unknown): string | undefined {
+function serviceMessage(body: unknown): string | undefined {
   if (typeof body === 'string') {
     const text = body.trim();
     return text && text.length <= 300 && !text.startsWith('<') ? text : undefined;
@@ -107,4 +113,14 @@ export function httpError(status: number, body: unknown, during: string): LumaEr
     return new LumaError('notFound', `1min.ai answered "not found" (HTTP 404) while ${during}. Check the "lumaVideo.apiBaseUrl" setting.`, { status, detail });
   }
   return new LumaError('badRequest', `1min.ai refused the request while ${during}${said ? `: ${said}` : ` (HTTP ${status})`}. Check the prompt and options and try again.`, { status, detail });
+}
+
+export function isDiskError(error: unknown): boolean {
+  return ['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EDQUOT', 'EISDIR', 'ENOTDIR'].includes((error as NodeJS.ErrnoException)?.code ?? '');
+}
+
+export function diskError(error: unknown, filePath: string): LumaError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : code === 'EROFS' ? 'the folder is read-only' : 'permission was denied';
+  return new LumaError('disk', `Could not write the video (${why}). Free some space or choose another folder with "lumaVideo.outputFolder", then try again.`, { detail: `${code} writing ${filePath}`, cause: error });
 }

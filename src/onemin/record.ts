@@ -1,6 +1,7 @@
 // Reading the service's AI record in all the shapes the contract lists: finished or pending,
 // result entries as keys, URLs or {url} objects, failures as statuses, flags or error objects.
 
+import { isRecord } from '../protocol';
 import { LumaError } from './errors';
 
 export type RecordState = 'pending' | 'success' | 'failure';
@@ -21,11 +22,11 @@ const FAILED = new Set(['FAILURE', 'FAILED', 'ERROR', 'CANCELLED', 'CANCELED']);
 const DONE = new Set(['SUCCESS', 'SUCCEEDED', 'COMPLETED', 'DONE']);
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 /** Resolves a result entry (key, URL or {url}) to an absolute http(s) URL, or undefined. */
-export function resolveVideoUrl(entry: unknown, assetBaseUrl: string): string | undefined {
+function resolveVideoUrl(entry: unknown, assetBaseUrl: string): string | undefined {
   const raw = typeof entry === 'string' ? entry : asRecord(entry)?.url;
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   try {

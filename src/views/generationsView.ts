@@ -22,7 +22,7 @@ function stateText(job: JobRecord, jobs: JobService, now = Date.now()): string {
 /** What the view's menus key on: the state and which actions apply. */
 export function contextValue(job: JobRecord, jobs: JobService): string {
   const flags = ['lumaJob', job.state];
-  const running = jobs.isRunning(job.id) || jobs.isQueued(job.id);
+  const running = jobs.isBusy(job.id);
   // A running job is cancelled first, then removed.
   flags.push(running ? 'cancellable' : 'removable');
   if (job.state === 'done' && job.videoUri) flags.push('hasVideo');

@@ -1,5 +1,5 @@
 // Runs the same integration suite in a desktop VS Code via @vscode/test-electron, on machines
-// that can download one: `npx tsc -p tsconfig.test.json && node out/test/integration/runElectron.js`.
+// that can download one: `npm run build && npm run compile-tests && node out/test/integration/runElectron.js`.
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 

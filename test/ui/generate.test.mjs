@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, root, startCodeServer } from '../../scripts/code-server.mjs';
+import { CHROMIUM, root, startCodeServer, VSIX } from '../../scripts/code-server.mjs';
 import { Simulator } from '../../scripts/simulator.mjs';
 
 const KEY = 'ui-test-key-7';
@@ -20,7 +20,7 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     mkdirSync(docsImages, { recursive: true });
     sim = await Simulator.start({ apiKey: KEY, generationMs: 2000 });
     server = await startCodeServer({
-      vsix: path.join(root, 'luma-image-to-video.vsix'),
+      vsix: VSIX,
       settings: { 'lumaVideo.apiBaseUrl': sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': sim.assetBaseUrl },
     });
     browser = await chromium.launch(CHROMIUM);
