@@ -3,7 +3,7 @@
 // Only the summary is announced: ten cards ticking and changing would be noise.
 import type { ImageView, JobView, Stage } from '../src/protocol';
 import { button, el, progressBar, setProgress } from './dom';
-import { imageAction, isPaidAndWaiting, isRunning, isWorking, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
+import { imageAction, isCancellable, isPaidAndWaiting, isWorking, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
 
 interface Card {
   image: ImageView;
@@ -76,6 +76,7 @@ function showVideo(card: Card, video: { src: string; name: string }): void {
 }
 
 function cardStageText(view: JobView): string {
+  if (view.cancelling) return 'Cancelling…';
   switch (view.stage) {
     case 'queued': return 'Queued';
     case 'uploading': return 'Uploading…';
@@ -176,7 +177,7 @@ function buildSummary(actions: ViewActions) {
         cancel.focus();
       });
       buttons.replaceChildren(
-        el('p', { class: 'confirm', id: 'cancel-question' }, cancelQuestion(paid, latest.filter(isRunning).length - paid)),
+        el('p', { class: 'confirm', id: 'cancel-question' }, cancelQuestion(paid, latest.filter(isCancellable).length - paid)),
         button('stop-waiting', 'Stop Waiting', 'primary', () => actions.post({ type: 'cancel' })),
         keep,
       );
@@ -189,7 +190,7 @@ function buildSummary(actions: ViewActions) {
     latest = jobs;
     root.hidden = jobs.length === 0;
     text.textContent = jobs.length ? summaryText(jobs) : '';
-    const running = jobs.some(isRunning);
+    const running = jobs.some(isCancellable);
     const needsKey = jobs.some((job) => job.stage === 'failed' && job.error?.remedy === 'setApiKey');
     // Rebuilt only when the buttons change, so an open "Stop waiting?" question survives updates.
     const next = `${running} ${needsKey} ${jobs.filter(isPaidAndWaiting).length > 0}`;

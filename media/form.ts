@@ -50,6 +50,8 @@ const ADVANCED: ReadonlySet<OptionField> = new Set<OptionField>(['modelName', 'a
 /** How long a sent "generate" blocks another one if the host does not answer. */
 const REPLY_WAIT_MS = 5000;
 const SHORTCUTS = 'Control+Enter Meta+Enter';
+/** The host keeps a copy of what was typed (to rebuild the form if its host dies): not on every key. */
+const DRAFT_DELAY_MS = 300;
 
 // ---- the form, built once ----
 
@@ -138,6 +140,7 @@ let edited = saved?.edited === true;
 /** Set while a "generate" awaits the host's answer, so a double click sends once. */
 let awaitingReply: ReturnType<typeof setTimeout> | undefined;
 let ticker: ReturnType<typeof setInterval> | undefined;
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
 
 function post(message: WebviewMessage): void {
   vscode.postMessage(message);
@@ -145,6 +148,9 @@ function post(message: WebviewMessage): void {
 
 function save(): void {
   vscode.setState({ images, options: readForm(), prompts: typedPrompts(), edited, advancedOpen: ui.advanced.open, perImageOpen: perImage?.details.open === true, jobs });
+  if (!edited) return;
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => post({ type: 'draft', options: readForm(), prompts: typedPrompts(), advancedOpen: ui.advanced.open, perImageOpen: perImage?.details.open === true }), DRAFT_DELAY_MS);
 }
 
 function anyRunning(): boolean {
@@ -309,8 +315,16 @@ function onInit(message: Extract<HostMessage, { type: 'init' }>): void {
   if (!same) edited = false;
   // The host knows every running job; a finished one it may have forgotten is still worth showing.
   const kept = same ? Object.fromEntries(Object.entries(jobs).filter(([, job]) => !isRunning(job))) : {};
-  showImages(message.images, same ? typedPrompts() : {});
-  if (!edited) writeForm(message.defaults);
+  const draft = message.draft;
+  showImages(message.images, draft?.prompts ?? (same ? typedPrompts() : {}));
+  if (draft) {
+    // This form replaces one whose extension host died: what was typed there comes back.
+    writeForm(coerceDefaults(draft.options));
+    ui.advanced.open = draft.advancedOpen === true;
+    if (perImage) perImage.details.open = draft.perImageOpen === true;
+    edited = true;
+    updateRequired();
+  } else if (!edited) writeForm(message.defaults);
   ui.promptHelp.setRecent(message.recentPrompts ?? []);
   showJobs({ ...kept, ...message.jobs });
   mount();

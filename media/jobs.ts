@@ -17,6 +17,11 @@ export function isWorking(view: JobView | undefined): boolean {
   return view !== undefined && WORKING.has(view.stage);
 }
 
+/** Cancel is offered: running here, and not already waiting for the answer to a cancel. */
+export function isCancellable(view: JobView | undefined): boolean {
+  return isRunning(view) && !view?.cancelling && !view?.elsewhere;
+}
+
 /** Whether Cancel stops only the waiting: the service accepted the job, so it is paid for. */
 export function isPaidAndWaiting(view: JobView | undefined): boolean {
   return view?.accepted === true && view.stage === 'generating';
@@ -27,6 +32,8 @@ export function isPaidAndWaiting(view: JobView | undefined): boolean {
  * (a percent when the size is known, else the bytes so far; no percent = indeterminate bar).
  */
 export function stageDetail(view: JobView): { text: string; percent?: number } {
+  if (view.cancelling) return { text: 'waiting for 1min.ai\'s answer to the request already sent' };
+  if (view.elsewhere) return { text: 'in another VS Code window of this workspace' };
   if (view.stage === 'generating') return { text: formatElapsed(Date.now() - view.stageStartedAt) };
   if (view.stage !== 'downloading') return { text: '' };
   const { received = 0, total = 0 } = view.progress ?? {};
@@ -39,7 +46,7 @@ export function stageDetail(view: JobView): { text: string; percent?: number } {
 
 /** Changes exactly when a job's status must be rebuilt rather than updated in place. */
 export function statusKey(view: JobView | undefined): string {
-  return view ? [view.stage, view.video?.src, view.error?.message, view.error?.remedy, view.fetchable, view.accepted].join('\n') : '';
+  return view ? [view.stage, view.video?.src, view.error?.message, view.error?.remedy, view.fetchable, view.accepted, view.cancelling, view.elsewhere].join('\n') : '';
 }
 
 /** What a layout may ask of the form. */

@@ -2,7 +2,7 @@
 // its buttons. The status is rebuilt when the stage changes and updated in place within a stage.
 import type { ImageView, JobView } from '../src/protocol';
 import { button, el, progressBar, setProgress } from './dom';
-import { imageAction, isPaidAndWaiting, isRunning, isWorking, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
+import { imageAction, isCancellable, isPaidAndWaiting, isWorking, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
 
 /** The parts of the status section that change within a stage, and what it was built for. */
 interface StatusParts {
@@ -50,6 +50,7 @@ function showImage(box: HTMLElement, image: ImageView): void {
 }
 
 function stageText(view: JobView): string {
+  if (view.cancelling) return 'Cancelling…';
   switch (view.stage) {
     case 'queued': return 'Queued…';
     case 'uploading': return 'Uploading image…';
@@ -128,7 +129,7 @@ function buildStatus(status: HTMLElement, view: JobView | undefined, key: string
     progress = progressBar(stageText(view));
     box.append(progress);
   }
-  if (isRunning(view)) box.append(cancelActions(view, imageUri, actions));
+  if (isCancellable(view)) box.append(cancelActions(view, imageUri, actions));
   if (view.stage === 'done' && view.video) box.append(...playerOrNote(view.video), doneActions(imageUri, actions));
   status.replaceChildren(box);
   return { key, text, detail, note, progress };

@@ -2,13 +2,17 @@
 // pending it does nothing else (no network, no disk).
 import * as vscode from 'vscode';
 import { imagesFromInvocation, isImageUri, pickImage } from './commands/pickImages';
+import { FormDrafts } from './form/formDrafts';
 import { FormPanel, FormServices, recentPrompts, SavedFormState } from './form/formPanel';
+import { watchForOrphanedForms } from './form/orphanForms';
 import { ApiKeyStore } from './host/apiKey';
-import { JobService } from './host/jobService';
+import { jobStoreFolder, JobService } from './host/jobService';
 import { JobStatusBar } from './host/statusBar';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from './host/videoActions';
-import { JobRecord, JobStore } from './jobs/jobStore';
+import type { JobRecord } from './jobs/job';
+import { redact } from './onemin/errors';
 import { VIEW_TYPE } from './protocol';
+import { redactingLogger } from './util/redactingLogger';
 import { GenerationsProvider, VIEW_ID } from './views/generationsView';
 
 /** One form takes at most this many images; more is almost surely a slip. */
@@ -30,19 +34,26 @@ export interface LumaVideoApi {
   activationMs: number;
 }
 
+/** The running service, for deactivate(). */
+let service: JobService | undefined;
+
 export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const started = performance.now();
+  FormPanel.shuttingDown = false;
   const log = vscode.window.createOutputChannel('Luma Image to Video', { log: true });
   const keys = new ApiKeyStore(context.secrets);
+  const redactKeys = (text: string) => keys.known().reduce((clean, key) => redact(clean, key), text);
   const statusBar = new JobStatusBar();
-  const jobs = new JobService(keys, log, statusBar, new JobStore(context.workspaceState));
-  const services: FormServices = { extensionUri: context.extensionUri, jobs, log, workspaceState: context.workspaceState };
+  const jobs = new JobService(keys, redactingLogger(log, redactKeys), statusBar, jobStoreFolder(context.globalStorageUri), redactKeys);
+  service = jobs;
+  jobs.importLegacy(context.workspaceState);
+  const services: FormServices = { extensionUri: context.extensionUri, jobs, log, workspaceState: context.workspaceState, drafts: new FormDrafts(context.workspaceState) };
   const generations = new GenerationsProvider(jobs);
 
   /** Commands from the view get the job; from elsewhere (tests, keybindings) its id. */
   const jobOf = (arg: unknown): JobRecord | undefined => {
     const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as JobRecord).id === 'string' ? (arg as JobRecord).id : undefined;
-    return id ? jobs.store.get(id) : undefined;
+    return id ? jobs.machine.get(id) : undefined;
   };
   const videoOf = (arg: unknown): vscode.Uri | undefined => {
     const job = jobOf(arg);
@@ -108,36 +119,39 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
     }),
     vscode.commands.registerCommand('lumaVideo.job.generateAgain', (arg: unknown) => {
       const job = jobOf(arg);
-      return job ? FormPanel.createOrShow(services, [vscode.Uri.parse(job.imageUri)], job.options) : undefined;
+      return job ? FormPanel.createOrShow(services, [vscode.Uri.parse(job.imageUri)], { prefill: job.options }) : undefined;
     }),
     vscode.commands.registerCommand('lumaVideo.job.retry', (arg: unknown) => {
       const job = jobOf(arg);
-      return job ? jobs.retry(job.id) : undefined;
+      return job ? jobs.machine.retry(job.id) : undefined;
     }),
     vscode.commands.registerCommand('lumaVideo.job.cancel', async (arg: unknown) => {
       const job = jobOf(arg);
-      if (job) await jobs.cancelWithConfirm(job.id);
+      // Asks before it stops waiting for a paid video.
+      if (job) await jobs.machine.cancel(job.id);
     }),
     vscode.commands.registerCommand('lumaVideo.job.remove', async (arg: unknown) => {
       const job = jobOf(arg);
-      if (job) await jobs.removeWithConfirm(job.id);
+      // Asks before it forgets a paid video not saved yet.
+      if (job) await jobs.machine.remove(job.id);
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: SavedFormState | undefined) {
         FormPanel.revive(panel, services, state);
       },
     }),
+    watchForOrphanedForms(services),
   );
 
   // Paid jobs left unfinished by a reload, crash or restart go on by themselves.
-  jobs.resumeUnfinished();
+  void jobs.resumeUnfinished();
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {
     formFor: (...images) => FormPanel.find(...images),
     forms: () => FormPanel.all(),
     hasApiKey: () => keys.has(),
-    jobs: () => jobs.store.all(),
+    jobs: () => jobs.machine.snapshots().map((snapshot) => snapshot.job),
     recentPrompts: () => recentPrompts(context.workspaceState),
     generations,
     logUri: context.logUri,
@@ -145,4 +159,8 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   };
 }
 
-export function deactivate(): void {}
+/** A reload or shutdown: a generation request that is out gets its answer saved first. */
+export function deactivate(): Promise<void> | undefined {
+  FormPanel.shuttingDown = true;
+  return service?.shutdown();
+}

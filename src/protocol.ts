@@ -53,6 +53,19 @@ export interface JobView {
   accepted?: boolean;
   /** The service has (or may have) made the video: "Fetch Video" gets it without paying again. */
   fetchable?: boolean;
+  /** Cancel was pressed while the generation request was out: waiting for 1min.ai's answer. */
+  cancelling?: boolean;
+  /** Another window of this workspace runs the job: shown, but not cancelled, from here. */
+  elsewhere?: boolean;
+}
+
+/** What the person typed in a form, kept by the host so a form can be rebuilt with it. */
+export interface FormDraft {
+  options: Partial<Record<OptionField, unknown>>;
+  /** Each image's own prompt by image URI (batches). */
+  prompts: Record<string, string>;
+  advancedOpen: boolean;
+  perImageOpen: boolean;
 }
 
 export interface ImageView {
@@ -86,7 +99,8 @@ export const MAX_RECENT_PROMPTS = 10;
 
 // ---- host -> webview ----
 export type HostMessage =
-  | { type: 'init'; images: ImageView[]; defaults: GenerationOptions; jobs: Record<string, JobView>; recentPrompts: string[] }
+  /** `draft`: what was typed in a form this one replaces (the extension host restarted). */
+  | { type: 'init'; images: ImageView[]; defaults: GenerationOptions; jobs: Record<string, JobView>; recentPrompts: string[]; draft?: FormDraft }
   | { type: 'job'; imageUri: string; job: JobView }
   | { type: 'invalid'; errors: FieldErrors; imageErrors?: Record<string, string> }
   | { type: 'recentPrompts'; prompts: string[] };
@@ -102,7 +116,8 @@ export type WebviewMessage =
   /** Without imageUri: every queued or running job of the form. */
   | { type: 'cancel'; imageUri?: string }
   | { type: ImageAction; imageUri: string }
-  | { type: 'setApiKey' };
+  | { type: 'setApiKey' }
+  | ({ type: 'draft' } & FormDraft);
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -190,10 +205,28 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   if (includes(IMAGE_ACTIONS, action)) {
     return keys.length === 2 && typeof raw.imageUri === 'string' ? { type: action, imageUri: raw.imageUri } : undefined;
   }
+  if (raw.type === 'draft') return parseDraft(raw);
   if (raw.type === 'generate' && isRecord(raw.options) && (raw.prompts === undefined || isRecord(raw.prompts))) {
     return { type: 'generate', options: raw.options as unknown as GenerationOptions, prompts: raw.prompts as Record<string, string> | undefined };
   }
   return undefined;
+}
+
+/**
+ * A draft as the webview sent it: known option fields only, each a string, number or boolean (the
+ * form judges values when it is sent); prompts as text, at most the form's own limits.
+ */
+function parseDraft(raw: Record<string, unknown>): WebviewMessage | undefined {
+  if (!isRecord(raw.options) || !isRecord(raw.prompts) || typeof raw.advancedOpen !== 'boolean' || typeof raw.perImageOpen !== 'boolean') return undefined;
+  const options: Partial<Record<OptionField, unknown>> = {};
+  for (const field of ['prompt', 'length', 'enhancePrompt', 'modelName', 'aspectRatio', 'resolution', 'loop'] as const) {
+    const value = raw.options[field];
+    if (typeof value === 'string') options[field] = value.slice(0, MAX_PROMPT_LENGTH * 2);
+    else if (typeof value === 'number' || typeof value === 'boolean') options[field] = value;
+  }
+  const prompts: Record<string, string> = {};
+  for (const [uri, prompt] of Object.entries(raw.prompts).slice(0, 100)) if (typeof prompt === 'string') prompts[uri] = prompt.slice(0, MAX_PROMPT_LENGTH * 2);
+  return { type: 'draft', options, prompts, advancedOpen: raw.advancedOpen, perImageOpen: raw.perImageOpen };
 }
 
 /** Settings may hold anything; the form starts from the nearest allowed value. */

@@ -11,10 +11,12 @@ import { placeUnderFreeName, videoFileName } from './naming';
 export interface VideoOutput {
   /** Makes sure the folder exists and can be written to; throws LumaError('disk') when not. */
   prepare(): Promise<void>;
+  /** After a crash: the name a previous save already placed the video under, if it did; removes leftovers. */
+  recover(claimed: string | undefined): Promise<string | undefined>;
   /** A path on this machine's disk for the download to stream into (the file does not exist yet). */
   tempPath(): Promise<string>;
   /** Moves the finished temporary file to a free name in the folder; returns that file name. */
-  commit(tempPath: string): Promise<string>;
+  commit(tempPath: string, onClaimed?: (name: string) => Promise<void>): Promise<string>;
   /** Removes the temporary file, if any. */
   discard(tempPath: string): Promise<void>;
 }
@@ -40,6 +42,10 @@ export class LocalFolderOutput implements VideoOutput {
     } finally {
       await fs.rm(probe, { force: true });
     }
+  }
+
+  async recover(): Promise<string | undefined> {
+    return undefined;
   }
 
   async tempPath(): Promise<string> {

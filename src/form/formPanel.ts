@@ -1,17 +1,19 @@
 // The form, host side: one webview panel per image or per batch of images ("Luma: cat.png",
 // "Luma: 3 images"), the HTML with its CSP, the messages from the webview (validated, unknown
-// ones dropped), and the jobs it queues.
+// ones dropped), and the jobs it queues. What is typed is kept as a draft (formDrafts.ts) so
+// that a form left behind by a dead extension host can be rebuilt (orphanForms.ts).
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { GenerationOptions, HostMessage, ImageAction, JobView, MAX_RECENT_PROMPTS, parseWebviewMessage, validateBatch, VIEW_TYPE, WebviewMessage } from '../protocol';
+import { FormDraft, GenerationOptions, HostMessage, ImageAction, JobView, MAX_RECENT_PROMPTS, parseWebviewMessage, validateBatch, VIEW_TYPE, WebviewMessage } from '../protocol';
 import { isImageUri } from '../commands/pickImages';
-import { isFetchable, JobRecord, STAGE_OF } from '../jobs/jobStore';
+import { isFetchable } from '../jobs/job';
+import type { JobSnapshot } from '../jobs/machine';
 import { JobService } from '../host/jobService';
 import { readSettings } from '../host/settings';
 import { outputFolderFor } from '../host/videoOutput';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
-
+import { FormDrafts } from './formDrafts';
 
 const RECENT_PROMPTS_KEY = 'lumaVideo.recentPrompts';
 
@@ -21,6 +23,7 @@ export interface FormServices {
   log: vscode.LogOutputChannel;
   /** Workspace storage, for the recent prompts. */
   workspaceState: vscode.Memento;
+  drafts: FormDrafts;
 }
 
 /** What the webview keeps with setState and the serializer hands back after a reload. */
@@ -28,30 +31,42 @@ export interface SavedFormState {
   images?: { uri?: unknown }[];
 }
 
+export interface FormOpening {
+  /** Options to start from instead of the settings (Generate Again). */
+  prefill?: GenerationOptions;
+  /** What was typed in a form this one replaces. */
+  draft?: FormDraft;
+  viewColumn?: vscode.ViewColumn;
+}
+
 export class FormPanel implements vscode.Disposable {
   private static readonly panels = new Map<string, FormPanel>();
+  /** Set while the extension host stops: panels closing then keep their drafts. */
+  static shuttingDown = false;
 
   private readonly disposables: vscode.Disposable[] = [];
   private readonly imageKeys: string[];
-  /** Options to start from instead of the settings (Generate Again). */
-  private prefill: GenerationOptions | undefined;
+  readonly key: string;
+  private readonly opening: FormOpening;
   private running: Promise<unknown> | undefined;
+  /** A Generate being handled (the "generate again?" question may be open): a second one waits its turn. */
+  private generating = false;
   private readonly openedAt = performance.now();
   private readonly ready: Promise<number>;
   private markReady: (ms: number) => void = () => undefined;
 
   /** Opens the form for these images, or brings their open form forward. */
-  static createOrShow(services: FormServices, images: vscode.Uri[], prefill?: GenerationOptions): FormPanel {
+  static createOrShow(services: FormServices, images: vscode.Uri[], opening: FormOpening = {}): FormPanel {
     const key = FormPanel.keyOf(images);
     const existing = FormPanel.panels.get(key);
-    if (existing && !prefill) {
+    if (existing && !opening.prefill && !opening.draft) {
       existing.panel.reveal(vscode.ViewColumn.Active);
       return existing;
     }
     // Generate Again starts from the job's prompt: a fresh form, not one with other typed text.
     existing?.panel.dispose();
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, FormPanel.title(images), vscode.ViewColumn.Active, FormPanel.webviewOptions(services.extensionUri, images));
-    return new FormPanel(panel, services, images, prefill);
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, FormPanel.title(images), opening.viewColumn ?? vscode.ViewColumn.Active, FormPanel.webviewOptions(services.extensionUri, images));
+    return new FormPanel(panel, services, images, opening);
   }
 
   /** Brings back a form VS Code restored after a reload. */
@@ -84,11 +99,11 @@ export class FormPanel implements vscode.Disposable {
     return [...FormPanel.panels.values()];
   }
 
-  private static keyOf(images: vscode.Uri[]): string {
+  static keyOf(images: vscode.Uri[]): string {
     return images.map((uri) => uri.toString()).sort().join('\n');
   }
 
-  private static title(images: vscode.Uri[]): string {
+  static title(images: vscode.Uri[]): string {
     return images.length === 1 ? `Luma: ${images[0].path.split('/').pop()}` : `Luma: ${images.length} images`;
   }
 
@@ -109,29 +124,37 @@ export class FormPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly services: FormServices,
     readonly images: vscode.Uri[],
-    prefill?: GenerationOptions,
+    opening: FormOpening = {},
   ) {
     this.imageKeys = images.map((uri) => uri.toString());
+    this.key = FormPanel.keyOf(images);
     this.ready = new Promise((resolve) => (this.markReady = resolve));
-    this.prefill = prefill;
-    FormPanel.panels.set(FormPanel.keyOf(images), this);
+    this.opening = opening;
+    FormPanel.panels.set(this.key, this);
+    // Known from the start, so a form orphaned before anything was typed can still be rebuilt.
+    void services.drafts.save(this.key, { title: FormPanel.title(images), images: this.imageKeys, draft: opening.draft });
     panel.title = FormPanel.title(images);
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.png');
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((raw: unknown) => this.handleMessage(raw), null, this.disposables);
-    services.jobs.onDidChange((job) => this.onJobChanged(job), null, this.disposables);
+    services.jobs.onDidChange((snapshot) => this.onJobChanged(snapshot), null, this.disposables);
   }
 
   /** The stage the form shows for an image (its newest job), if any. */
   jobView(image: vscode.Uri = this.images[0]): JobView | undefined {
-    const job = this.services.jobs.latestFor(image);
-    return job ? this.toView(job) : undefined;
+    const snapshot = this.latest(image);
+    return snapshot ? this.toView(snapshot) : undefined;
+  }
+
+  private latest(image: vscode.Uri): JobSnapshot | undefined {
+    const job = this.services.jobs.machine.latestFor(image.toString());
+    return job ? this.services.jobs.machine.snapshot(job.id) : undefined;
   }
 
   /** The options the form starts from: a job's own (Generate Again) or the settings'. */
   startingOptions(): GenerationOptions {
-    return this.prefill ?? readSettings(this.images[0]).defaults;
+    return this.opening.prefill ?? readSettings(this.images[0]).defaults;
   }
 
   /** Milliseconds from opening the panel to its webview saying it is ready (the first time). */
@@ -170,21 +193,34 @@ export class FormPanel implements vscode.Disposable {
           return;
         }
         const busy = this.images.filter((image) => this.isActive(image));
-        if (busy.length > 0) {
-          this.services.log.warn(`Generate pressed while ${busy.length} job(s) of this form still run; ignored.`);
+        if (busy.length > 0 || this.generating) {
+          this.services.log.warn(`Generate pressed while ${busy.length || 'the'} job(s) of this form still run; ignored.`);
           return;
         }
-        // Queued before anything is awaited, so a second Generate right after finds them busy.
-        const batchId = checked.perImage.length > 1 ? randomBytes(8).toString('hex') : undefined;
-        const started = Promise.all(checked.perImage.map((item) => jobs.start(vscode.Uri.parse(item.imageUri), item.options, batchId)));
+        this.generating = true;
+        let started;
+        try {
+          started = await jobs.start(checked.perImage.map((item) => ({ image: vscode.Uri.parse(item.imageUri), options: item.options })));
+        } finally {
+          this.generating = false;
+        }
+        if (started.length === 0) {
+          // Declined (the last attempt may be paid for): the form stays as it was, with the prompt.
+          this.postJobs();
+          return;
+        }
         await this.rememberPrompts(checked.perImage.map((item) => item.options.prompt));
-        return this.track(started);
+        return this.track(Promise.all(started.map((job) => jobs.machine.whenSettled(job.id))));
       }
       case 'cancel':
+        // The webview has already asked "Stop waiting?" for a paid video.
         for (const image of message.imageUri ? [vscode.Uri.parse(message.imageUri)] : this.images) {
-          const job = jobs.latestFor(image);
-          if (job) jobs.cancel(job.id);
+          const snapshot = this.latest(image);
+          if (snapshot?.here) await jobs.machine.cancel(snapshot.job.id, true);
         }
+        return;
+      case 'draft':
+        await this.services.drafts.save(this.key, { title: this.panel.title, images: this.imageKeys, draft: { options: message.options, prompts: message.prompts, advancedOpen: message.advancedOpen, perImageOpen: message.perImageOpen } });
         return;
       case 'setApiKey':
         await vscode.commands.executeCommand('lumaVideo.setApiKey');
@@ -195,11 +231,11 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private async imageAction(action: ImageAction, image: vscode.Uri): Promise<void> {
-    const jobs = this.services.jobs;
-    const job = jobs.latestFor(image);
+    const machine = this.services.jobs.machine;
+    const job = machine.latestFor(image.toString());
     if (!job) return;
     if (action === 'fetch') {
-      if (isFetchable(job) && !this.isActive(image)) await this.track(jobs.fetch(job.id));
+      if (isFetchable(job) && !this.isActive(image)) await this.track(machine.fetch(job.id));
       return;
     }
     if (job.state !== 'done' || !job.videoUri) return;
@@ -211,8 +247,8 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private isActive(image: vscode.Uri): boolean {
-    const job = this.services.jobs.latestFor(image);
-    return job !== undefined && this.services.jobs.isBusy(job.id);
+    const snapshot = this.latest(image);
+    return snapshot !== undefined && (snapshot.here || snapshot.elsewhere);
   }
 
   private async track(run: Promise<unknown>): Promise<void> {
@@ -233,26 +269,36 @@ export class FormPanel implements vscode.Disposable {
   }
 
   /** A job of one of this form's images changed (started here, resumed, or from anywhere else): show it. */
-  private onJobChanged(job: JobRecord): void {
+  private onJobChanged(changed: JobSnapshot): void {
+    const { job } = changed;
     if (!this.imageKeys.includes(job.imageUri)) return;
-    const latest = this.services.jobs.latestFor(vscode.Uri.parse(job.imageUri));
+    const latest = this.latest(vscode.Uri.parse(job.imageUri));
     // An older job of the same image changed: the form shows the newest. (A removed job is gone
     // from the list, so the form falls back to the newest one left, or to the empty form.)
-    if (latest && latest.id !== job.id && this.services.jobs.store.get(job.id)) return;
+    if (latest && latest.job.id !== job.id) return;
     this.post({ type: 'job', imageUri: job.imageUri, job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() } });
   }
 
-  private toView(job: JobRecord): JobView {
-    const jobs = this.services.jobs;
-    const live = jobs.live(job.id);
-    const active = jobs.isBusy(job.id);
+  /** Every image's job as it is now (after a declined Generate, so the form settles). */
+  private postJobs(): void {
+    for (const image of this.images) {
+      const latest = this.latest(image);
+      this.post({ type: 'job', imageUri: image.toString(), job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() } });
+    }
+  }
+
+  private toView(snapshot: JobSnapshot): JobView {
+    const { job, live } = snapshot;
+    const active = snapshot.here || snapshot.elsewhere;
     const view: JobView = {
-      stage: STAGE_OF[job.state],
+      stage: stageOf(job.state),
       stageStartedAt: live?.stageStartedAt ?? job.updatedAt,
       progress: live?.progress,
       accepted: job.uuid !== undefined,
       fetchable: !active && isFetchable(job) && (job.state === 'failed' || job.state === 'stopped'),
     };
+    if (live?.cancelling) view.cancelling = true;
+    if (snapshot.elsewhere) view.elsewhere = true;
     // A paid job is fetched, never generated again: its remedy is Fetch Video, not Try Again.
     if (job.state === 'failed') view.error = { message: job.error ?? 'Something went wrong.', remedy: job.uuid && job.remedy === 'retry' ? undefined : job.remedy };
     if (job.state === 'cancelled' || job.state === 'stopped') view.note = job.error;
@@ -276,6 +322,7 @@ export class FormPanel implements vscode.Disposable {
       defaults,
       jobs,
       recentPrompts: recentPrompts(this.services.workspaceState),
+      ...(this.opening.draft ? { draft: this.opening.draft } : {}),
     });
   }
 
@@ -312,7 +359,9 @@ export class FormPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    FormPanel.panels.delete(FormPanel.keyOf(this.images));
+    if (FormPanel.panels.get(this.key) === this) FormPanel.panels.delete(this.key);
+    // Closed by the person: nothing to rebuild. (Stopping hosts keep drafts for the next one.)
+    if (!FormPanel.shuttingDown) void this.services.drafts.forget(this.key);
     // Closing the form does not stop its jobs: they go on in the notification and the view.
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
@@ -321,6 +370,15 @@ export class FormPanel implements vscode.Disposable {
 export function recentPrompts(state: vscode.Memento): string[] {
   const saved = state.get<unknown>(RECENT_PROMPTS_KEY);
   return Array.isArray(saved) ? saved.filter((item): item is string => typeof item === 'string').slice(0, MAX_RECENT_PROMPTS) : [];
+}
+
+/** The stage the form shows for each state. */
+function stageOf(state: JobSnapshot['job']['state']): JobView['stage'] {
+  switch (state) {
+    case 'requesting': return 'generating';
+    case 'stopped': return 'cancelled';
+    default: return state;
+  }
 }
 
 function escapeHtml(text: string): string {

@@ -5,11 +5,20 @@ import * as vscode from 'vscode';
 const SECRET_ID = 'lumaVideo.apiKey';
 
 export class ApiKeyStore {
+  /** Every key seen in this session, the current and earlier ones: none may reach a log or a page. */
+  private readonly seen = new Set<string>();
+
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
   async get(): Promise<string | undefined> {
     const key = (await this.secrets.get(SECRET_ID))?.trim();
+    if (key) this.seen.add(key);
     return key ? key : undefined;
+  }
+
+  /** The keys to redact wherever text is stored, logged or posted. */
+  known(): string[] {
+    return [...this.seen];
   }
 
   async has(): Promise<boolean> {
@@ -17,6 +26,7 @@ export class ApiKeyStore {
   }
 
   async set(key: string): Promise<void> {
+    this.seen.add(key.trim());
     await this.secrets.store(SECRET_ID, key.trim());
   }
 

@@ -51,6 +51,10 @@ class WorkspaceFsOutput implements VideoOutput {
     }
   }
 
+  async recover(): Promise<string | undefined> {
+    return undefined;
+  }
+
   async tempPath(): Promise<string> {
     return path.join(os.tmpdir(), `luma-${randomBytes(6).toString('hex')}.mp4.part`);
   }

@@ -1,5 +1,7 @@
-// One generation from start to finish: upload, ask, wait, download, place. No `vscode` here:
-// the image bytes, the client, the output and the clock come in as arguments.
+// The steps of one generation: upload, ask, wait, download and place. No `vscode` here: the
+// image bytes, the client, the output and the clock come in as arguments. The job machine
+// (machine.ts) runs these steps with a saved state change between each; `runGeneration` and
+// `resumeGeneration` chain them without a machine, for the client's own tests and tools.
 
 import type { OneMinClient } from '../onemin/client';
 import { cancelled, isCancel, leavesChargeOpen, LumaError } from '../onemin/errors';
@@ -41,12 +43,15 @@ export interface GenerationRun {
   output: VideoOutput;
   log: Logger;
   poll?: PollPolicy;
+  /** Cuts the upload, the polling and the download; never a generation request already sent. */
   signal?: AbortSignal;
   onUpdate?: (update: JobUpdate) => void;
   /** Awaited just before POST /api/features goes out: from here on it may be charged. */
   onRequesting?: () => Promise<void> | void;
   /** Awaited once the service accepted the generation (it is paid for), before waiting for it. */
   onAccepted?: (uuid: string) => Promise<void> | void;
+  /** Awaited with the file name the save claims, before the video is moved under it. */
+  onClaimed?: (name: string) => Promise<void>;
   now?: () => number;
   random?: () => number;
 }
@@ -60,64 +65,45 @@ export interface GenerationResult {
 /** How many times an expired download address is refreshed through GET /api/results. */
 const ADDRESS_REFRESHES = 2;
 
-export async function runGeneration(image: ImageInput, options: GenerationOptions, run: GenerationRun): Promise<GenerationResult> {
-  const now = run.now ?? Date.now;
-  const { client, log, signal } = run;
-  const report = (update: Omit<JobUpdate, 'stageStartedAt'>, stageStartedAt = now()) => run.onUpdate?.({ ...update, stageStartedAt });
-  const throwIfCancelled = () => {
-    if (signal?.aborted) throw cancelled();
-  };
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw cancelled();
+}
 
-  // Check the output folder before anything is sent or paid.
-  await run.output.prepare();
-  throwIfCancelled();
-  report({ stage: 'uploading' });
-  log.info(`Uploading ${image.fileName} (${image.bytes.byteLength} bytes, ${image.mimeType}).`);
-  const imagePath = await client.uploadImage(image.bytes, image.fileName, image.mimeType, signal);
-  log.info(`Uploaded as ${imagePath}.`);
-  throwIfCancelled();
-
-  const generatingSince = now();
-  report({ stage: 'generating' }, generatingSince);
-  log.info(`Requesting a ${options.length} s video (${options.modelName}, enhance ${options.enhancePrompt ? 'on' : 'off'}).`);
-  await run.onRequesting?.();
-  throwIfCancelled();
-  let record: VideoRecord;
-  try {
-    // Not cut off once sent (the client only stops between attempts): cutting it off would lose
-    // the uuid of a video that may be paid for. A cancel takes effect once the answer is in.
-    record = await client.requestVideo(imagePath, options, signal);
-  } catch (error) {
-    throw mayHaveBeenCharged(error);
-  }
-  log.info(`Generation accepted: ${record.uuid} (${record.status}).`);
-  await run.onAccepted?.(record.uuid);
-  throwIfCancelled();
-  report({ stage: 'generating', uuid: record.uuid }, generatingSince);
-
-  record = await waitForVideo(record, run, generatingSince);
-  return downloadVideo(record, run);
+/** POST /api/assets; returns the key the generation request refers to. */
+export async function uploadImage(image: ImageInput, run: GenerationRun): Promise<string> {
+  run.log.info(`Uploading ${image.fileName} (${image.bytes.byteLength} bytes, ${image.mimeType}).`);
+  const imagePath = await run.client.uploadImage(image.bytes, image.fileName, image.mimeType, run.signal);
+  run.log.info(`Uploaded as ${imagePath}.`);
+  return imagePath;
 }
 
 /**
- * Continues a generation the service already accepted: waits for it and downloads it. Used after
- * a reload and for jobs whose download failed, so nothing is asked (or paid) twice.
+ * POST /api/features, sent once. `betweenAttempts` may stop the client between its attempts (it
+ * only repeats after a refusal); a request that went out is never cut off, since its answer
+ * carries the uuid of a video that may be paid for. A failure that leaves the charge open says so.
  */
-export async function resumeGeneration(uuid: string, run: GenerationRun): Promise<GenerationResult> {
-  const now = run.now ?? Date.now;
-  const since = now();
-  await run.output.prepare();
-  run.onUpdate?.({ stage: 'generating', uuid, stageStartedAt: since });
-  const record = await run.client.getResult(uuid, run.signal);
-  if (!record) throw unknownJob(uuid);
-  return downloadVideo(await waitForVideo(record, run, since), run);
+export async function requestGeneration(imagePath: string, options: GenerationOptions, run: Pick<GenerationRun, 'client' | 'log'>, betweenAttempts?: AbortSignal): Promise<VideoRecord> {
+  run.log.info(`Requesting a ${options.length} s video (${options.modelName}, enhance ${options.enhancePrompt ? 'on' : 'off'}).`);
+  try {
+    const record = await run.client.requestVideo(imagePath, options, betweenAttempts);
+    run.log.info(`Generation accepted: ${record.uuid} (${record.status}).`);
+    return record;
+  } catch (error) {
+    throw mayHaveBeenCharged(error);
+  }
 }
 
-async function waitForVideo(first: VideoRecord, run: GenerationRun, since: number): Promise<VideoRecord> {
+/** Polls a pending record until it succeeds; a failure, or waiting past the limit, throws. */
+export async function waitForVideo(first: VideoRecord, run: GenerationRun, since: number): Promise<VideoRecord> {
   const now = run.now ?? Date.now;
   const poll = run.poll ?? DEFAULT_POLL;
+  const unknownSeen = new Set<string>();
   let record = first;
   for (let attempt = 0; record.state === 'pending'; attempt++) {
+    if (record.unknownStatus && !unknownSeen.has(record.unknownStatus)) {
+      unknownSeen.add(record.unknownStatus);
+      run.log.warn(`${record.uuid} reports the status "${record.unknownStatus}", which this extension does not know; it goes on waiting.`);
+    }
     if (now() - since > poll.maxWaitMs) {
       throw new LumaError('server', `The video is still not ready after ${Math.round(poll.maxWaitMs / 60_000)} minutes. It is paid for and may still arrive: its id is ${record.uuid}.`, { detail: `gave up polling ${record.uuid}`, remedy: 'retry' });
     }
@@ -135,7 +121,19 @@ async function waitForVideo(first: VideoRecord, run: GenerationRun, since: numbe
   return record;
 }
 
-async function downloadVideo(finished: VideoRecord, run: GenerationRun): Promise<GenerationResult> {
+/** GET /api/results/{uuid} for a job the service already accepted. */
+export async function currentRecord(uuid: string, run: GenerationRun): Promise<VideoRecord> {
+  const record = await run.client.getResult(uuid, run.signal);
+  if (!record) throw unknownJob(uuid);
+  return record;
+}
+
+/**
+ * Downloads the finished video into a temporary file of the output and places it under a free
+ * name; an expired download address is renewed through GET /api/results. Nothing half-written
+ * is left on failure.
+ */
+export async function saveVideo(finished: VideoRecord, run: GenerationRun): Promise<GenerationResult> {
   const now = run.now ?? Date.now;
   const { client, output, log, signal } = run;
   let record = finished;
@@ -159,7 +157,8 @@ async function downloadVideo(finished: VideoRecord, run: GenerationRun): Promise
         record = fresh;
       }
     }
-    const videoName = await output.commit(tempPath);
+    throwIfCancelled(signal);
+    const videoName = await output.commit(tempPath, run.onClaimed);
     log.info(`Saved the video as ${videoName} (${bytes} bytes).`);
     run.onUpdate?.({ stage: 'done', uuid: record.uuid, stageStartedAt: now(), videoName });
     return { uuid: record.uuid, videoName, bytes };
@@ -167,6 +166,37 @@ async function downloadVideo(finished: VideoRecord, run: GenerationRun): Promise
     await output.discard(tempPath);
     throw error;
   }
+}
+
+/** The whole flow for one image, without a job machine: prepare, upload, ask, wait, save. */
+export async function runGeneration(image: ImageInput, options: GenerationOptions, run: GenerationRun): Promise<GenerationResult> {
+  const now = run.now ?? Date.now;
+  // Check the output folder before anything is sent or paid.
+  await run.output.prepare();
+  throwIfCancelled(run.signal);
+  run.onUpdate?.({ stage: 'uploading', stageStartedAt: now() });
+  const imagePath = await uploadImage(image, run);
+  throwIfCancelled(run.signal);
+  const generatingSince = now();
+  run.onUpdate?.({ stage: 'generating', stageStartedAt: generatingSince });
+  await run.onRequesting?.();
+  throwIfCancelled(run.signal);
+  const record = await requestGeneration(imagePath, options, run, run.signal);
+  await run.onAccepted?.(record.uuid);
+  throwIfCancelled(run.signal);
+  run.onUpdate?.({ stage: 'generating', uuid: record.uuid, stageStartedAt: generatingSince });
+  return saveVideo(await waitForVideo(record, run, generatingSince), run);
+}
+
+/**
+ * Continues a generation the service already accepted: waits for it and downloads it. Used after
+ * a reload and for jobs whose download failed, so nothing is asked (or paid) twice.
+ */
+export async function resumeGeneration(uuid: string, run: GenerationRun): Promise<GenerationResult> {
+  const since = (run.now ?? Date.now)();
+  await run.output.prepare();
+  run.onUpdate?.({ stage: 'generating', uuid, stageStartedAt: since });
+  return saveVideo(await waitForVideo(await currentRecord(uuid, run), run, since), run);
 }
 
 /**
@@ -192,6 +222,9 @@ function unknownJob(uuid: string): LumaError {
   return new LumaError('protocol', `1min.ai no longer knows the generation ${uuid} (it answered with an empty record). Check your 1min.ai history; the video may still be there.`, { detail: `aiRecord null for ${uuid}` });
 }
 
+/** The words every "it may have been charged" message ends with. */
+export const CHECK_HISTORY = 'The request may still have reached 1min.ai and be charged: check your 1min.ai history before trying again.';
+
 /**
  * After POST /api/features went out, a connection error, gateway error or unreadable answer does
  * not mean nothing happened: the service may be making (and charging for) the video. Say so.
@@ -199,7 +232,7 @@ function unknownJob(uuid: string): LumaError {
 function mayHaveBeenCharged(error: unknown): unknown {
   if (!(error instanceof LumaError)) return error;
   if (leavesChargeOpen(error)) {
-    return new LumaError(error.kind, `${error.message} The request may still have reached 1min.ai and be charged: check your 1min.ai history before trying again.`, { detail: error.detail, status: error.status, cause: error });
+    return new LumaError(error.kind, `${error.message} ${CHECK_HISTORY}`, { detail: error.detail, status: error.status, cause: error });
   }
   return error;
 }

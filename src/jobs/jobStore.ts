@@ -1,128 +1,283 @@
-// The list of jobs, kept in the extension's workspace storage so that a paid generation is never
-// forgotten: the moment the service accepts one, its uuid is written here, and after a reload,
-// crash or restart the unfinished ones are resumed from it. No `vscode` import: it takes any
-// key-value store with VS Code's Memento shape.
-import type { GenerationOptions, Remedy, Stage } from '../protocol';
+// The list of jobs, kept on disk so that a paid generation is never forgotten and so that every
+// window of a workspace sees the same list: one small JSON file per job (written to a temporary
+// name, flushed, then renamed, so a crash leaves the old version or the new one, never half of
+// one), and beside them the jobs' leases (lease.ts). Every write to a job's file is made by the
+// host holding its lease, so two windows never overwrite each other's changes. No `vscode` here.
+import { promises as fs, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, watch as watchFolder } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { Logger } from '../util/log';
+import { JobRecord } from './job';
+import { LeaseOptions, LeaseOwner, Leases } from './lease';
+import { readStoredJob } from './storedJob';
 
-export type JobState =
-  | 'queued' // waiting for a free slot: nothing charged yet
-  | 'uploading' // nothing charged yet
-  | 'requesting' // POST /api/features went out, no answer yet: may be charged
-  | 'generating' // accepted (uuid known), waiting for the video
-  | 'downloading'
-  | 'done'
-  | 'failed'
-  | 'cancelled' // stopped before the service accepted it: nothing charged
-  | 'stopped'; // the person stopped waiting for an accepted (paid) video: fetchable later
+/** Finished jobs beyond this many are dropped, oldest first; unfinished or paid ones never are. */
+export const MAX_FINISHED = 200;
 
-export interface JobRecord {
-  id: string;
-  /** Shared by the jobs one batch form started, so they are announced together. */
-  batchId?: string;
-  /** Failed after the generation request went out without an answer: it may have been charged. */
-  mayBeCharged?: boolean;
-  imageUri: string;
-  imageName: string;
-  /** The folder the video goes into, as a URI string. */
-  outputFolder: string;
-  options: GenerationOptions;
-  /** 1min.ai's id for the generation, once accepted; from then on it is paid for. */
-  uuid?: string;
-  state: JobState;
-  createdAt: number;
-  updatedAt: number;
-  /** The saved video, as a URI string. */
-  videoUri?: string;
-  /** What went wrong, as shown to the person, and the remedy the form offers. */
-  error?: string;
-  remedy?: Remedy;
+export interface JobStoreOptions {
+  /** Holds `jobs/` and `leases/`. */
+  dir: string;
+  log: Logger;
+  owner: LeaseOwner;
+  lease?: LeaseOptions;
 }
 
-/** The stage the form shows for each state. */
-export const STAGE_OF: Record<JobState, Stage> = {
-  queued: 'queued',
-  uploading: 'uploading',
-  requesting: 'generating',
-  generating: 'generating',
-  downloading: 'downloading',
-  done: 'done',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  stopped: 'cancelled',
-};
-
-export interface Memento {
-  get<T>(key: string): T | undefined;
-  update(key: string, value: unknown): Thenable<void>;
+interface FileStamp {
+  mtimeMs: number;
+  size: number;
 }
 
-const KEY = 'lumaVideo.jobs';
-/** Finished jobs beyond this many are dropped, oldest first; unfinished ones never are. */
-const MAX_FINISHED = 200;
-
-/** Jobs that are queued or running (as far as the record says). */
-export function isActive(job: JobRecord): boolean {
-  return job.state === 'queued' || job.state === 'uploading' || job.state === 'requesting' || job.state === 'generating' || job.state === 'downloading';
-}
-
-/** Jobs the extension resumes by itself: accepted and not yet saved. */
-export function isResumable(job: JobRecord): boolean {
-  return job.uuid !== undefined && (job.state === 'generating' || job.state === 'downloading');
-}
-
-/** Jobs whose video the service has (or may have) made and that can be fetched without paying again. */
-export function isFetchable(job: JobRecord): boolean {
-  return job.uuid !== undefined && job.state !== 'done';
+function isDroppable(job: JobRecord): boolean {
+  // A failed or stopped job with a uuid may still hold a paid video: never dropped.
+  return job.state === 'done' || job.state === 'cancelled' || (job.state === 'failed' && !job.uuid);
 }
 
 export class JobStore {
-  /** The list as it is now; the memento catches up in the background, in order. */
-  private jobs: JobRecord[] | undefined;
-  private writes: Promise<void> = Promise.resolve();
+  readonly leases: Leases;
+  private readonly jobsDir: string;
+  private readonly log: Logger;
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly stamps = new Map<string, FileStamp>();
+  /** Per job, the write in progress: writes of one job land in order. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private loaded = false;
 
-  constructor(private readonly memento: Memento) {}
-
-  /** Newest first. */
-  all(): JobRecord[] {
-    return [...this.loaded()].sort((a, b) => b.createdAt - a.createdAt);
-  }
-
-  get(id: string): JobRecord | undefined {
-    return this.loaded().find((job) => job.id === id);
-  }
-
-  /** The list, read from the memento the first time. */
-  private loaded(): JobRecord[] {
-    if (!this.jobs) {
-      const saved = this.memento.get<JobRecord[]>(KEY);
-      this.jobs = Array.isArray(saved) ? saved.map((job) => ({ ...job })) : [];
-    }
-    return this.jobs;
+  constructor(options: JobStoreOptions) {
+    this.jobsDir = path.join(options.dir, 'jobs');
+    this.log = options.log;
+    this.leases = new Leases(path.join(options.dir, 'leases'), options.owner, options.lease);
   }
 
   /**
-   * Inserts or replaces a job. The list changes at once (so whoever reads it next sees the job as
-   * it is); the returned promise settles when it is written. Writes are queued, so two jobs
-   * saving at once both land.
+   * Reads the list from disk, once; synchronous because it is small and activation needs it at
+   * once. Unreadable entries are set aside (renamed `.damaged`), never deleted: one could hold
+   * the id of a paid video.
+   */
+  load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    let names: string[];
+    try {
+      names = readdirSync(this.jobsDir);
+    } catch {
+      return; // no jobs yet
+    }
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const file = path.join(this.jobsDir, name);
+      try {
+        const stat = statSync(file);
+        this.accept(name, readFileSync(file, 'utf8'), { mtimeMs: stat.mtimeMs, size: stat.size });
+      } catch (error) {
+        this.log.warn(`Job list: could not read ${name} (${(error as Error).message}); skipped.`);
+      }
+    }
+  }
+
+  /** Takes one file's text into the list; returns whether the list changed. */
+  private accept(name: string, text: string, stamp: FileStamp): boolean {
+    const fileId = name.slice(0, -'.json'.length);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      raw = undefined;
+    }
+    const { job, problems } = readStoredJob(raw);
+    if (problems.length > 0) this.log.warn(`Job list, ${name}: ${problems.join('; ')}.`);
+    if (!job || job.id !== fileId) {
+      if (job) this.log.warn(`Job list: ${name} holds job ${job.id}; set aside.`);
+      this.setAside(name);
+      return this.forget(fileId);
+    }
+    this.stamps.set(job.id, stamp);
+    const before = this.jobs.get(job.id);
+    if (before && JSON.stringify(before) === JSON.stringify(job)) return false;
+    this.jobs.set(job.id, job);
+    return true;
+  }
+
+  private setAside(name: string): void {
+    try {
+      renameSync(path.join(this.jobsDir, name), path.join(this.jobsDir, `${name}.${Date.now()}.damaged`));
+    } catch {
+      // another window set it aside first
+    }
+  }
+
+  private forget(id: string): boolean {
+    this.stamps.delete(id);
+    return this.jobs.delete(id);
+  }
+
+  /** Newest first. */
+  all(): JobRecord[] {
+    this.load();
+    return [...this.jobs.values()].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  get(id: string): JobRecord | undefined {
+    this.load();
+    return this.jobs.get(id);
+  }
+
+  /**
+   * Inserts or replaces a job. The list changes at once (whoever reads it next sees the job as
+   * it is); the promise settles once the file is on disk.
    */
   save(job: JobRecord): Promise<void> {
-    return this.mutate((jobs) => [{ ...job, updatedAt: Date.now() }, ...jobs.filter((other) => other.id !== job.id)]);
-  }
-
-  remove(id: string): Promise<void> {
-    return this.mutate((jobs) => jobs.filter((job) => job.id !== id));
-  }
-
-  private mutate(change: (jobs: JobRecord[]) => JobRecord[]): Promise<void> {
-    const next = change(this.all());
-    // A failed job with a uuid may still hold a paid video: it is never dropped.
-    const finished = next.filter((job) => job.state === 'done' || job.state === 'cancelled' || (job.state === 'failed' && !job.uuid));
-    const drop = new Set(finished.slice(MAX_FINISHED).map((job) => job.id));
-    this.jobs = next.filter((job) => !drop.has(job.id));
-    const snapshot = this.jobs.map((job) => ({ ...job }));
-    const write = this.writes.then(() => this.memento.update(KEY, snapshot));
-    // One failed write must not block the ones after it.
-    this.writes = write.catch(() => undefined);
+    this.load();
+    const copy = { ...job, options: { ...job.options } };
+    this.jobs.set(job.id, copy);
+    const write = this.queueWrite(job.id, () => this.writeFile(copy));
+    void write.then(() => this.trim(), () => undefined);
     return write;
+  }
+
+  /** Forgets a job: its file goes. The caller holds its lease or knows nobody runs it. */
+  remove(id: string): Promise<void> {
+    this.load();
+    this.forget(id);
+    return this.queueWrite(id, () => fs.rm(this.fileOf(id), { force: true }));
+  }
+
+  /** Settles when every write started so far has landed. */
+  async flushed(): Promise<void> {
+    await Promise.all([...this.writes.values()].map((write) => write.catch(() => undefined)));
+  }
+
+  private queueWrite(id: string, write: () => Promise<void>): Promise<void> {
+    const previous = this.writes.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(write);
+    this.writes.set(id, next);
+    void next.finally(() => {
+      if (this.writes.get(id) === next) this.writes.delete(id);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  private fileOf(id: string): string {
+    return path.join(this.jobsDir, `${id}.json`);
+  }
+
+  private async writeFile(job: JobRecord): Promise<void> {
+    await fs.mkdir(this.jobsDir, { recursive: true });
+    const temp = path.join(this.jobsDir, `.${job.id}.${randomBytes(4).toString('hex')}.tmp`);
+    const text = JSON.stringify(job);
+    const handle = await fs.open(temp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      // On disk before the name points at it: a power cut leaves the old record, not an empty one.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.rename(temp, this.fileOf(job.id));
+    } catch (error) {
+      await fs.rm(temp, { force: true });
+      throw error;
+    }
+    const stat = await fs.stat(this.fileOf(job.id)).catch(() => undefined);
+    if (stat) this.stamps.set(job.id, { mtimeMs: stat.mtimeMs, size: stat.size });
+  }
+
+  /** Drops the oldest finished jobs past MAX_FINISHED. */
+  private async trim(): Promise<void> {
+    const finished = this.all().filter(isDroppable);
+    for (const job of finished.slice(MAX_FINISHED)) {
+      if (this.leases.holds(job.id) || (await this.leases.holder(job.id))) continue;
+      await this.remove(job.id);
+    }
+  }
+
+  /**
+   * Reads what other windows changed since the last look; returns the ids that changed (added,
+   * changed or removed). Jobs this host holds the lease of, or is still writing, are its own and
+   * are never replaced by what is on disk.
+   */
+  async refresh(): Promise<string[]> {
+    this.load();
+    let names: string[];
+    try {
+      names = await fs.readdir(this.jobsDir);
+    } catch {
+      names = [];
+    }
+    const changed: string[] = [];
+    const present = new Set<string>();
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const id = name.slice(0, -'.json'.length);
+      present.add(id);
+      if (this.leases.holds(id) || this.writes.has(id)) continue;
+      try {
+        const stat = await fs.stat(path.join(this.jobsDir, name));
+        const known = this.stamps.get(id);
+        if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) continue;
+        if (this.accept(name, await fs.readFile(path.join(this.jobsDir, name), 'utf8'), { mtimeMs: stat.mtimeMs, size: stat.size })) changed.push(id);
+      } catch {
+        // removed between the listing and the read: the next look sees it gone
+      }
+    }
+    for (const id of [...this.jobs.keys()]) {
+      if (present.has(id) || this.leases.holds(id) || this.writes.has(id)) continue;
+      this.forget(id);
+      changed.push(id);
+    }
+    return changed;
+  }
+
+  /**
+   * Calls `onChange` soon after another window writes to the job list. Where the file system
+   * cannot watch, the caller's own periodic refresh still catches up.
+   */
+  watch(onChange: () => void): { dispose(): void } {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poke = () => {
+      clearTimeout(timer);
+      timer = setTimeout(onChange, 50);
+    };
+    try {
+      mkdirSync(this.jobsDir, { recursive: true });
+      const watcher = watchFolder(this.jobsDir, poke);
+      watcher.on('error', () => watcher.close());
+      return { dispose: () => { clearTimeout(timer); watcher.close(); } };
+    } catch {
+      return { dispose: () => clearTimeout(timer) };
+    }
+  }
+
+  /** Imports jobs kept by an earlier version (in VS Code's workspace storage); returns how many. */
+  importLegacy(list: unknown): number {
+    if (!Array.isArray(list)) return 0;
+    this.load();
+    let imported = 0;
+    for (const raw of list) {
+      const { job, problems } = readStoredJob(raw);
+      if (problems.length > 0) this.log.warn(`Job list (earlier version): ${problems.join('; ')}.`);
+      if (!job || this.jobs.has(job.id)) continue;
+      void this.save(job).catch((error) => this.log.error(`Could not keep job ${job.id}: ${(error as Error).message}`));
+      imported++;
+    }
+    return imported;
+  }
+
+  /** Removes temporary files a crash left mid-write (only old ones: another window may be writing). */
+  sweepTemporaryFiles(olderThanMs = 60_000, now = Date.now()): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.jobsDir);
+    } catch {
+      return;
+    }
+    for (const name of names.filter((n) => n.startsWith('.') && n.endsWith('.tmp'))) {
+      const file = path.join(this.jobsDir, name);
+      try {
+        if (now - statSync(file).mtimeMs > olderThanMs) rmSync(file, { force: true });
+      } catch {
+        // gone already
+      }
+    }
   }
 }

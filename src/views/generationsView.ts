@@ -1,30 +1,36 @@
 // The "Luma Generations" view: every job of this workspace, newest first, with its image, prompt,
 // options, state and video, and the actions a person takes on it.
 import * as vscode from 'vscode';
-import { isActive, isFetchable, JobRecord, JobState, STAGE_OF } from '../jobs/jobStore';
+import { isActive, isFetchable, JobRecord } from '../jobs/job';
+import type { JobSnapshot } from '../jobs/machine';
 import { JobService } from '../host/jobService';
 import { formatElapsed } from '../protocol';
 
 export const VIEW_ID = 'lumaVideo.generations';
 
-/** The form's stage names, but for a paid job whose waiting was stopped, which says so. */
-const stateName = (state: JobState) => (state === 'stopped' ? 'stopped waiting (paid)' : STAGE_OF[state]);
-
-/** "generating 1:23", "downloading 40%", "done": what the view shows as the job's state. */
-function stateText(job: JobRecord, jobs: JobService, now = Date.now()): string {
-  const live = jobs.live(job.id);
+/** "generating 1:23", "downloading 40%", "done", "generating (another window)": the job's state as the view shows it. */
+export function stateText(snapshot: JobSnapshot, now = Date.now()): string {
+  const { job, live } = snapshot;
+  if (snapshot.elsewhere) return `${job.state === 'requesting' ? 'generating' : job.state} (in another window)`;
+  if (live?.cancelling) return 'cancelling (waiting for 1min.ai\'s answer)';
   if ((job.state === 'generating' || job.state === 'requesting') && live) return `generating ${formatElapsed(now - live.stageStartedAt)}`;
   if (job.state === 'downloading' && live?.progress?.total) return `downloading ${Math.floor((100 * live.progress.received) / live.progress.total)}%`;
-  // A record that says "running" but no longer runs here was interrupted; resume handles it.
-  return stateName(job.state);
+  switch (job.state) {
+    case 'stopped': return 'stopped waiting (paid)';
+    case 'requesting': return 'generating';
+    // A record that says "running" but runs nowhere was interrupted; resume picks it up.
+    default: return job.state;
+  }
 }
 
 /** What the view's menus key on: the state and which actions apply. */
-export function contextValue(job: JobRecord, jobs: JobService): string {
+export function contextValue(snapshot: JobSnapshot): string {
+  const { job } = snapshot;
   const flags = ['lumaJob', job.state];
-  const running = jobs.isBusy(job.id);
-  // A running job is cancelled first, then removed.
-  flags.push(running ? 'cancellable' : 'removable');
+  const running = snapshot.here || snapshot.elsewhere;
+  // A running job is cancelled first, then removed; one running in another window is cancelled there.
+  if (snapshot.here) flags.push('cancellable');
+  if (!running && !isActive(job)) flags.push('removable');
   if (job.state === 'done' && job.videoUri) flags.push('hasVideo');
   if (!running && (job.state === 'failed' || job.state === 'cancelled' || job.state === 'stopped' || (isActive(job) && isFetchable(job)))) flags.push('retryable');
   return flags.join(' ');
@@ -43,25 +49,29 @@ export class GenerationsProvider implements vscode.TreeDataProvider<JobRecord>, 
   /** Redraws the list; while jobs run, once a second so elapsed times move. */
   refresh(): void {
     this.changed.fire(undefined);
-    if (this.jobs.activeCount > 0 && !this.ticker) this.ticker = setInterval(() => this.refresh(), 1000);
-    if (this.jobs.activeCount === 0 && this.ticker) {
+    const counts = this.jobs.machine.counts();
+    const active = counts.running + counts.queued + counts.elsewhere > 0;
+    if (active && !this.ticker) this.ticker = setInterval(() => this.refresh(), 1000);
+    if (!active && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
   }
 
   getChildren(element?: JobRecord): JobRecord[] {
-    return element ? [] : this.jobs.store.all();
+    return element ? [] : this.jobs.machine.snapshots().map((snapshot) => snapshot.job);
   }
 
-  getTreeItem(job: JobRecord): vscode.TreeItem {
+  getTreeItem(record: JobRecord): vscode.TreeItem {
+    const snapshot = this.jobs.machine.snapshot(record.id) ?? { job: record, here: false, elsewhere: false };
+    const { job } = snapshot;
     const item = new vscode.TreeItem(job.imageName, vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
     item.resourceUri = vscode.Uri.parse(job.imageUri); // the image's own file icon
     item.iconPath = vscode.ThemeIcon.File;
-    const state = stateText(job, this.jobs);
+    const state = stateText(snapshot);
     item.description = `${state} · ${job.options.prompt}`;
-    item.contextValue = contextValue(job, this.jobs);
+    item.contextValue = contextValue(snapshot);
     item.tooltip = tooltip(job, state);
     item.accessibilityInformation = { label: `${job.imageName}, ${state}, prompt: ${job.options.prompt}` };
     item.command = job.state === 'done' && job.videoUri

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
-import type { JobRecord } from '../../src/jobs/jobStore';
+import type { JobRecord } from '../../src/jobs/job';
 import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
 import { EXTENSION_ID, exists, until, workspaceFile } from './helpers';

@@ -1,0 +1,258 @@
+// The job machine in plain Node against the simulator over loopback: the money rules of issue 9,
+// each under its own name (the randomized fault runs in test/faults check them all together).
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { JobRecord } from '../../src/jobs/job';
+import { Simulator } from '../simulator/simulator';
+import { createHost, sampleVideo, TestHost } from '../support/jobHost';
+
+const KEY = 'machine-key-0123';
+
+describe('job machine', function () {
+  this.timeout(20_000);
+  let sim: Simulator;
+  let storeDir: string;
+  let videoDir: string;
+  let deadHosts: Set<string>;
+  const hosts: TestHost[] = [];
+
+  before(async () => {
+    sim = await Simulator.start({ apiKey: KEY, generationMs: 200 });
+  });
+  after(() => sim.stop());
+  beforeEach(async () => {
+    sim.reset();
+    sim.configure({ asyncMode: 'honour', generationMs: 200, latencyMs: 0, gatewayTimeoutMs: undefined });
+    storeDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-machine-store-'));
+    videoDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-machine-videos-'));
+    deadHosts = new Set();
+  });
+  afterEach(async () => {
+    for (const host of hosts.splice(0)) host.crash();
+    await fs.rm(storeDir, { recursive: true, force: true });
+    await fs.rm(videoDir, { recursive: true, force: true });
+  });
+
+  function host(hostId = 'window-1', answer?: () => boolean): TestHost {
+    const created = createHost({ storeDir, videoDir, api: sim, apiKey: KEY, hostId, deadHosts, answer });
+    hosts.push(created);
+    return created;
+  }
+
+  async function generate(on: TestHost, imageName = 'cat.png'): Promise<JobRecord> {
+    const [job] = await on.machine.start([on.request(imageName)]);
+    assert.ok(job, 'the job started');
+    return (await on.machine.whenSettled(job.id))!;
+  }
+
+  const videos = async () => (await fs.readdir(videoDir)).filter((name) => name.endsWith('.mp4')).sort();
+  const features = () => sim.requests.filter((r) => r.endpoint === 'features').length;
+  const texts = (on: TestHost) => [...on.log, ...on.machine.snapshots().map((s) => s.job.error ?? '')].join('\n');
+
+  it('runs a job to the end: queued, uploading, requesting, generating, downloading, done; the video lands once', async () => {
+    const a = host();
+    const states: string[] = [];
+    a.machine.onDidChange((s) => {
+      if (states[states.length - 1] !== s.job.state) states.push(s.job.state);
+    });
+    const job = await generate(a);
+    assert.equal(job.state, 'done');
+    assert.deepEqual(states, ['queued', 'uploading', 'requesting', 'generating', 'downloading', 'done']);
+    assert.deepEqual(await videos(), ['cat.luma.mp4']);
+    assert.deepEqual(await fs.readFile(path.join(videoDir, 'cat.luma.mp4')), sampleVideo);
+    assert.equal(sim.featureCalls, 1);
+  });
+
+  describe('cancel while POST /api/features is out (point 1)', () => {
+    it('waits for the answer: accepted means paid, so the job is kept as stopped and Fetch Video gets it without paying again', async () => {
+      sim.configure({ latencyMs: 300 });
+      const a = host();
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => sim.requests.some((r) => r.endpoint === 'features'));
+      await a.machine.cancel(job.id, true);
+      assert.equal(a.machine.snapshot(job.id)?.live?.cancelling, true, 'the form says it is waiting for the answer');
+      const ended = await a.machine.whenSettled(job.id);
+      assert.equal(ended?.state, 'stopped');
+      assert.ok(ended?.uuid, 'the paid uuid is kept');
+      assert.match(ended?.error ?? '', /paid for/);
+      assert.doesNotMatch(texts(a), /nothing was charged/);
+      assert.equal(sim.featureCalls, 1);
+      const fetched = await a.machine.fetch(job.id);
+      assert.equal(fetched?.state, 'done');
+      assert.equal(sim.featureCalls, 1, 'fetching did not pay again');
+      assert.deepEqual(await videos(), ['cat.luma.mp4']);
+    });
+
+    it('a gateway error after the service charged: "may have been charged", never "nothing was charged", and the next Generate asks first', async () => {
+      sim.configure({ asyncMode: 'ignore', gatewayTimeoutMs: 150, generationMs: 2000 });
+      const a = host();
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => sim.requests.some((r) => r.endpoint === 'features'));
+      await a.machine.cancel(job.id, true);
+      const ended = await a.machine.whenSettled(job.id);
+      assert.equal(sim.featureCalls, 1, 'the simulator charged');
+      assert.equal(ended?.state, 'failed');
+      assert.equal(ended?.mayBeCharged, true);
+      assert.match(ended?.error ?? '', /may still have reached 1min\.ai and be charged/);
+      assert.doesNotMatch(texts(a), /nothing was charged/);
+      assert.deepEqual(await a.machine.start([a.request('cat.png')]), [], 'declined: nothing started');
+      assert.equal(a.questions.length, 1);
+      assert.match(a.questions[0].detail, /may have reached 1min\.ai and been charged/);
+      assert.equal(features(), 1, 'nothing sent again');
+    });
+
+    it('cancel before the request goes out: cancelled, nothing sent, and only then "nothing was charged"', async () => {
+      sim.inject('upload', { kind: 'hang' });
+      const a = host();
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => sim.requests.some((r) => r.endpoint === 'upload'));
+      await a.machine.cancel(job.id, true);
+      const ended = await a.machine.whenSettled(job.id);
+      assert.equal(ended?.state, 'cancelled');
+      assert.match(ended?.error ?? '', /nothing was charged/);
+      assert.equal(features(), 0);
+    });
+  });
+
+  describe('a second generation for an image whose last attempt may have been charged asks first (point 2)', () => {
+    async function chargeOpen(on: TestHost): Promise<JobRecord> {
+      sim.inject('features', { kind: 'status', status: 502 });
+      const failed = await generate(on);
+      assert.equal(failed.mayBeCharged, true);
+      return failed;
+    }
+
+    it('Generate (and so Try Again, Generate Again and Ctrl+Enter, which all send it): asks; yes sends one more', async () => {
+      const a = host('window-1', () => true);
+      await chargeOpen(a);
+      const again = await generate(a);
+      assert.equal(a.questions.length, 1);
+      assert.equal(again.state, 'done');
+      assert.equal(features(), 2);
+    });
+
+    it('Retry of the job itself asks; no means nothing is sent', async () => {
+      const a = host();
+      const failed = await chargeOpen(a);
+      await a.machine.retry(failed.id);
+      assert.equal(a.questions.length, 1);
+      assert.equal(features(), 1);
+      assert.equal(a.machine.get(failed.id)?.state, 'failed');
+    });
+
+    it('a batch asks once, naming the image, and starts nothing when declined', async () => {
+      const a = host();
+      await chargeOpen(a);
+      const started = await a.machine.start([a.request('cat.png'), a.request('dog.png')], 'batch-1');
+      assert.deepEqual(started, []);
+      assert.equal(a.questions.length, 1);
+      assert.match(a.questions[0].detail, /cat\.png/);
+      assert.equal(features(), 1);
+    });
+
+    it('a paid video not fetched yet: Generate asks too (Fetch Video would get it free)', async () => {
+      sim.configure({ generationMs: 10_000 });
+      const a = host();
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => a.machine.get(job.id)?.uuid);
+      await a.machine.cancel(job.id, true);
+      await a.machine.whenSettled(job.id);
+      assert.deepEqual(await a.machine.start([a.request('cat.png')]), []);
+      assert.match(a.questions[0].detail, /already paid for and not fetched yet/);
+    });
+  });
+
+  describe('crashes and restarts', () => {
+    it('a crash while the request is out: the next start says "may have been charged" and asks before paying again', async () => {
+      sim.configure({ latencyMs: 300 });
+      const a = host('window-1');
+      await a.machine.start([a.request('cat.png')]);
+      await until(() => sim.requests.some((r) => r.endpoint === 'features'));
+      a.crash();
+      await until(() => sim.featureCalls === 1);
+      const b = host('window-2');
+      await b.machine.recover();
+      const [job] = b.machine.snapshots().map((s) => s.job);
+      assert.equal(job.state, 'failed');
+      assert.equal(job.mayBeCharged, true);
+      assert.match(job.error ?? '', /may have been made and charged/);
+    });
+
+    it('a crash while generating: the next start resumes the paid job and the video lands once, paid once', async () => {
+      sim.configure({ generationMs: 600 });
+      const a = host('window-1');
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => a.machine.get(job.id)?.uuid);
+      await a.store.flushed(); // the uuid is on disk (a crash before that is the case above)
+      a.crash();
+      const b = host('window-2');
+      const resumed = await b.machine.recover();
+      assert.deepEqual(resumed.map((j) => j.id), [job.id]);
+      const ended = await b.machine.whenSettled(job.id);
+      assert.equal(ended?.state, 'done', b.log.join('\n'));
+      assert.equal(sim.featureCalls, 1);
+      assert.deepEqual(await videos(), ['cat.luma.mp4']);
+    });
+
+    it('queued and uploading jobs of a crashed window end cancelled: never sent, so nothing was charged', async () => {
+      sim.inject('upload', { kind: 'hang' }, 3);
+      const a = host('window-1');
+      await a.machine.start([a.request('cat.png'), a.request('dog.png'), a.request('owl.png')], 'b');
+      await until(() => sim.requests.filter((r) => r.endpoint === 'upload').length === 2);
+      await a.store.flushed();
+      a.crash();
+      const b = host('window-2');
+      await b.machine.recover();
+      assert.deepEqual(b.machine.snapshots().map((s) => s.job.state), ['cancelled', 'cancelled', 'cancelled']);
+      assert.equal(features(), 0);
+    });
+  });
+
+  describe('two windows on one workspace (point 5)', () => {
+    it('one window runs the job; the other shows it as running elsewhere, takes over when the owner dies, and one whole video lands', async () => {
+      sim.configure({ generationMs: 800 });
+      const a = host('window-1');
+      const b = host('window-2');
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => a.machine.get(job.id)?.uuid);
+      // The second window starts now: it must not run (nor write) the job the first one runs.
+      const resumedByB = await b.machine.recover();
+      assert.deepEqual(resumedByB, []);
+      assert.equal(b.machine.snapshot(job.id)?.elsewhere, true);
+      assert.equal(await b.machine.fetch(job.id).then((j) => j?.state), 'generating', 'Fetch there does not run it twice');
+      a.crash();
+      await until(() => b.machine.get(job.id)?.state === 'done', 10_000);
+      assert.equal(b.machine.snapshot(job.id)?.elsewhere, false);
+      assert.equal(sim.featureCalls, 1);
+      assert.deepEqual(await videos(), ['cat.luma.mp4'], 'no duplicate');
+      assert.deepEqual(await fs.readFile(path.join(videoDir, 'cat.luma.mp4')), sampleVideo, 'not corrupted');
+    });
+
+    it('both windows recovering the same abandoned job at once: exactly one of them runs it', async () => {
+      sim.configure({ generationMs: 300 });
+      const a = host('window-1');
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => a.machine.get(job.id)?.uuid);
+      await a.store.flushed();
+      a.crash();
+      const b = host('window-2');
+      const c = host('window-3');
+      const [byB, byC] = await Promise.all([b.machine.recover(), c.machine.recover()]);
+      assert.equal(byB.length + byC.length, 1, 'one taker');
+      const taker = byB.length ? b : c;
+      assert.equal((await taker.machine.whenSettled(job.id))?.state, 'done');
+      assert.deepEqual(await videos(), ['cat.luma.mp4']);
+      assert.deepEqual(await fs.readFile(path.join(videoDir, 'cat.luma.mp4')), sampleVideo);
+    });
+  });
+});
+
+async function until(probe: () => unknown, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!probe()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
