@@ -1,6 +1,7 @@
 // The one error type the client and the job runner throw: a plain message for the person, a
 // remedy the UI can offer, and details for the log only.
 import type { Remedy } from '../protocol';
+import { redactSecrets } from '../util/redact';
 
 export type ErrorKind =
   | 'auth' // 401: the key is wrong or deleted
@@ -54,10 +55,9 @@ export function cancelled(): LumaError {
   return new LumaError('cancelled', 'Cancelled.');
 }
 
-/** Removes the key from any text that may echo a request (error messages, response bodies). */
+/** Removes the key, in any form text can hold it, from text that may echo a request. */
 export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4) return text;
-  return text.split(secret).join('[redacted]');
+  return redactSecrets(text, [secret]);
 }
 
 /** The service's own words from an error body, if it sent any, trimmed for a message. */
