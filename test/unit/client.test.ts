@@ -144,6 +144,36 @@ describe('1min.ai client and job runner against the simulator', function () {
     });
   });
 
+  describe('statuses the extension does not know', () => {
+    it('unknown without an error: the poll reads pending and names the status; the video still lands', async () => {
+      sim.inject('result', { kind: 'recordStatus', status: 'MODERATING' }, 2);
+      const { uuid } = await client().requestVideo(await client().uploadImage(catPng, 'cat.png', 'image/png'), options);
+      const record = await client().getResult(uuid);
+      assert.equal(record?.state, 'pending');
+      assert.equal(record?.unknownStatus, 'MODERATING');
+      sim.reset();
+      sim.inject('result', { kind: 'recordStatus', status: 'MODERATING' }, 2);
+      await generate();
+      assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
+    });
+
+    it('unknown with an error: a failure at once with the service\'s message, not 30 minutes of polling', async () => {
+      sim.inject('result', { kind: 'recordStatus', status: 'BLOCKED', error: { code: 'NSFW', message: 'Blocked by moderation' } });
+      const error = await rejection(generate());
+      assert.equal(error.kind, 'generationFailed');
+      assert.match(error.message, /Luma could not make this video: NSFW: Blocked by moderation/);
+      assert.equal(apiRequests('result').length, 1);
+    });
+
+    it('unknown with only a message: a failure with that message', async () => {
+      sim.inject('features', { kind: 'recordStatus', status: 'REFUSED_BY_REVIEW', message: 'The prompt was refused' });
+      const record = await client().requestVideo(await client().uploadImage(catPng, 'cat.png', 'image/png'), options);
+      assert.equal(record.state, 'failure');
+      assert.equal(record.failureReason, 'The prompt was refused');
+      assert.equal(sim.featureCalls, 1);
+    });
+  });
+
   describe('cancel', () => {
     it('while uploading: stops at once, nothing charged, nothing written', async () => {
       sim.inject('upload', { kind: 'hang' });
