@@ -1,27 +1,24 @@
 // The client and the job runner against the local simulator, over real loopback sockets.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalFolderOutput } from '../../src/files/localOutput';
 import { GenerationRun, JobUpdate, resumeGeneration, runGeneration } from '../../src/jobs/generation';
 import { featureRequestBody, OneMinClient } from '../../src/onemin/client';
-import { LumaError } from '../../src/onemin/errors';
-import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
+import { catPng, generationOptions as options, recordingLog, rejection, sampleVideo } from './harness';
 
-const root = path.resolve(__dirname, '../../..');
-const sampleVideo = readFileSync(path.join(root, 'test/simulator/sample.mp4'));
-const catPng = new Uint8Array(readFileSync(path.join(root, 'test/fixtures/workspace/cat.png')));
-const KEY = 'sim-key-0123456789';
-const options: GenerationOptions = { prompt: 'the camera slowly zooms in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+// With / + = -: the characters JSON and URLs escape, so every test also checks redaction holds.
+const KEY = 'sk/ab+cd=ef-gh_9-0123456789';
 
 describe('1min.ai client and job runner against the simulator', function () {
   this.timeout(20_000);
   let sim: Simulator;
   let folder: string;
-  let logLines: string[];
+  const log = recordingLog();
+  const logLines = log.lines;
 
   before(async () => {
     sim = await Simulator.start({ apiKey: KEY, generationMs: 300 });
@@ -33,19 +30,11 @@ describe('1min.ai client and job runner against the simulator', function () {
     sim.reset();
     sim.configure({ asyncMode: 'honour', uploadReply: 'full', resultShape: 'relative', temporaryUrl: 'present', generationMs: 300, latencyMs: 0, gatewayTimeoutMs: undefined, rateLimitShare: 0 });
     folder = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-client-'));
-    logLines = [];
+    logLines.length = 0;
   });
   afterEach(async () => {
     await fs.rm(folder, { recursive: true, force: true });
   });
-
-  const log = {
-    trace: (m: string) => logLines.push(m),
-    debug: (m: string) => logLines.push(m),
-    info: (m: string) => logLines.push(m),
-    warn: (m: string) => logLines.push(m),
-    error: (m: string) => logLines.push(m),
-  };
 
   function client(apiKey = KEY): OneMinClient {
     // Fast, deterministic back-off so retries take milliseconds.
@@ -57,16 +46,6 @@ describe('1min.ai client and job runner against the simulator', function () {
   }
 
   const generate = (extra: Partial<GenerationRun> = {}) => runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, run(extra));
-
-  async function rejection(promise: Promise<unknown>): Promise<LumaError> {
-    try {
-      await promise;
-    } catch (error) {
-      assert.ok(error instanceof LumaError, `expected a LumaError, got ${error}`);
-      return error;
-    }
-    assert.fail('expected a failure');
-  }
 
   const filesIn = async () => (await fs.readdir(folder)).sort();
   const apiRequests = (endpoint: string) => sim.requests.filter((r) => r.endpoint === endpoint);
