@@ -12,7 +12,7 @@ import * as zlib from 'node:zlib';
 import type { GenerationOptions } from '../protocol';
 import { Logger, silentLogger } from '../util/log';
 import { backoffDelay, BackoffPolicy, Deadline, formatDuration, retryAfterMs, sleep } from '../util/timing';
-import { cancelled, diskError, httpError, isDiskError, LumaError, redact } from './errors';
+import { cancelled, diskError, httpError, isDiskError, LumaError, redact, redirectError } from './errors';
 import { parseRecordBody, VideoRecord } from './record';
 
 export interface RetryPolicy extends BackoffPolicy {
@@ -145,7 +145,7 @@ export class OneMinClient {
     this.api = axios.create({
       baseURL: options.apiBaseUrl.replace(/\/+$/, ''),
       headers: { 'API-KEY': options.apiKey },
-      // Redirects could carry the key to another host; the API has no reason to redirect.
+      // Redirects could carry the key to another host; a 3xx is reported, never followed.
       maxRedirects: 0,
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
@@ -395,6 +395,7 @@ export class OneMinClient {
 
   /** Reads a non-retryable answer: the parsed body on 2xx, a LumaError otherwise. */
   private readBody(response: AxiosResponse, during: string): unknown {
+    if (response.status >= 300 && response.status < 400) throw redirectError(response.status, response.headers.location, this.options.apiBaseUrl, during);
     if (response.status < 200 || response.status >= 300) throw httpError(response.status, this.parsedBody(response), during);
     const text = this.bodyText(response);
     try {

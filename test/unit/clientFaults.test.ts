@@ -1,8 +1,10 @@
 // The client under the faults that cost money or hang a job: charges followed by failures, cancel
-// while the generation request is out, deadlines and bounded downloads. Over real loopback
-// sockets, against the simulator.
+// while the generation request is out, deadlines, bounded downloads and redirects. Over real
+// loopback sockets, against the simulator.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalFolderOutput } from '../../src/files/localOutput';
@@ -261,4 +263,50 @@ describe('1min.ai client under faults', function () {
     });
   });
 
+  describe('a redirect from the API host', () => {
+    /** A server that counts what reaches it, to show nothing followed the redirect. */
+    async function elsewhere(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+      let hits = 0;
+      const server = http.createServer((_req, res) => {
+        hits++;
+        res.end('{}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      return { url: `http://127.0.0.1:${port}`, hits: () => hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
+    }
+
+    it('is not followed: its own message names the setting and the host, and the key went nowhere', async () => {
+      const other = await elsewhere();
+      try {
+        sim.inject('upload', { kind: 'redirect', status: 301, location: `${other.url}/api/assets` });
+        const error = await rejection(client().uploadImage(catPng, 'cat.png', 'image/png'));
+        assert.equal(error.kind, 'redirect');
+        assert.equal(error.status, 301);
+        assert.match(error.message, new RegExp(`redirected the request \\(HTTP 301\\) to 127\\.0\\.0\\.1:${new URL(other.url).port} while uploading the image`));
+        assert.match(error.message, /your API key was not sent there\. Check the "lumaVideo\.apiBaseUrl" setting/);
+        assert.doesNotMatch(error.message, /prompt and options/);
+        assert.equal(other.hits(), 0);
+        assert.equal(requests('upload').length, 1, 'not retried');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('on POST /api/features: never repeated, and it leaves the charge open (whatever answered had the request)', async () => {
+      sim.inject('features', { kind: 'redirect', status: 303 });
+      const error = await rejection(client().requestVideo(imagePath, options));
+      assert.equal(error.kind, 'redirect');
+      assert.match(error.message, /to elsewhere\.example/);
+      assert.ok(leavesChargeOpen(error));
+      assert.equal(requests('features').length, 1);
+    });
+
+    it('a relative Location names the API host itself; a missing one says so', async () => {
+      sim.inject('result', { kind: 'redirect', status: 307, location: '/v2/results/x' });
+      assert.match((await rejection(client().getResult('x'))).message, new RegExp(`to ${new URL(sim.apiBaseUrl).host.replace(/\./g, '\\.')} while checking`));
+      sim.inject('result', { kind: 'status', status: 302 });
+      assert.match((await rejection(client().getResult('x'))).message, /redirected the request \(HTTP 302\) without saying where to/);
+    });
+  });
 });
