@@ -1,6 +1,7 @@
 // The 1min.ai client: upload, ask for a video, read a result, download. Every call to the API
 // host carries the key; the download goes through a separate instance that never has it. Every
-// request has a wall-clock deadline and every download a size cap.
+// request has a wall-clock deadline, every download a size cap, and nothing the client returns,
+// throws or logs holds the key.
 
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -11,8 +12,9 @@ import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import type { GenerationOptions } from '../protocol';
 import { Logger, silentLogger } from '../util/log';
+import { redactDeep, redactingLogger, redactSecrets } from '../util/redact';
 import { backoffDelay, BackoffPolicy, Deadline, formatDuration, retryAfterMs, sleep } from '../util/timing';
-import { cancelled, diskError, httpError, isDiskError, LumaError, redact, redirectError } from './errors';
+import { cancelled, diskError, httpError, isDiskError, LumaError, redirectError } from './errors';
 import { parseRecordBody, VideoRecord } from './record';
 
 export interface RetryPolicy extends BackoffPolicy {
@@ -124,9 +126,11 @@ export class OneMinClient {
   private readonly deadlines: Deadlines;
   private readonly maxVideoBytes: number;
   private readonly random: () => number;
+  private readonly secrets: string[];
 
   constructor(private readonly options: ClientOptions) {
-    this.log = options.log ?? silentLogger;
+    this.secrets = [options.apiKey];
+    this.log = redactingLogger(options.log ?? silentLogger, this.secrets);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
     this.maxVideoBytes = options.maxVideoBytes ?? MAX_VIDEO_BYTES;
@@ -398,11 +402,13 @@ export class OneMinClient {
     if (response.status >= 300 && response.status < 400) throw redirectError(response.status, response.headers.location, this.options.apiBaseUrl, during);
     if (response.status < 200 || response.status >= 300) throw httpError(response.status, this.parsedBody(response), during);
     const text = this.bodyText(response);
+    let body: unknown;
     try {
-      return JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
       throw new LumaError('protocol', `1min.ai sent an unreadable answer while ${during} (not valid JSON). Try again; if it keeps happening, the service may be having trouble.`, { detail: `body starts: ${text.slice(0, 120)}` });
     }
+    return redactDeep(body, this.secrets);
   }
 
   /**
@@ -410,14 +416,17 @@ export class OneMinClient {
    * or success, may echo the request, headers included, and what we parse may be shown or logged.
    */
   private bodyText(response: AxiosResponse): string {
-    return redact(typeof response.data === 'string' ? response.data : '', this.options.apiKey);
+    return redactSecrets(typeof response.data === 'string' ? response.data : '', this.secrets);
   }
 
-  /** The body parsed when it is JSON, else its text. */
+  /**
+   * The body parsed when it is JSON, else its text, redacted both before and after parsing: JSON
+   * escapes (`\/`, `\u002f`) can hide the key from the first pass and show it after the parse.
+   */
   private parsedBody(response: AxiosResponse): unknown {
     const text = this.bodyText(response);
     try {
-      return JSON.parse(text) as unknown;
+      return redactDeep(JSON.parse(text) as unknown, this.secrets);
     } catch {
       return text;
     }
@@ -428,19 +437,26 @@ export class OneMinClient {
     if (axios.isCancel(error) || (error as { code?: string })?.code === 'ERR_CANCELED') return cancelled();
     const axiosError = error as AxiosError;
     const code = axiosError?.code ?? '';
-    const message = redact(String(axiosError?.message ?? error), this.options.apiKey);
+    const message = redactSecrets(String(axiosError?.message ?? error), this.secrets);
     if (NETWORK_CODES.has(code) || /socket hang up|aborted|ECONNRESET|timeout/i.test(message)) {
       return new LumaError('network', `Could not reach 1min.ai while ${during}. Check your connection and try again.`, { detail: `${code || 'network'}: ${message}`, code });
     }
     return new LumaError('network', `Something went wrong while ${during}. Try again.`, { detail: message });
   }
 
-  /** Runs a public method so that whatever it throws is a LumaError. */
+  /**
+   * Runs a public method so that whatever it throws is a LumaError whose text holds no key: the
+   * last line of defence behind redacting every body and message where it is read.
+   */
   private async guarded<T>(during: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      throw this.toLumaError(error, during);
+      const failure = this.toLumaError(error, during);
+      const message = redactSecrets(failure.message, this.secrets);
+      const detail = failure.detail === undefined ? undefined : redactSecrets(failure.detail, this.secrets);
+      if (message === failure.message && detail === failure.detail) throw failure;
+      throw new LumaError(failure.kind, message, { remedy: failure.remedy, status: failure.status, detail, code: failure.code });
     }
   }
 }

@@ -3,6 +3,8 @@
 // inside JSON), percent-encoding (also twice), HTML/XML character references. Every one of those
 // forms is matched, so redaction can run on raw text, on parsed strings, or both.
 
+import type { Logger } from './log';
+
 export const REDACTED = '[redacted]';
 
 /** Shorter values would blank out ordinary text; no real key is this short. */
@@ -97,4 +99,11 @@ export function redactDeep<T>(value: T, secrets: Iterable<string | undefined>): 
     return copy;
   };
   return walk(value) as T;
+}
+
+/** A logger that redacts every line before `log` sees it. */
+export function redactingLogger(log: Logger, secrets: Iterable<string | undefined>): Logger {
+  const list = usable(secrets);
+  const level = (write: (message: string) => void) => (message: string) => write(redactSecrets(message, list));
+  return { trace: level(log.trace.bind(log)), debug: level(log.debug.bind(log)), info: level(log.info.bind(log)), warn: level(log.warn.bind(log)), error: level(log.error.bind(log)) };
 }

@@ -1,16 +1,18 @@
 // The client under the faults that cost money or hang a job: charges followed by failures, cancel
-// while the generation request is out, deadlines, bounded downloads and redirects. Over real
-// loopback sockets, against the simulator.
+// while the generation request is out, deadlines, bounded downloads, redirects, and the key in
+// every form a body can echo it. Over real loopback sockets, against the simulator.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { inspect } from 'node:util';
 import { LocalFolderOutput } from '../../src/files/localOutput';
 import { runGeneration } from '../../src/jobs/generation';
 import { ClientOptions, MAX_VIDEO_BYTES, OneMinClient } from '../../src/onemin/client';
 import { leavesChargeOpen } from '../../src/onemin/errors';
+import { redactSecrets } from '../../src/util/redact';
 import { Simulator } from '../simulator/simulator';
 import { catPng, generationOptions as options, recordingLog, rejection, sampleVideo } from './harness';
 
@@ -52,6 +54,13 @@ describe('1min.ai client under faults', function () {
     const record = await client().getResult(uuid);
     assert.equal(record?.state, 'success');
     return record.videoUrls[0];
+  }
+
+  /** Nothing in `value` (an error with its stack and fields, a record, log lines) holds the key in any form. */
+  function assertNoKey(value: unknown): void {
+    const text = typeof value === 'string' ? value : `${inspect(value, { depth: 8 })}\n${JSON.stringify(value)}`;
+    assert.ok(!text.includes(KEY), `the key in: ${text}`);
+    assert.equal(redactSecrets(text, [KEY]), text, `an encoded key in: ${text}`);
   }
 
   describe('POST /api/features charged, then failed: one request, and the charge is left open', () => {
@@ -307,6 +316,70 @@ describe('1min.ai client under faults', function () {
       assert.match((await rejection(client().getResult('x'))).message, new RegExp(`to ${new URL(sim.apiBaseUrl).host.replace(/\./g, '\\.')} while checking`));
       sim.inject('result', { kind: 'status', status: 302 });
       assert.match((await rejection(client().getResult('x'))).message, /redirected the request \(HTTP 302\) without saying where to/);
+    });
+  });
+
+  describe('the key, echoed in any form, is in nothing the client returns, throws or logs', () => {
+    const escapedSlash = KEY.replace(/\//g, '\\/');
+    const unicodeSlash = KEY.replace(/\//g, '\\u002f');
+
+    for (const [form, written] of [
+      ['JSON-escaped with \\/', escapedSlash],
+      ['JSON-escaped with \\u002f', unicodeSlash],
+      ['URL-encoded', encodeURIComponent(KEY)],
+    ] as const) {
+      it(`in a JSON error body, ${form}`, async () => {
+        const body = `{"errorCode":"BAD_REQUEST","message":"Bad header API-KEY: ${written}"}`;
+        sim.inject('features', { kind: 'status', status: 400, body, contentType: 'application/json' });
+        const error = await rejection(client().requestVideo(imagePath, options));
+        assert.equal(error.kind, 'badRequest');
+        assert.match(error.message, /Bad header API-KEY: \[redacted\]/);
+        assertNoKey(error);
+        assertNoKey(log.lines.join('\n'));
+      });
+    }
+
+    it('in 5xx bodies that are retried and logged', async () => {
+      sim.inject('result', { kind: 'status', status: 503, body: `{"message":"upstream said key=${unicodeSlash}"}`, contentType: 'application/json' }, 3);
+      const error = await rejection(client({ retry: { attempts: 3, initialMs: 5 } }).getResult('x'));
+      assert.equal(error.kind, 'server');
+      assert.ok(log.lines.length >= 2, 'the retries were logged');
+      assertNoKey(error);
+      assertNoKey(log.lines.join('\n'));
+    });
+
+    it('in a text error body, URL-encoded', async () => {
+      sim.inject('upload', { kind: 'status', status: 400, body: `refused: https://api.example/?key=${encodeURIComponent(KEY)}` });
+      const error = await rejection(client().uploadImage(catPng, 'cat.png', 'image/png'));
+      assertNoKey(error);
+    });
+
+    it('in an upload reply', async () => {
+      const body = `{"asset":{"key":"images/${unicodeSlash}.png"},"fileContent":{"path":"images/${escapedSlash}.png"},"echo":"${unicodeSlash}"}`;
+      sim.inject('upload', { kind: 'status', status: 200, body, contentType: 'application/json' });
+      const returned = await client().uploadImage(catPng, 'cat.png', 'image/png');
+      assert.equal(returned, 'images/[redacted].png');
+      assertNoKey(returned);
+    });
+
+    it('in a record: its failure reason and its addresses', async () => {
+      const record = `{"aiRecord":{"uuid":"u-1","status":"FAILURE","message":"Refused for API-KEY ${unicodeSlash}","aiRecordDetail":{"resultObject":[]}}}`;
+      sim.inject('result', { kind: 'status', status: 200, body: record, contentType: 'application/json' });
+      const failed = await client().getResult('u-1');
+      assert.equal(failed?.failureReason, 'Refused for API-KEY [redacted]');
+      assertNoKey(failed);
+      const done = `{"aiRecord":{"uuid":"u-2","status":"SUCCESS","temporaryUrl":"https://s3.example/v.mp4?k=${encodeURIComponent(KEY)}","aiRecordDetail":{"resultObject":["videos/${escapedSlash}.mp4"]}}}`;
+      sim.inject('result', { kind: 'status', status: 200, body: done, contentType: 'application/json' });
+      const succeeded = await client().getResult('u-2');
+      assertNoKey(succeeded);
+    });
+
+    it('in an unreadable answer\'s detail', async () => {
+      sim.inject('result', { kind: 'status', status: 200, body: `<html>key ${escapedSlash}`, contentType: 'application/json' });
+      const error = await rejection(client().getResult('x'));
+      assert.equal(error.kind, 'protocol');
+      assert.match(error.detail ?? '', /\[redacted\]/);
+      assertNoKey(error);
     });
   });
 });

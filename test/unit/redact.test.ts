@@ -1,6 +1,7 @@
 // The key must not survive in any form a body can echo it: raw, JSON-escaped, URL-encoded.
 import * as assert from 'node:assert/strict';
-import { redactDeep, redactSecrets } from '../../src/util/redact';
+import { redactDeep, redactingLogger, redactSecrets } from '../../src/util/redact';
+import { recordingLog } from './harness';
 
 const KEY = 'sk/ab+cd=ef-gh_9';
 
@@ -76,5 +77,18 @@ describe('redactDeep', () => {
     const copy = redactDeep(looped, [KEY]) as Record<string, unknown>;
     assert.equal(copy.text, '[redacted]');
     assert.equal(copy.self, copy);
+  });
+});
+
+describe('redactingLogger', () => {
+  it('redacts every line at every level before the wrapped logger sees it', () => {
+    const inner = recordingLog();
+    const log = redactingLogger(inner, [KEY]);
+    log.trace(`t ${KEY}`);
+    log.debug(`d ${encodeURIComponent(KEY)}`);
+    log.info(`i ${KEY.replace(/\//g, '\\/')}`);
+    log.warn(`w ${KEY}`);
+    log.error(`e ${KEY}`);
+    assert.deepEqual(inner.lines, ['t [redacted]', 'd [redacted]', 'i [redacted]', 'w [redacted]', 'e [redacted]']);
   });
 });
