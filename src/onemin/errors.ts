@@ -1,6 +1,7 @@
 // The one error type the client and the job runner throw: a plain message for the person, a
 // remedy the UI can offer, and details for the log only.
 import type { Remedy } from '../protocol';
+import { redactSecrets } from '../util/redact';
 
 export type ErrorKind =
   | 'auth' // 401: the key is wrong or deleted
@@ -10,6 +11,7 @@ export type ErrorKind =
   | 'rateLimited' // 429 after retries
   | 'server' // 5xx and gateway errors after retries
   | 'network' // no answer: refused, reset, DNS, timeout
+  | 'redirect' // a 3xx from the API host, which is never followed
   | 'protocol' // an answer we cannot read (malformed JSON, missing fields)
   | 'generationFailed' // the service reports FAILURE or an error inside the result
   | 'notFound' // the video is not where the service said
@@ -39,11 +41,14 @@ export class LumaError extends Error {
 }
 
 /**
- * After the generation request went out, these failures (no answer, a gateway error, an
- * unreadable answer) leave open whether the service made, and charged for, the video.
+ * After the generation request went out, these failures (no answer or none in time, a gateway
+ * error, an unreadable answer, a redirect) leave open whether the service made, and charged for,
+ * the video. A redirect counts: whatever answered at the API's address received the request, and
+ * a front of the service may redirect after handing the job on (303 See Other is how some APIs
+ * answer a POST that created something); asking before paying again costs less than paying twice.
  */
 export function leavesChargeOpen(error: LumaError): boolean {
-  return error.kind === 'network' || error.kind === 'server' || error.kind === 'protocol';
+  return error.kind === 'network' || error.kind === 'server' || error.kind === 'protocol' || error.kind === 'redirect';
 }
 
 export function isCancel(error: unknown): boolean {
@@ -54,10 +59,9 @@ export function cancelled(): LumaError {
   return new LumaError('cancelled', 'Cancelled.');
 }
 
-/** Removes the key from any text that may echo a request (error messages, response bodies). */
+/** Removes the key, in any form text can hold it, from text that may echo a request. */
 export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4) return text;
-  return text.split(secret).join('[redacted]');
+  return redactSecrets(text, [secret]);
 }
 
 /** The service's own words from an error body, if it sent any, trimmed for a message. */
@@ -113,6 +117,25 @@ export function httpError(status: number, body: unknown, during: string): LumaEr
     return new LumaError('notFound', `1min.ai answered "not found" (HTTP 404) while ${during}. Check the "lumaVideo.apiBaseUrl" setting.`, { status, detail });
   }
   return new LumaError('badRequest', `1min.ai refused the request while ${during}${said ? `: ${said}` : ` (HTTP ${status})`}. Check the prompt and options and try again.`, { status, detail });
+}
+
+/**
+ * A 3xx from the API host. Redirects are not followed there, since the key would travel with
+ * them; this names where the answer pointed (the host only) and the setting that is likely wrong.
+ */
+export function redirectError(status: number, location: unknown, apiBaseUrl: string, during: string): LumaError {
+  let target: string | undefined;
+  try {
+    target = typeof location === 'string' && location.trim() !== '' ? new URL(location.trim(), apiBaseUrl).host : undefined;
+  } catch {
+    target = undefined;
+  }
+  const where = target ? ` to ${target}` : ' without saying where to';
+  return new LumaError(
+    'redirect',
+    `The 1min.ai address redirected the request (HTTP ${status})${where} while ${during}. Redirects are not followed, so your API key was not sent there. Check the "lumaVideo.apiBaseUrl" setting: it should be the API's own address, https://api.1min.ai.`,
+    { status, detail: `HTTP ${status} while ${during}; Location host: ${target ?? 'none'}` },
+  );
 }
 
 export function isDiskError(error: unknown): boolean {

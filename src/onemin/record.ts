@@ -18,10 +18,20 @@ export interface VideoRecord {
   /** A pending status this extension does not know, so the poller can log it once. */
   unknownStatus?: string;
   credit?: number;
+  /**
+   * A status this extension does not know, as sent, when it carried no error: the record is read
+   * as pending, and the poller logs the status once.
+   */
+  unknownStatus?: string;
 }
 
-const FAILED = new Set(['FAILURE', 'FAILED', 'ERROR', 'CANCELLED', 'CANCELED']);
-const DONE = new Set(['SUCCESS', 'SUCCEEDED', 'COMPLETED', 'DONE']);
+const FAILED = new Set(['FAILURE', 'FAILED', 'ERROR', 'ERRORED', 'CANCELLED', 'CANCELED', 'ABORTED', 'REJECTED', 'TIMEOUT', 'TIMED_OUT', 'EXPIRED']);
+const DONE = new Set(['SUCCESS', 'SUCCEEDED', 'SUCCESSFUL', 'COMPLETED', 'COMPLETE', 'DONE', 'FINISHED']);
+/** Still on its way, in the words of 1min.ai, Luma's own API ("dreaming") and common job queues. */
+const PENDING = new Set([
+  'PROCESSING', 'PENDING', 'QUEUED', 'QUEUEING', 'QUEUING', 'IN_QUEUE', 'IN_PROGRESS', 'INPROGRESS', 'RUNNING', 'STARTED', 'STARTING',
+  'CREATED', 'SUBMITTED', 'ACCEPTED', 'SCHEDULED', 'WAITING', 'NEW', 'INITIALIZING', 'PREPARING', 'GENERATING', 'DREAMING',
+]);
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return isRecord(value) ? value : undefined;
@@ -41,14 +51,42 @@ function resolveVideoUrl(entry: unknown, assetBaseUrl: string): string | undefin
   }
 }
 
+/** "CODE: message" from an error object ({code, message} without a url), or undefined. */
+function errorObjectText(value: unknown): string | undefined {
+  const object = asRecord(value);
+  if (!object || typeof object.url === 'string' || (typeof object.code !== 'string' && typeof object.message !== 'string')) return undefined;
+  return [object.code, object.message].filter((part) => typeof part === 'string' && part).join(': ') || 'unknown error';
+}
+
 function errorInside(list: unknown[]): string | undefined {
   for (const entry of list) {
-    const object = asRecord(entry);
-    if (object && (typeof object.code === 'string' || typeof object.message === 'string') && typeof object.url !== 'string') {
-      return [object.code, object.message].filter((part) => typeof part === 'string' && part).join(': ') || 'unknown error';
-    }
+    const text = errorObjectText(entry);
+    if (text) return text;
   }
   return undefined;
+}
+
+function nonEmptyText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * What a record says went wrong, wherever it says it: an error object or text on the record or
+ * its detail (`error`, `errorMessage`, `message`), or an error object among the results.
+ */
+function errorCarried(record: Record<string, unknown>, detail: Record<string, unknown> | undefined, results: unknown[]): string | undefined {
+  for (const holder of [record, detail]) {
+    if (!holder) continue;
+    const said = errorObjectText(holder.error) ?? nonEmptyText(holder.error) ?? nonEmptyText(holder.errorMessage) ?? nonEmptyText(holder.message);
+    if (said) return said;
+  }
+  return errorInside(results);
+}
+
+/** Upper case with spaces and hyphens as underscores: "in progress" and "In-Progress" read alike. */
+function normalStatus(status: unknown): string {
+  if (typeof status === 'number') return String(status);
+  return typeof status === 'string' ? status.trim().toUpperCase().replace(/[\s-]+/g, '_') : '';
 }
 
 /**
@@ -69,7 +107,7 @@ export function parseRecordBody(body: unknown, assetBaseUrl: string): VideoRecor
   if (!record || typeof record.uuid !== 'string' || record.uuid === '') {
     throw new LumaError('protocol', '1min.ai sent a record without an id. Try again.', { detail: JSON.stringify(top).slice(0, 300) });
   }
-  const status = typeof record.status === 'string' ? record.status.toUpperCase() : '';
+  const status = normalStatus(record.status);
   const detail = asRecord(record.aiRecordDetail);
   const resultObject = detail?.resultObject;
   const results = Array.isArray(resultObject) ? resultObject : resultObject === undefined || resultObject === null ? [] : [resultObject];
@@ -77,11 +115,17 @@ export function parseRecordBody(body: unknown, assetBaseUrl: string): VideoRecor
   const credit = typeof metadata?.credit === 'number' ? metadata.credit : undefined;
 
   if (FAILED.has(status)) {
-    const reason = errorInside(results) ?? (typeof record.message === 'string' ? record.message : undefined)
-      ?? (typeof detail?.message === 'string' ? detail.message : undefined) ?? (typeof results[0] === 'string' ? results[0] : undefined);
+    const reason = errorInside(results) ?? nonEmptyText(record.message) ?? nonEmptyText(detail?.message) ?? nonEmptyText(results[0]);
     return { uuid: record.uuid, state: 'failure', status, videoUrls: [], failureReason: reason, credit };
   }
-  if (!DONE.has(status)) return { uuid: record.uuid, state: 'pending', status: status || 'PROCESSING', videoUrls: [], credit };
+  if (status === '' || PENDING.has(status)) return { uuid: record.uuid, state: 'pending', status: status || 'PROCESSING', videoUrls: [], credit };
+  if (!DONE.has(status)) {
+    // A status we do not know: an error with it ends the job now, in the service's words;
+    // without one it may be a new step on the way (moderation, upscaling), so keep waiting.
+    const said = errorCarried(record, detail, results);
+    if (said) return { uuid: record.uuid, state: 'failure', status, videoUrls: [], failureReason: said, credit };
+    return { uuid: record.uuid, state: 'pending', status, videoUrls: [], credit, unknownStatus: String(record.status) };
+  }
 
   const failure = errorInside(results);
   if (failure) return { uuid: record.uuid, state: 'failure', status, videoUrls: [], failureReason: failure, credit };

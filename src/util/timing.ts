@@ -43,3 +43,65 @@ export function retryAfterMs(header: unknown, now: number = Date.now()): number 
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** Why a Deadline cut its request short. */
+export type Expiry = 'deadline' | 'stalled';
+
+/**
+ * One AbortSignal for one request, fired by the caller's cancel (when given), a wall-clock
+ * deadline, or, with `stallMs`, that long without progress(). `expired` says which limit fired.
+ * axios's own `timeout` only measures socket inactivity: a server that drips a byte a second never
+ * trips it, so every request needs a limit of this kind.
+ */
+export class Deadline {
+  readonly signal: AbortSignal;
+  expired?: Expiry;
+  private readonly controller = new AbortController();
+  private readonly totalTimer: NodeJS.Timeout;
+  private stallTimer?: NodeJS.Timeout;
+  private lastProgress = Date.now();
+  private readonly onCancel = () => this.controller.abort();
+
+  constructor(private readonly limits: { totalMs: number; stallMs?: number; cancel?: AbortSignal }) {
+    this.signal = this.controller.signal;
+    if (limits.cancel?.aborted) this.controller.abort();
+    else limits.cancel?.addEventListener('abort', this.onCancel, { once: true });
+    this.totalTimer = setTimeout(() => this.expire('deadline'), limits.totalMs);
+    if (limits.stallMs !== undefined) this.watchStall(limits.stallMs);
+  }
+
+  /** Something arrived: the stall limit starts again from `now`. */
+  progress(now: number = Date.now()): void {
+    this.lastProgress = now;
+  }
+
+  /** Stops the timers; call it once the request is over, whatever its outcome. */
+  dispose(): void {
+    clearTimeout(this.totalTimer);
+    clearTimeout(this.stallTimer);
+    this.limits.cancel?.removeEventListener('abort', this.onCancel);
+  }
+
+  // One timer re-armed for the time left, rather than a new timer for every chunk that arrives.
+  private watchStall(stallMs: number): void {
+    const check = () => {
+      const idle = Date.now() - this.lastProgress;
+      if (idle >= stallMs) this.expire('stalled');
+      else this.stallTimer = setTimeout(check, stallMs - idle);
+    };
+    this.stallTimer = setTimeout(check, stallMs);
+  }
+
+  private expire(why: Expiry): void {
+    if (this.signal.aborted) return;
+    this.expired = why;
+    this.controller.abort();
+  }
+}
+
+/** "250 ms", "30 s", "6 minutes": a limit as a message names it. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60_000)} minutes`;
+}

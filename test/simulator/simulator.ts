@@ -10,22 +10,55 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import { Readable, pipeline } from 'node:stream';
+import * as zlib from 'node:zlib';
 
 export type Endpoint = 'upload' | 'features' | 'result' | 'download';
 
+/**
+ * On POST /api/features only: `charge: true` lets the service take (and charge for) the job first,
+ * as a gateway or a dropped connection after the service did its work; without it the fault comes
+ * before the service and nothing is charged. A charge fault applies only to a request the service
+ * accepts (a valid body, enough credits); otherwise the service's own refusal is the answer.
+ */
+type Charge = { charge?: boolean };
+
 export type Fault =
-  | { kind: 'status'; status: number; body?: unknown; retryAfter?: number }
-  | { kind: 'malformed' }
-  | { kind: 'truncated' }
-  | { kind: 'hang' }
-  | { kind: 'reset' }
+  /** `body` as a string is sent as it is, with `contentType` (default text/plain). */
+  | ({ kind: 'status'; status: number; body?: unknown; contentType?: string; retryAfter?: number } & Charge)
+  | ({ kind: 'malformed' } & Charge)
+  | ({ kind: 'truncated' } & Charge)
+  | ({ kind: 'hang' } & Charge)
+  | ({ kind: 'reset' } & Charge)
+  /**
+   * Holds the answer `ms` milliseconds, or until release() when `ms` is left out, then answers
+   * with `then` (any other fault for the endpoint) or normally. On features a normal answer, or a
+   * `then` with charge: true, is charged before the hold starts; see whenHeld().
+   */
+  | { kind: 'hold'; ms?: number; then?: Fault }
+  /** Sends the headers, then the normal body `bytesPerTick` (default 1) bytes every `intervalMs` (default 1000). */
+  | { kind: 'drip'; intervalMs?: number; bytesPerTick?: number }
+  /** A 3xx (default 302) to `location` (default https://elsewhere.example + the same path). Never charges. */
+  | { kind: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; location?: string }
+  /**
+   * This one answer's record reads `status` (any string), with `error` and `message` on the record
+   * when given; the job itself goes on as before. On features the job is charged as usual.
+   */
+  | { kind: 'recordStatus'; status: string; error?: { code?: string; message?: string } | string; message?: string }
   | { kind: 'aiRecordNull' }
   | { kind: 'failure'; status?: 'FAILURE' | 'FAILED' | 'ERROR'; reason?: string }
   | { kind: 'successFalse'; message?: string }
   | { kind: 'errorInResult'; code?: string; message?: string }
   | { kind: 'noVideo' }
   | { kind: 'cutMidStream' }
-  | { kind: 'expired' };
+  | { kind: 'expired' }
+  /** The video with its true Content-Length, then `extraBytes` (default 64 KiB) more on the same write. */
+  | { kind: 'overlong'; extraBytes?: number }
+  /** No Content-Length: the video, then bytes without end until the client goes away. */
+  | { kind: 'endless' }
+  /** The video gzip-encoded (Content-Encoding: gzip), with the compressed Content-Length or, `chunked`, none. */
+  | { kind: 'gzip'; chunked?: boolean }
+  /** A small gzip body that inflates to `decodedBytes` (default 4 GiB) of zeros, sent until the client goes away. */
+  | { kind: 'gzipBomb'; decodedBytes?: number };
 
 export interface SimulatorOptions {
   /** The only key accepted. Default 'sim-key'. */
@@ -124,6 +157,10 @@ const FAULT_ENDPOINTS: Record<Fault['kind'], readonly Endpoint[]> = {
   truncated: ALL_ENDPOINTS,
   hang: ALL_ENDPOINTS,
   reset: ALL_ENDPOINTS,
+  hold: ALL_ENDPOINTS,
+  drip: ALL_ENDPOINTS,
+  redirect: API_ENDPOINTS,
+  recordStatus: RECORD_ENDPOINTS,
   aiRecordNull: API_ENDPOINTS,
   failure: RECORD_ENDPOINTS,
   successFalse: API_ENDPOINTS,
@@ -131,11 +168,39 @@ const FAULT_ENDPOINTS: Record<Fault['kind'], readonly Endpoint[]> = {
   noVideo: RECORD_ENDPOINTS,
   cutMidStream: ['download'],
   expired: ['download'],
+  overlong: ['download'],
+  endless: ['download'],
+  gzip: ['download'],
+  gzipBomb: ['download'],
 };
+const CHARGEABLE: readonly Fault['kind'][] = ['status', 'malformed', 'truncated', 'hang', 'reset'];
+
+/** Refuses a fault that cannot happen where it is injected, so a test mistake shows at once. */
+function checkFault(endpoint: Endpoint, fault: Fault): void {
+  if (!FAULT_ENDPOINTS[fault.kind]?.includes(endpoint)) {
+    throw new Error(`Simulator.inject: fault '${fault.kind}' does not apply to '${endpoint}' (only ${FAULT_ENDPOINTS[fault.kind]?.join(', ')})`);
+  }
+  if ('charge' in fault && fault.charge && (endpoint !== 'features' || !CHARGEABLE.includes(fault.kind))) {
+    throw new Error(`Simulator.inject: charge: true applies to ${CHARGEABLE.join(', ')} on 'features' only`);
+  }
+  if (fault.kind === 'hold' && fault.then) {
+    if (fault.then.kind === 'hold' || fault.then.kind === 'drip') throw new Error(`Simulator.inject: a hold cannot be followed by '${fault.then.kind}'`);
+    checkFault(endpoint, fault.then);
+  }
+  if (fault.kind === 'drip' && (!((fault.intervalMs ?? 1000) >= 0) || !Number.isInteger(fault.bytesPerTick ?? 1) || (fault.bytesPerTick ?? 1) < 1)) {
+    throw new Error('Simulator.inject: drip needs intervalMs >= 0 and a whole bytesPerTick >= 1');
+  }
+}
+
 /** These need a job, so they go through the key check, validation and charging, then shape the outcome. */
 type RecordFault = Extract<Fault, { kind: 'failure' | 'errorInResult' | 'noVideo' }>;
+type StatusOverride = Extract<Fault, { kind: 'recordStatus' }>;
 function isRecordFault(fault: Fault): fault is RecordFault {
   return fault.kind === 'failure' || fault.kind === 'errorInResult' || fault.kind === 'noVideo';
+}
+/** Faults the service itself takes part in: they come after the key check (and on features, the charge). */
+function needsService(fault: Fault): boolean {
+  return isRecordFault(fault) || fault.kind === 'recordStatus' || ('charge' in fault && fault.charge === true);
 }
 
 function defaultVideoPath(): string {
@@ -390,6 +455,33 @@ interface Ctx {
   req: http.IncomingMessage;
   res: http.ServerResponse;
   seen: SeenRequest;
+  /** A hold fault taken for this request, not waited out yet. */
+  hold?: { ms?: number };
+  /** A drip fault: how the body goes out. */
+  drip?: { intervalMs: number; bytesPerTick: number };
+}
+
+interface HeldRequest {
+  endpoint: Endpoint;
+  release: () => void;
+}
+
+/** The video every job serves: its size, validators, and its bytes from `start` to `end` inclusive. */
+interface VideoBody {
+  size: number;
+  etag: string;
+  modified: Date;
+  read(start: number, end: number): Readable;
+}
+
+function bytesStream(chunks: Iterable<Buffer>): Readable {
+  return Readable.from(chunks, { objectMode: false });
+}
+
+/** `bytes` zero bytes, a shared chunk at a time: a gzip bomb's payload, never held in memory. */
+function* zeros(bytes: number): Generator<Buffer> {
+  const chunk = Buffer.alloc(CHUNK);
+  for (let left = bytes; left > 0; left -= CHUNK) yield left >= CHUNK ? chunk : chunk.subarray(0, left);
 }
 
 interface Upload {
@@ -425,6 +517,8 @@ export class Simulator {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
   private readonly listeners = new Set<Listener>();
+  private readonly heldRequests = new Set<HeldRequest>();
+  private readonly holdWaiters = new Set<{ endpoint?: Endpoint; resolve: () => void }>();
   /** Signs presigned links, so a link the client mangled is refused like S3 would. */
   private readonly signingKey = crypto.randomBytes(32);
   private readonly apiServer: http.Server;
@@ -511,9 +605,7 @@ export class Simulator {
 
   /** The next `times` requests to `endpoint` get `fault`, after any faults already queued there. */
   inject(endpoint: Endpoint, fault: Fault, times = 1): void {
-    if (!FAULT_ENDPOINTS[fault.kind]?.includes(endpoint)) {
-      throw new Error(`Simulator.inject: fault '${fault.kind}' does not apply to '${endpoint}' (only ${FAULT_ENDPOINTS[fault.kind]?.join(', ')})`);
-    }
+    checkFault(endpoint, fault);
     if (!Number.isInteger(times) || times < 1) throw new Error('Simulator.inject: times must be a positive integer');
     const queue = this.faults.get(endpoint) ?? [];
     queue.push({ fault, left: times });
@@ -522,6 +614,27 @@ export class Simulator {
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  /**
+   * Resolves once a request to `endpoint` (any endpoint when left out) is held by a hold fault:
+   * on features, after the service took (and charged for) the job when the answer is a charged one.
+   */
+  whenHeld(endpoint?: Endpoint): Promise<void> {
+    if (this.heldCount(endpoint) > 0) return Promise.resolve();
+    return new Promise((resolve) => this.holdWaiters.add({ endpoint, resolve }));
+  }
+
+  /** Requests held right now, to `endpoint` or to any. */
+  heldCount(endpoint?: Endpoint): number {
+    return [...this.heldRequests].filter((held) => !endpoint || held.endpoint === endpoint).length;
+  }
+
+  /** Lets the held requests (to `endpoint`, or all) answer now; returns how many there were. */
+  release(endpoint?: Endpoint): number {
+    const released = [...this.heldRequests].filter((held) => !endpoint || held.endpoint === endpoint);
+    for (const held of released) held.release();
+    return released.length;
   }
 
   /** Finishes a pending generation now; a finished one is left as it is. */
@@ -548,6 +661,7 @@ export class Simulator {
    * images are kept, so a suite may upload once and reset between tests.
    */
   reset(): void {
+    this.release();
     this.requests.length = 0;
     this.faults.clear();
     for (const job of this.jobMap.values()) if (job.timer) clearTimeout(job.timer);
@@ -568,6 +682,7 @@ export class Simulator {
       for (const timer of this.timers) clearTimeout(timer);
       this.timers.clear();
       for (const job of this.jobMap.values()) if (job.timer) clearTimeout(job.timer);
+      this.release();
       const closed = [this.apiServer, this.storageServer].map(
         (server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
       );
@@ -607,6 +722,63 @@ export class Simulator {
     return head.fault;
   }
 
+  /**
+   * Hold and drip shape how an answer goes out rather than what it is: they are noted on the
+   * request, and what is left (a hold's `then`) is the fault to apply.
+   */
+  private takeDelivery(ctx: Ctx, fault: Fault | undefined): Fault | undefined {
+    if (fault?.kind === 'hold') {
+      ctx.hold = { ms: fault.ms };
+      return fault.then;
+    }
+    if (fault?.kind === 'drip') {
+      ctx.drip = { intervalMs: fault.intervalMs ?? 1000, bytesPerTick: fault.bytesPerTick ?? 1 };
+      return undefined;
+    }
+    return fault;
+  }
+
+  /** Waits out the hold taken for this request, if any (once); whenHeld() sees it meanwhile. */
+  private async gate(ctx: Ctx): Promise<void> {
+    const hold = ctx.hold;
+    if (!hold) return;
+    ctx.hold = undefined;
+    const endpoint = ctx.seen.endpoint ?? 'download';
+    await new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const held: HeldRequest = {
+        endpoint,
+        release: () => {
+          this.heldRequests.delete(held);
+          ctx.res.off('close', held.release);
+          if (timer) {
+            clearTimeout(timer);
+            this.timers.delete(timer);
+          }
+          resolve();
+        },
+      };
+      this.heldRequests.add(held);
+      // A client that gave up is no longer held; what it would have been sent goes nowhere.
+      ctx.res.once('close', held.release);
+      if (hold.ms !== undefined) {
+        timer = setTimeout(held.release, hold.ms);
+        this.timers.add(timer);
+      }
+      for (const waiter of [...this.holdWaiters]) {
+        if (waiter.endpoint && waiter.endpoint !== endpoint) continue;
+        this.holdWaiters.delete(waiter);
+        waiter.resolve();
+      }
+    });
+  }
+
+  /** Hold, then latency: what every API answer waits for. */
+  private async ready(ctx: Ctx): Promise<void> {
+    await this.gate(ctx);
+    await this.sleep(this.opts.latencyMs);
+  }
+
   /** A timer that stop() clears, so nothing outlives the simulator. */
   private sleep(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();
@@ -630,15 +802,31 @@ export class Simulator {
     const raw = body instanceof Raw ? body : undefined;
     const data = Buffer.from(raw ? raw.text : JSON.stringify(body));
     const type = raw ? raw.contentType : 'application/json; charset=utf-8';
-    if (this.head(ctx, status, { 'Content-Type': type, 'Content-Length': data.length, ...headers })) {
-      ctx.res.end(ctx.req.method === 'HEAD' ? undefined : data);
-    }
+    if (!this.head(ctx, status, { 'Content-Type': type, 'Content-Length': data.length, ...headers })) return;
+    if (ctx.req.method === 'HEAD') ctx.res.end();
+    else if (ctx.drip) void this.dripOut(ctx, [data]);
+    else ctx.res.end(data);
   }
 
-  /** Every API answer goes through here, so latencyMs applies to all of them. */
+  /** Every API answer goes through here, so holds and latencyMs apply to all of them. */
   private async answer(ctx: Ctx, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): Promise<void> {
-    await this.sleep(this.opts.latencyMs);
+    await this.ready(ctx);
     this.write(ctx, status, body, headers);
+  }
+
+  /** The headers at once, then the body a few bytes at a time: a server that is slow, never silent. */
+  private async dripOut(ctx: Ctx, chunks: Iterable<Buffer> | AsyncIterable<Buffer>): Promise<void> {
+    const { res } = ctx;
+    const { intervalMs, bytesPerTick } = ctx.drip!;
+    res.flushHeaders();
+    for await (const chunk of chunks) {
+      for (let offset = 0; offset < chunk.length; offset += bytesPerTick) {
+        if (res.destroyed) return;
+        res.write(chunk.subarray(offset, offset + bytesPerTick));
+        await this.sleep(intervalMs);
+      }
+    }
+    res.end();
   }
 
   private error(ctx: Ctx, status: number, errorCode: string, message: string): Promise<void> {
@@ -684,8 +872,8 @@ export class Simulator {
       return this.error(ctx, 404, 'NOT_FOUND', `Cannot ${seen.method} ${pathname}`);
     }
     seen.endpoint = endpoint.name;
-    const fault = this.takeFault(endpoint.name);
-    if (fault && !isRecordFault(fault)) return this.apiFault(ctx, endpoint.name, fault);
+    const fault = this.takeDelivery(ctx, this.takeFault(endpoint.name));
+    if (fault && !needsService(fault)) return this.apiFault(ctx, endpoint.name, fault);
 
     const key = req.headers['api-key'];
     if (typeof key !== 'string' || key === '') {
@@ -700,29 +888,37 @@ export class Simulator {
       case 'upload':
         return this.upload(ctx);
       case 'features':
-        return this.features(ctx, fault && isRecordFault(fault) ? fault : undefined);
+        return this.features(ctx, fault);
       default:
-        return this.result(ctx, endpoint.uuid ?? '', fault && isRecordFault(fault) ? fault : undefined);
+        return this.result(ctx, endpoint.uuid ?? '', fault);
     }
   }
 
-  private async apiFault(ctx: Ctx, endpoint: Endpoint, fault: Exclude<Fault, RecordFault>): Promise<void> {
-    if (fault.kind === 'reset') return this.resetSocket(ctx);
-    await drain(ctx.req); // let the client finish sending, as a real server would
+  /** A fault on the API; with `job`, one that comes after the service took and charged it. */
+  private async apiFault(ctx: Ctx, endpoint: Endpoint, fault: Fault, job?: Job): Promise<void> {
+    if (fault.kind === 'reset') {
+      await this.gate(ctx);
+      return this.resetSocket(ctx);
+    }
+    // Let the client finish sending, as a real server would (a charged request was read already).
+    if (!ctx.req.readableEnded) await drain(ctx.req);
     switch (fault.kind) {
       case 'hang':
+        await this.gate(ctx);
         return; // the socket stays open until the client gives up or stop() destroys it
-      case 'status': {
-        const headers: http.OutgoingHttpHeaders = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
-        const body = fault.body === undefined ? this.defaultApiBody(fault.status) : typeof fault.body === 'string' ? new Raw('text/plain; charset=utf-8', fault.body) : fault.body;
-        return this.answer(ctx, fault.status, body, headers);
-      }
+      case 'status':
+        return this.answer(ctx, fault.status, this.faultBody(fault, this.defaultApiBody(fault.status)), retryAfterHeader(fault));
       case 'malformed':
         return this.answer(ctx, 200, new Raw('application/json; charset=utf-8', '{"aiRecord": {'));
       case 'truncated': {
-        await this.sleep(this.opts.latencyMs);
-        const text = Buffer.from(`{"aiRecord": {"uuid": "${crypto.randomUUID()}", "model": "luma", "status": "SUC`);
+        await this.ready(ctx);
+        const text = Buffer.from(`{"aiRecord": {"uuid": "${job?.uuid ?? crypto.randomUUID()}", "model": "luma", "status": "SUC`);
         return this.cut(ctx, [text], text.length + 200, { 'Content-Type': 'application/json; charset=utf-8' });
+      }
+      case 'redirect': {
+        // Express's redirect(): a Location header and a one-line body.
+        const location = fault.location ?? `https://elsewhere.example${splitTarget(ctx.seen.path).pathname}`;
+        return this.answer(ctx, fault.status ?? 302, new Raw('text/plain; charset=utf-8', `Found. Redirecting to ${location}`), { Location: location });
       }
       case 'aiRecordNull':
         return this.answer(ctx, 200, { aiRecord: null });
@@ -731,6 +927,12 @@ export class Simulator {
       default:
         throw new Error(`fault ${fault.kind} on ${endpoint}`);
     }
+  }
+
+  /** A status fault's body: a string as it is (with its content type), else JSON, else `fallback`. */
+  private faultBody(fault: Extract<Fault, { kind: 'status' }>, fallback: unknown): unknown {
+    if (fault.body === undefined) return fallback;
+    return typeof fault.body === 'string' ? new Raw(fault.contentType ?? 'text/plain; charset=utf-8', fault.body) : fault.body;
   }
 
   private defaultApiBody(status: number): unknown {
@@ -835,7 +1037,8 @@ export class Simulator {
 
   // ---- POST /api/features --------------------------------------------------------------------
 
-  private async features(ctx: Ctx, recordFault?: RecordFault): Promise<void> {
+  /** POST /api/features; `fault` is one the service takes part in (see needsService). */
+  private async features(ctx: Ctx, fault?: Fault): Promise<void> {
     const { req } = ctx;
     const contentType = req.headers['content-type'] ?? '';
     const body = await readBody(req, 1024 * 1024);
@@ -859,11 +1062,14 @@ export class Simulator {
     this.accepted++;
     const job = this.createJob(checked, cost);
 
-    if (recordFault) {
+    if (fault?.kind === 'recordStatus') return this.answer(ctx, 200, { aiRecord: this.recordOf(job, fault) });
+    if (fault && isRecordFault(fault)) {
       // The service took the job (and the money) and it ended badly at once.
-      this.applyRecordFault(job, recordFault);
+      this.applyRecordFault(job, fault);
       return this.answer(ctx, 200, { aiRecord: this.recordOf(job) });
     }
+    // Charged, then the answer went wrong on its way back (a gateway, a dropped connection).
+    if (fault) return this.apiFault(ctx, 'features', fault, job);
     const isAsync = isRecord(json) && json.async === true && this.opts.asyncMode === 'honour';
     if (isAsync) return this.answer(ctx, 200, { aiRecord: this.recordOf(job) });
 
@@ -891,7 +1097,10 @@ export class Simulator {
       }
     });
     if (outcome === 'gone') return;
-    if (outcome === 'gateway') return this.write(ctx, 504, gatewayPage(504)); // the gateway, not the API: no latency
+    if (outcome === 'gateway') {
+      await this.gate(ctx);
+      return this.write(ctx, 504, gatewayPage(504)); // the gateway, not the API: no latency
+    }
     return this.answer(ctx, 200, { aiRecord: this.recordOf(job) });
   }
 
@@ -991,7 +1200,8 @@ export class Simulator {
     return `${this.videoUrl(job)}?${query}`;
   }
 
-  private recordOf(job: Job): Record<string, unknown> {
+  /** The record as the service sends it; `override` changes this one answer's status and error. */
+  private recordOf(job: Job, override?: StatusOverride): Record<string, unknown> {
     let resultObject: unknown[] = [];
     let temporaryUrl = '';
     const extra: Record<string, unknown> = {};
@@ -1010,11 +1220,13 @@ export class Simulator {
       uuid: job.uuid,
       model: 'luma',
       type: 'IMAGE_TO_VIDEO',
-      status: job.status,
+      status: override?.status ?? job.status,
       conversationId: job.conversationId,
       metadata: { credit: job.cost },
       aiRecordDetail: { promptObject: job.promptObject, resultObject },
       ...extra,
+      ...(override?.error !== undefined ? { error: override.error } : {}),
+      ...(override?.message !== undefined ? { message: override.message } : {}),
       createdAt: new Date(job.createdAt).toISOString(),
       ...(this.opts.temporaryUrl === 'absent' ? {} : { temporaryUrl: this.opts.temporaryUrl === 'present' ? temporaryUrl : '' }),
     };
@@ -1022,12 +1234,13 @@ export class Simulator {
 
   // ---- GET /api/results/:uuid ----------------------------------------------------------------
 
-  private async result(ctx: Ctx, uuid: string, recordFault?: RecordFault): Promise<void> {
+  private async result(ctx: Ctx, uuid: string, fault?: Fault): Promise<void> {
     await drain(ctx.req);
     const job = this.jobMap.get(uuid);
     if (!job) return this.answer(ctx, 200, { aiRecord: null });
+    if (fault?.kind === 'recordStatus') return this.answer(ctx, 200, { aiRecord: this.recordOf(job, fault) });
     // A record fault here sticks: the job reads that way from now on.
-    if (recordFault) this.applyRecordFault(job, recordFault);
+    if (fault && isRecordFault(fault)) this.applyRecordFault(job, fault);
     return this.answer(ctx, 200, { aiRecord: this.recordOf(job) });
   }
 
@@ -1053,7 +1266,8 @@ export class Simulator {
     const video = /^\/videos\/([^/]+)\.mp4$/.exec(pathname);
     if (video) {
       seen.endpoint = 'download';
-      const fault = this.takeFault('download');
+      const fault = this.takeDelivery(ctx, this.takeFault('download'));
+      await this.gate(ctx);
       if (fault) return this.storageFault(ctx, fault);
     }
     await drain(req);
@@ -1103,13 +1317,8 @@ export class Simulator {
     switch (fault.kind) {
       case 'hang':
         return;
-      case 'status': {
-        const headers: http.OutgoingHttpHeaders = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
-        let body: unknown = fault.body;
-        if (typeof body === 'string') body = new Raw('text/plain; charset=utf-8', body);
-        else if (body === undefined) body = storageStatusBody(fault.status, splitTarget(ctx.seen.path).pathname.slice(1));
-        return this.write(ctx, fault.status, body, headers);
-      }
+      case 'status':
+        return this.write(ctx, fault.status, this.faultBody(fault, storageStatusBody(fault.status, splitTarget(ctx.seen.path).pathname.slice(1))), retryAfterHeader(fault));
       case 'expired':
         return this.write(
           ctx,
@@ -1123,29 +1332,78 @@ export class Simulator {
       case 'truncated':
       case 'cutMidStream':
         return this.serveVideo(ctx, true);
+      case 'overlong':
+        return this.serveOverlong(ctx, fault.extraBytes ?? 64 * 1024);
+      case 'endless':
+        return this.streamVideo(ctx, { 'Content-Type': 'video/mp4' }, bytesStream(generatedBytes(0, Number.MAX_SAFE_INTEGER)));
+      case 'gzip':
+        return this.serveGzip(ctx, fault.chunked ?? false);
+      case 'gzipBomb':
+        return this.streamVideo(ctx, { 'Content-Type': 'video/mp4', 'Content-Encoding': 'gzip' }, bytesStream(zeros(fault.decodedBytes ?? 4 * 1024 ** 3)), zlib.createGzip({ level: 9 }));
       default:
         throw new Error(`fault ${fault.kind} on download`);
     }
   }
 
   /** Streams the video (or the generated body), honouring a single byte Range like S3. */
+  private async video(): Promise<VideoBody> {
+    const generated = this.opts.videoSizeBytes;
+    if (generated !== undefined) {
+      return { size: generated, etag: `"gen-${generated.toString(16)}"`, modified: new Date(0), read: (start, end) => bytesStream(generatedBytes(start, end)) };
+    }
+    const file = this.opts.videoPath;
+    const stat = await fs.promises.stat(file);
+    return {
+      size: stat.size,
+      etag: `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`,
+      modified: stat.mtime,
+      read: (start, end) => (end < start ? bytesStream([]) : fs.createReadStream(file, { start, end })),
+    };
+  }
+
+  /** Streams a body with no Content-Length (chunked), through `encoder` when given, until done or the client leaves. */
+  private streamVideo(ctx: Ctx, headers: http.OutgoingHttpHeaders, source: Readable, encoder?: zlib.Gzip): void {
+    if (!this.head(ctx, 200, headers)) return;
+    if (encoder) pipeline(source, encoder, ctx.res, () => undefined);
+    else pipeline(source, ctx.res, () => undefined);
+  }
+
+  /** The video gzip-encoded, as S3 serves an object stored with Content-Encoding: gzip. */
+  private async serveGzip(ctx: Ctx, chunked: boolean): Promise<void> {
+    const video = await this.video();
+    const headers = { 'Content-Type': 'video/mp4', 'Content-Encoding': 'gzip' };
+    if (chunked) return this.streamVideo(ctx, headers, video.read(0, video.size - 1), zlib.createGzip());
+    const chunks: Buffer[] = [];
+    for await (const chunk of video.read(0, video.size - 1)) chunks.push(chunk);
+    const body = zlib.gzipSync(Buffer.concat(chunks));
+    if (this.head(ctx, 200, { ...headers, 'Content-Length': body.length })) ctx.res.end(body);
+  }
+
+  /**
+   * The video under its true Content-Length, then more bytes in the same write as its tail.
+   * Written on the socket by hand: Node's server refuses to send more than it announced.
+   */
+  private async serveOverlong(ctx: Ctx, extraBytes: number): Promise<void> {
+    const video = await this.video();
+    const socket = ctx.req.socket;
+    ctx.seen.status = 200;
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: ${video.size}\r\n\r\n`);
+    // The headers in a read of their own, as over any real network, before the body.
+    await this.sleep(20);
+    let previous: Buffer | undefined;
+    for await (const chunk of video.read(0, video.size - 1)) {
+      if (previous && !socket.write(previous)) await drained(socket);
+      if (socket.destroyed) return;
+      previous = chunk;
+    }
+    socket.write(Buffer.concat([previous ?? Buffer.alloc(0), Buffer.alloc(extraBytes, 0x41)]));
+    socket.destroySoon();
+  }
+
   private async serveVideo(ctx: Ctx, cutHalfway: boolean): Promise<void> {
     const { req, res } = ctx;
-    const generated = this.opts.videoSizeBytes;
-    const file = this.opts.videoPath;
-    let size: number;
-    let etag: string;
-    let modified: Date;
-    if (generated !== undefined) {
-      size = generated;
-      etag = `"gen-${size.toString(16)}"`;
-      modified = new Date(0);
-    } else {
-      const stat = await fs.promises.stat(file);
-      size = stat.size;
-      etag = `"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
-      modified = stat.mtime;
-    }
+    const video = await this.video();
+    const { size, etag, modified } = video;
     let start = 0;
     let end = size - 1;
     let status = 200;
@@ -1181,14 +1439,12 @@ export class Simulator {
     }
     if (cutHalfway) {
       // Full length announced, half of it sent, then the connection drops.
-      const half = Math.floor(length / 2);
-      const chunks = half === 0 ? [] : generated !== undefined ? generatedBytes(0, half - 1) : fs.createReadStream(file, { start: 0, end: half - 1 });
-      return this.cut(ctx, chunks, length, headers);
+      return this.cut(ctx, video.read(0, Math.floor(length / 2) - 1), length, headers);
     }
     if (!this.head(ctx, status, { ...headers, 'Content-Length': length })) return;
     if (length === 0) return void res.end();
-    const source = generated !== undefined ? Readable.from(generatedBytes(start, end), { objectMode: false }) : fs.createReadStream(file, { start, end });
-    pipeline(source, res, () => undefined); // errors just end the transfer; the client sees a short body
+    if (ctx.drip) return void this.dripOut(ctx, video.read(start, end));
+    pipeline(video.read(start, end), res, () => undefined); // errors just end the transfer; the client sees a short body
   }
 }
 
@@ -1232,8 +1488,12 @@ function route(method: string, pathname: string): { name: Endpoint; uuid?: strin
   return undefined;
 }
 
+function retryAfterHeader(fault: { retryAfter?: number }): http.OutgoingHttpHeaders {
+  return fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
+}
+
 /** Resolves when `res` can take more data, or when it is gone. */
-function drained(res: http.ServerResponse): Promise<void> {
+function drained(res: http.ServerResponse | Socket): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

@@ -1,27 +1,24 @@
 // The client and the job runner against the local simulator, over real loopback sockets.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalFolderOutput } from '../../src/files/localOutput';
 import { GenerationRun, JobUpdate, resumeGeneration, runGeneration } from '../../src/jobs/generation';
 import { featureRequestBody, OneMinClient } from '../../src/onemin/client';
-import { LumaError } from '../../src/onemin/errors';
-import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
+import { catPng, generationOptions as options, recordingLog, rejection, sampleVideo } from './harness';
 
-const root = path.resolve(__dirname, '../../..');
-const sampleVideo = readFileSync(path.join(root, 'test/simulator/sample.mp4'));
-const catPng = new Uint8Array(readFileSync(path.join(root, 'test/fixtures/workspace/cat.png')));
-const KEY = 'sim-key-0123456789';
-const options: GenerationOptions = { prompt: 'the camera slowly zooms in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+// With / + = -: the characters JSON and URLs escape, so every test also checks redaction holds.
+const KEY = 'sk/ab+cd=ef-gh_9-0123456789';
 
 describe('1min.ai client and job runner against the simulator', function () {
   this.timeout(20_000);
   let sim: Simulator;
   let folder: string;
-  let logLines: string[];
+  const log = recordingLog();
+  const logLines = log.lines;
 
   before(async () => {
     sim = await Simulator.start({ apiKey: KEY, generationMs: 300 });
@@ -33,19 +30,11 @@ describe('1min.ai client and job runner against the simulator', function () {
     sim.reset();
     sim.configure({ asyncMode: 'honour', uploadReply: 'full', resultShape: 'relative', temporaryUrl: 'present', generationMs: 300, latencyMs: 0, gatewayTimeoutMs: undefined, rateLimitShare: 0 });
     folder = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-client-'));
-    logLines = [];
+    logLines.length = 0;
   });
   afterEach(async () => {
     await fs.rm(folder, { recursive: true, force: true });
   });
-
-  const log = {
-    trace: (m: string) => logLines.push(m),
-    debug: (m: string) => logLines.push(m),
-    info: (m: string) => logLines.push(m),
-    warn: (m: string) => logLines.push(m),
-    error: (m: string) => logLines.push(m),
-  };
 
   function client(apiKey = KEY): OneMinClient {
     // Fast, deterministic back-off so retries take milliseconds.
@@ -57,16 +46,6 @@ describe('1min.ai client and job runner against the simulator', function () {
   }
 
   const generate = (extra: Partial<GenerationRun> = {}) => runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, run(extra));
-
-  async function rejection(promise: Promise<unknown>): Promise<LumaError> {
-    try {
-      await promise;
-    } catch (error) {
-      assert.ok(error instanceof LumaError, `expected a LumaError, got ${error}`);
-      return error;
-    }
-    assert.fail('expected a failure');
-  }
 
   const filesIn = async () => (await fs.readdir(folder)).sort();
   const apiRequests = (endpoint: string) => sim.requests.filter((r) => r.endpoint === endpoint);
@@ -141,6 +120,36 @@ describe('1min.ai client and job runner against the simulator', function () {
       assert.ok(gaps.length >= 3, `polled ${times.length} times`);
       assert.ok(gaps[1] > gaps[0] * 1.5, `second gap ${gaps[1]} should grow from ${gaps[0]}`);
       assert.ok(Math.max(...gaps) < 400 + 150, `no gap above the cap: ${gaps}`);
+    });
+  });
+
+  describe('statuses the extension does not know', () => {
+    it('unknown without an error: the poll reads pending and names the status; the video still lands', async () => {
+      sim.inject('result', { kind: 'recordStatus', status: 'MODERATING' }, 2);
+      const { uuid } = await client().requestVideo(await client().uploadImage(catPng, 'cat.png', 'image/png'), options);
+      const record = await client().getResult(uuid);
+      assert.equal(record?.state, 'pending');
+      assert.equal(record?.unknownStatus, 'MODERATING');
+      sim.reset();
+      sim.inject('result', { kind: 'recordStatus', status: 'MODERATING' }, 2);
+      await generate();
+      assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
+    });
+
+    it('unknown with an error: a failure at once with the service\'s message, not 30 minutes of polling', async () => {
+      sim.inject('result', { kind: 'recordStatus', status: 'BLOCKED', error: { code: 'NSFW', message: 'Blocked by moderation' } });
+      const error = await rejection(generate());
+      assert.equal(error.kind, 'generationFailed');
+      assert.match(error.message, /Luma could not make this video: NSFW: Blocked by moderation/);
+      assert.equal(apiRequests('result').length, 1);
+    });
+
+    it('unknown with only a message: a failure with that message', async () => {
+      sim.inject('features', { kind: 'recordStatus', status: 'REFUSED_BY_REVIEW', message: 'The prompt was refused' });
+      const record = await client().requestVideo(await client().uploadImage(catPng, 'cat.png', 'image/png'), options);
+      assert.equal(record.state, 'failure');
+      assert.equal(record.failureReason, 'The prompt was refused');
+      assert.equal(sim.featureCalls, 1);
     });
   });
 
