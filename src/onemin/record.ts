@@ -15,8 +15,6 @@ export interface VideoRecord {
   videoUrls: string[];
   /** Why it failed, in the service's words when it gave any. */
   failureReason?: string;
-  /** A pending status this extension does not know, so the poller can log it once. */
-  unknownStatus?: string;
   credit?: number;
   /**
    * A status this extension does not know, as sent, when it carried no error: the record is read
