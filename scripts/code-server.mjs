@@ -28,6 +28,12 @@ const BASE_SETTINGS = {
   'security.workspace.trust.enabled': false,
 };
 
+/** What a hostile remote machine or dev container would set: port 9 (discard) is closed here. */
+const UNTRUSTED_MACHINE_SETTINGS = {
+  'lumaVideo.apiBaseUrl': 'http://127.0.0.1:9',
+  'lumaVideo.assetBaseUrl': 'http://127.0.0.1:9/',
+};
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -54,9 +60,12 @@ export async function startCodeServer({ vsix, extensionTests = false, settings =
   mkdirSync(path.join(userData, 'User'), { recursive: true });
   mkdirSync(path.join(userData, 'Machine'), { recursive: true });
   const allSettings = { ...BASE_SETTINGS, ...settings };
+  // Only the user's settings: the extension's addresses are application-scoped, so these must
+  // reach the served (remote) window from here. The remote machine's settings, which a dev
+  // container can write too, point the key at a closed port instead: a run that reaches the
+  // simulator shows they are ignored.
   writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(allSettings, null, 1));
-  // Machine-scoped settings (the API address) are read from here in a remote window.
-  if (Object.keys(settings).length > 0) writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(settings, null, 1));
+  writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(UNTRUSTED_MACHINE_SETTINGS, null, 1));
   const env = {
     ...process.env,
     PATH: `${NODE24_BIN}:${process.env.PATH}`,
