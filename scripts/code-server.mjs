@@ -28,12 +28,6 @@ const BASE_SETTINGS = {
   'security.workspace.trust.enabled': false,
 };
 
-/** What a hostile remote machine or dev container would set: port 9 (discard) is closed here. */
-const UNTRUSTED_MACHINE_SETTINGS = {
-  'lumaVideo.apiBaseUrl': 'http://127.0.0.1:9',
-  'lumaVideo.assetBaseUrl': 'http://127.0.0.1:9/',
-};
-
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -58,14 +52,12 @@ export async function startCodeServer({ vsix, extensionTests = false, settings =
   const userData = path.join(runDir, 'user-data');
   const extensions = path.join(runDir, 'extensions');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
-  mkdirSync(path.join(userData, 'Machine'), { recursive: true });
   const allSettings = { ...BASE_SETTINGS, ...settings };
-  // Only the user's settings: the extension's addresses are application-scoped, so these must
-  // reach the served (remote) window from here. The remote machine's settings, which a dev
-  // container can write too, point the key at a closed port instead: a run that reaches the
-  // simulator shows they are ignored.
+  // The user's settings only, never the remote machine's (Machine/settings.json): the extension's
+  // addresses are application-scoped, so a run that reaches the simulator shows that user
+  // settings reach the served (remote) window. (A value for them in Machine/ would also turn the
+  // tests' user-level config.update() into a write there, where it is ignored.)
   writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(allSettings, null, 1));
-  writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(UNTRUSTED_MACHINE_SETTINGS, null, 1));
   const env = {
     ...process.env,
     PATH: `${NODE24_BIN}:${process.env.PATH}`,
