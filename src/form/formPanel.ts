@@ -9,7 +9,6 @@ import { isImageUri } from '../commands/pickImages';
 import { isFetchable, JobRecord, STAGE_OF } from '../jobs/jobStore';
 import { JobService } from '../host/jobService';
 import { readSettings } from '../host/settings';
-import { outputFolderFor } from '../host/videoOutput';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
 
 
@@ -50,7 +49,7 @@ export class FormPanel implements vscode.Disposable {
     }
     // Generate Again starts from the job's prompt: a fresh form, not one with other typed text.
     existing?.panel.dispose();
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, FormPanel.title(images), vscode.ViewColumn.Active, FormPanel.webviewOptions(services.extensionUri, images));
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, FormPanel.title(images), vscode.ViewColumn.Active, FormPanel.webviewOptions(services, images));
     return new FormPanel(panel, services, images, prefill);
   }
 
@@ -71,7 +70,7 @@ export class FormPanel implements vscode.Disposable {
       panel.dispose();
       return;
     }
-    panel.webview.options = FormPanel.webviewOptions(services.extensionUri, images);
+    panel.webview.options = FormPanel.webviewOptions(services, images);
     new FormPanel(panel, services, images);
   }
 
@@ -92,17 +91,35 @@ export class FormPanel implements vscode.Disposable {
     return images.length === 1 ? `Luma: ${images[0].path.split('/').pop()}` : `Luma: ${images.length} images`;
   }
 
-  /** Scripts on; local files only from the extension's own folders, the images' folders and the output folders. */
-  private static webviewOptions(extensionUri: vscode.Uri, images: vscode.Uri[]): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    const roots = new Map<string, vscode.Uri>();
-    for (const root of [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')]) roots.set(root.toString(), root);
-    for (const image of images) {
-      const beside = vscode.Uri.joinPath(image, '..');
-      const output = outputFolderFor(image, readSettings(image).outputFolder);
-      roots.set(beside.toString(), beside);
-      roots.set(output.toString(), output);
+  /**
+   * Scripts on; local files only from the extension's own dist and media folders, the images'
+   * folders and the folders this form's jobs saved their videos in (from the job records). Never
+   * from the outputFolder setting: a workspace's value would widen what the webview may read.
+   */
+  private static webviewOptions(services: FormServices, images: vscode.Uri[]): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    const { extensionUri } = services;
+    const folders = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...images.map((image) => vscode.Uri.joinPath(image, '..'))];
+    const keys = new Set(images.map((image) => image.toString()));
+    for (const job of services.jobs.store.all()) {
+      if (keys.has(job.imageUri) && job.state === 'done' && job.videoUri) folders.push(vscode.Uri.joinPath(vscode.Uri.parse(job.videoUri), '..'));
     }
-    return { enableScripts: true, localResourceRoots: [...roots.values()], retainContextWhenHidden: false, enableFindWidget: false };
+    const roots = [...new Map(folders.map((folder) => [folder.toString(), folder])).values()];
+    return { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: false, enableFindWidget: false };
+  }
+
+  /**
+   * A job of this form saved its video in a folder the webview may not read yet: allow it.
+   * Changing the options reloads the webview (VS Code compares them and reloads on a change), so
+   * only then; it restores itself from its saved state and asks for the jobs again.
+   */
+  private allowVideoFolder(job: JobRecord): boolean {
+    if (job.state !== 'done' || !job.videoUri) return false;
+    const video = vscode.Uri.parse(job.videoUri);
+    if (isUnderAny(video, this.panel.webview.options.localResourceRoots ?? [])) return false;
+    const options = FormPanel.webviewOptions(this.services, this.images);
+    if (!isUnderAny(video, options.localResourceRoots ?? [])) return false; // no longer in the list
+    this.panel.webview.options = options;
+    return true;
   }
 
   private constructor(
@@ -239,6 +256,8 @@ export class FormPanel implements vscode.Disposable {
     // An older job of the same image changed: the form shows the newest. (A removed job is gone
     // from the list, so the form falls back to the newest one left, or to the empty form.)
     if (latest && latest.id !== job.id && this.services.jobs.store.get(job.id)) return;
+    // A reload follows: the webview's 'ready' brings the whole state, video included.
+    if (this.allowVideoFolder(job)) return;
     this.post({ type: 'job', imageUri: job.imageUri, job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() } });
   }
 
@@ -321,6 +340,15 @@ export class FormPanel implements vscode.Disposable {
 export function recentPrompts(state: vscode.Memento): string[] {
   const saved = state.get<unknown>(RECENT_PROMPTS_KEY);
   return Array.isArray(saved) ? saved.filter((item): item is string => typeof item === 'string').slice(0, MAX_RECENT_PROMPTS) : [];
+}
+
+/** Whether `uri` is one of `folders` or inside one (same scheme and authority, whole path segments). */
+function isUnderAny(uri: vscode.Uri, folders: readonly vscode.Uri[]): boolean {
+  return folders.some((folder) => {
+    if (folder.scheme !== uri.scheme || folder.authority !== uri.authority) return false;
+    const base = folder.path.endsWith('/') ? folder.path : `${folder.path}/`;
+    return uri.path === folder.path || uri.path.startsWith(base);
+  });
 }
 
 function escapeHtml(text: string): string {
