@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
 import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
-import { EXTENSION_ID, exists, loadInWebview, until, workspaceFile } from './helpers';
+import { EXTENSION_ID, exists, loadInWebview, readLogs, until, workspaceFile } from './helpers';
 
 const KEY = 'settings-key-3/+=-';
 const options: GenerationOptions = { prompt: 'the grass sways', length: 5, enhancePrompt: false, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
@@ -126,6 +126,10 @@ describe('Settings: the key, the quota and the form\'s files', function () {
       assert.ok(isUnder(image, rootsBefore), 'the image can be shown');
       assert.ok(!isUnder(target, rootsBefore), `the output folder is not readable yet: ${rootsBefore.map(String).join(', ')}`);
 
+      await form.whenReady();
+      const generatedAt = Date.now();
+      /** The log's "Form … ready" lines for this image since Generate (the log stamps local time). */
+      const readiesSinceGenerate = async () => (await readLogs(api.logUri)).split('\n').filter((line) => line.includes('Form "Luma: dog.webp" ready in') && new Date(line.slice(0, 23).replace(' ', 'T')).getTime() > generatedAt).length;
       await form.handleMessage({ type: 'generate', options });
       const view = form.jobView();
       assert.equal(view?.stage, 'done', JSON.stringify(view));
@@ -134,6 +138,8 @@ describe('Settings: the key, the quota and the form\'s files', function () {
       assert.ok(isUnder(video, [target]), `saved in the output folder: ${video}`);
       const rootsAfter = form.panel.webview.options.localResourceRoots ?? [];
       assert.ok(isUnder(target, rootsAfter), 'the folder of the saved video became readable');
+      // The new roots reloaded the webview once, and it asked for its state again (video included).
+      await until('the reloaded form to be ready', async () => (await readiesSinceGenerate()) === 1);
 
       // The src the form shows loads with the form's roots now, and did not with the first ones.
       const src = view!.video!.src;
