@@ -52,11 +52,12 @@ export async function startCodeServer({ vsix, extensionTests = false, settings =
   const userData = path.join(runDir, 'user-data');
   const extensions = path.join(runDir, 'extensions');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
-  mkdirSync(path.join(userData, 'Machine'), { recursive: true });
   const allSettings = { ...BASE_SETTINGS, ...settings };
+  // The user's settings only, never the remote machine's (Machine/settings.json): the extension's
+  // addresses are application-scoped, so a run that reaches the simulator shows that user
+  // settings reach the served (remote) window. (A value for them in Machine/ would also turn the
+  // tests' user-level config.update() into a write there, where it is ignored.)
   writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(allSettings, null, 1));
-  // Machine-scoped settings (the API address) are read from here in a remote window.
-  if (Object.keys(settings).length > 0) writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(settings, null, 1));
   const env = {
     ...process.env,
     PATH: `${NODE24_BIN}:${process.env.PATH}`,

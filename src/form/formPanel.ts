@@ -7,11 +7,10 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FormDraft, GenerationOptions, HostMessage, ImageAction, JobView, MAX_RECENT_PROMPTS, parseWebviewMessage, validateBatch, VIEW_TYPE, WebviewMessage } from '../protocol';
 import { isImageUri } from '../commands/pickImages';
-import { isFetchable } from '../jobs/job';
+import { isFetchable, JobRecord } from '../jobs/job';
 import type { JobSnapshot } from '../jobs/machine';
 import { JobService } from '../host/jobService';
 import { readSettings } from '../host/settings';
-import { outputFolderFor } from '../host/videoOutput';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
 import { FormDrafts } from './formDrafts';
 
@@ -65,7 +64,7 @@ export class FormPanel implements vscode.Disposable {
     }
     // Generate Again starts from the job's prompt: a fresh form, not one with other typed text.
     existing?.panel.dispose();
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, FormPanel.title(images), opening.viewColumn ?? vscode.ViewColumn.Active, FormPanel.webviewOptions(services.extensionUri, images));
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, FormPanel.title(images), opening.viewColumn ?? vscode.ViewColumn.Active, FormPanel.webviewOptions(services, images));
     return new FormPanel(panel, services, images, opening);
   }
 
@@ -86,7 +85,7 @@ export class FormPanel implements vscode.Disposable {
       panel.dispose();
       return;
     }
-    panel.webview.options = FormPanel.webviewOptions(services.extensionUri, images);
+    panel.webview.options = FormPanel.webviewOptions(services, images);
     new FormPanel(panel, services, images);
   }
 
@@ -107,17 +106,35 @@ export class FormPanel implements vscode.Disposable {
     return images.length === 1 ? `Luma: ${images[0].path.split('/').pop()}` : `Luma: ${images.length} images`;
   }
 
-  /** Scripts on; local files only from the extension's own folders, the images' folders and the output folders. */
-  private static webviewOptions(extensionUri: vscode.Uri, images: vscode.Uri[]): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    const roots = new Map<string, vscode.Uri>();
-    for (const root of [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')]) roots.set(root.toString(), root);
-    for (const image of images) {
-      const beside = vscode.Uri.joinPath(image, '..');
-      const output = outputFolderFor(image, readSettings(image).outputFolder);
-      roots.set(beside.toString(), beside);
-      roots.set(output.toString(), output);
+  /**
+   * Scripts on; local files only from the extension's own dist and media folders, the images'
+   * folders and the folders this form's jobs saved their videos in (from the job records). Never
+   * from the outputFolder setting: a workspace's value would widen what the webview may read.
+   */
+  private static webviewOptions(services: FormServices, images: vscode.Uri[]): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    const { extensionUri } = services;
+    const folders = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...images.map((image) => vscode.Uri.joinPath(image, '..'))];
+    const keys = new Set(images.map((image) => image.toString()));
+    for (const { job } of services.jobs.machine.snapshots()) {
+      if (keys.has(job.imageUri) && job.state === 'done' && job.videoUri) folders.push(vscode.Uri.joinPath(vscode.Uri.parse(job.videoUri), '..'));
     }
-    return { enableScripts: true, localResourceRoots: [...roots.values()], retainContextWhenHidden: false, enableFindWidget: false };
+    const roots = [...new Map(folders.map((folder) => [folder.toString(), folder])).values()];
+    return { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: false, enableFindWidget: false };
+  }
+
+  /**
+   * A job of this form saved its video in a folder the webview may not read yet: allow it.
+   * Changing the options reloads the webview (VS Code compares them and reloads on a change), so
+   * only then; it restores itself from its saved state and asks for the jobs again.
+   */
+  private allowVideoFolder(job: JobRecord): boolean {
+    if (job.state !== 'done' || !job.videoUri) return false;
+    const video = vscode.Uri.parse(job.videoUri);
+    if (isUnderAny(video, this.panel.webview.options.localResourceRoots ?? [])) return false;
+    const options = FormPanel.webviewOptions(this.services, this.images);
+    if (!isUnderAny(video, options.localResourceRoots ?? [])) return false; // no longer in the list
+    this.panel.webview.options = options;
+    return true;
   }
 
   private constructor(
@@ -276,6 +293,8 @@ export class FormPanel implements vscode.Disposable {
     // An older job of the same image changed: the form shows the newest. (A removed job is gone
     // from the list, so the form falls back to the newest one left, or to the empty form.)
     if (latest && latest.job.id !== job.id) return;
+    // A reload follows: the webview's 'ready' brings the whole state, video included.
+    if (this.allowVideoFolder(job)) return;
     this.post({ type: 'job', imageUri: job.imageUri, job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() } });
   }
 
@@ -379,6 +398,15 @@ function stageOf(state: JobSnapshot['job']['state']): JobView['stage'] {
     case 'stopped': return 'cancelled';
     default: return state;
   }
+}
+
+/** Whether `uri` is one of `folders` or inside one (same scheme and authority, whole path segments). */
+function isUnderAny(uri: vscode.Uri, folders: readonly vscode.Uri[]): boolean {
+  return folders.some((folder) => {
+    if (folder.scheme !== uri.scheme || folder.authority !== uri.authority) return false;
+    const base = folder.path.endsWith('/') ? folder.path : `${folder.path}/`;
+    return uri.path === folder.path || uri.path.startsWith(base);
+  });
 }
 
 function escapeHtml(text: string): string {

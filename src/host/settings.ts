@@ -1,8 +1,9 @@
-// Reading the extension's settings in one place, with the types the rest of the code wants.
+// Reading the extension's settings in one place, with the types the rest of the code wants. Which
+// layer counts and the ranges are decided in util/settingValues.ts; this only asks VS Code.
 import * as vscode from 'vscode';
 import { coerceDefaults, GenerationOptions } from '../protocol';
-import { DEFAULT_MAX_IMAGE_BYTES } from '../files/imageCheck';
 import { DEFAULT_POLL, PollPolicy } from '../jobs/generation';
+import { resolveSettingValues, SettingLayers } from '../util/settingValues';
 
 const SECTION = 'lumaVideo';
 
@@ -19,13 +20,16 @@ export interface Settings {
 
 export function readSettings(scope?: vscode.Uri): Settings {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
+  // inspect(), not get(): in Restricted Mode the settings that spend the key take no workspace
+  // value, whether or not VS Code already dropped it (restrictedConfigurations).
+  const values = resolveSettingValues((key): SettingLayers | undefined => config.inspect(key), vscode.workspace.isTrusted);
   return {
-    apiBaseUrl: config.get<string>('apiBaseUrl', 'https://api.1min.ai').trim() || 'https://api.1min.ai',
-    assetBaseUrl: config.get<string>('assetBaseUrl', 'https://asset.1min.ai/').trim() || 'https://asset.1min.ai/',
-    outputFolder: config.get<string>('outputFolder', '').trim(),
-    maxImageBytes: imageLimit(config.get<number>('maxImageSizeMB')),
-    maxConcurrentJobs: concurrency(config.get<number>('maxConcurrentJobs')),
-    poll: pollPolicy(config.get<number>('pollIntervalSeconds'), config.get<number>('maxPollIntervalSeconds')),
+    apiBaseUrl: values.apiBaseUrl,
+    assetBaseUrl: values.assetBaseUrl,
+    outputFolder: values.outputFolder,
+    maxImageBytes: values.maxImageBytes,
+    maxConcurrentJobs: values.maxConcurrentJobs,
+    poll: { ...DEFAULT_POLL, initialMs: values.pollInitialMs, maxMs: values.pollMaxMs },
     defaults: coerceDefaults({
       prompt: '',
       length: config.get('defaultLength'),
@@ -36,19 +40,4 @@ export function readSettings(scope?: vscode.Uri): Settings {
       loop: config.get('loop'),
     }),
   };
-}
-
-function imageLimit(megabytes: number | undefined): number {
-  return typeof megabytes === 'number' && Number.isFinite(megabytes) && megabytes > 0 ? Math.round(megabytes * 1024 * 1024) : DEFAULT_MAX_IMAGE_BYTES;
-}
-
-/** First wait and cap between checks, from seconds in the settings; nonsense falls back to the defaults. */
-function pollPolicy(initialSeconds: number | undefined, maxSeconds: number | undefined): PollPolicy {
-  const seconds = (value: number | undefined, fallback: number) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value * 1000 : fallback);
-  const initialMs = seconds(initialSeconds, DEFAULT_POLL.initialMs);
-  return { ...DEFAULT_POLL, initialMs, maxMs: Math.max(initialMs, seconds(maxSeconds, DEFAULT_POLL.maxMs)) };
-}
-
-function concurrency(value: number | undefined): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, 10) : 2;
 }

@@ -1,5 +1,6 @@
 // Shared by the suites that run in the real extension host.
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'luma-video-tools.luma-image-to-video';
@@ -33,4 +34,30 @@ export async function readLogs(folder: vscode.Uri): Promise<string> {
     text += type === vscode.FileType.Directory ? await readLogs(uri) : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
   }
   return text;
+}
+
+/**
+ * Loads `src` (a webview resource address) from inside a throw-away webview allowed to read only
+ * `roots`, as VS Code serves a form's image or video: answers the HTTP status and the bytes read.
+ */
+export async function loadInWebview(src: string, roots: readonly vscode.Uri[]): Promise<{ status: number; bytes: number }> {
+  const panel = vscode.window.createWebviewPanel('lumaVideo.test.probe', 'Resource probe', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: roots });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const answer = new Promise<{ status: number; bytes: number }>((resolve) => panel.webview.onDidReceiveMessage(resolve));
+    const nonce = randomBytes(12).toString('hex');
+    panel.webview.html = `<!DOCTYPE html><html><head>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; connect-src ${panel.webview.cspSource}; script-src 'nonce-${nonce}'">
+</head><body><script nonce="${nonce}">
+const vscode = acquireVsCodeApi();
+fetch(${JSON.stringify(src)}).then(
+  async (response) => vscode.postMessage({ status: response.status, bytes: response.ok ? (await response.arrayBuffer()).byteLength : 0 }),
+  () => vscode.postMessage({ status: 0, bytes: 0 }));
+</script></body></html>`;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the probe webview did not answer for ${src}`)), 30_000)));
+    return await Promise.race([answer, timeout]);
+  } finally {
+    clearTimeout(timer);
+    panel.dispose();
+  }
 }
