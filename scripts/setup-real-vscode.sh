@@ -10,8 +10,9 @@ cache=.vscode-test
 mkdir -p "$cache"
 
 # Chromium for the UI tests; a compiler, python3 and libkrb5-dev for code-server's native modules;
-# curl for the benchmark's baseline.
-packages="chromium libkrb5-dev build-essential python3 curl"
+# curl for the benchmark's baseline; dosfstools and fusefat for saving onto a real FAT drive (no
+# hard links) in the crash test.
+packages="chromium libkrb5-dev build-essential python3 curl dosfstools fusefat"
 if ! command -v chromium >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1 || ! dpkg -s $packages >/dev/null 2>&1; then
   echo "setup: installing $packages (Debian packages)"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

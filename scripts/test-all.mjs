@@ -3,7 +3,9 @@
 // after the other; ends with one "N passed, N failed" line.
 import { spawn } from 'node:child_process';
 
-const stages = ['test:unit', 'test:integration', 'test:ui', 'test:bench'];
+// The setup first: it installs what even the plain-Node suite uses (a FAT file system for the
+// crash test), once.
+const stages = ['setup', 'test:unit', 'test:integration', 'test:ui', 'test:bench'];
 let passed = 0;
 let failed = 0;
 let exitCode = 0;

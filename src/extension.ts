@@ -10,9 +10,8 @@ import { jobStoreFolder, JobService } from './host/jobService';
 import { JobStatusBar } from './host/statusBar';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from './host/videoActions';
 import type { JobRecord } from './jobs/job';
-import { redact } from './onemin/errors';
 import { VIEW_TYPE } from './protocol';
-import { redactingLogger } from './util/redactingLogger';
+import { redactingLogger, redactSecrets } from './util/redact';
 import { GenerationsProvider, VIEW_ID } from './views/generationsView';
 
 /** One form takes at most this many images; more is almost surely a slip. */
@@ -42,12 +41,12 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   FormPanel.shuttingDown = false;
   const log = vscode.window.createOutputChannel('Luma Image to Video', { log: true });
   const keys = new ApiKeyStore(context.secrets);
-  const redactKeys = (text: string) => keys.known().reduce((clean, key) => redact(clean, key), text);
+  const redactKeys = (text: string) => redactSecrets(text, keys.known);
   const statusBar = new JobStatusBar();
-  const jobs = new JobService(keys, redactingLogger(log, redactKeys), statusBar, jobStoreFolder(context.globalStorageUri), redactKeys);
+  const jobs = new JobService(keys, redactingLogger(log, keys.known), statusBar, jobStoreFolder(context.globalStorageUri), redactKeys);
   service = jobs;
   jobs.importLegacy(context.workspaceState);
-  const services: FormServices = { extensionUri: context.extensionUri, jobs, log, workspaceState: context.workspaceState, drafts: new FormDrafts(context.workspaceState) };
+  const services: FormServices = { extensionUri: context.extensionUri, jobs, log, workspaceState: context.workspaceState, drafts: new FormDrafts(context.workspaceState), secrets: keys.known };
   const generations = new GenerationsProvider(jobs);
 
   /** Commands from the view get the job; from elsewhere (tests, keybindings) its id. */

@@ -12,6 +12,7 @@ import type { JobSnapshot } from '../jobs/machine';
 import { JobService } from '../host/jobService';
 import { readSettings } from '../host/settings';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
+import { redactDeep } from '../util/redact';
 import { FormDrafts } from './formDrafts';
 
 const RECENT_PROMPTS_KEY = 'lumaVideo.recentPrompts';
@@ -23,6 +24,8 @@ export interface FormServices {
   /** Workspace storage, for the recent prompts. */
   workspaceState: vscode.Memento;
   drafts: FormDrafts;
+  /** The keys seen this session: nothing posted to the webview may hold one, in any form. */
+  secrets: Iterable<string>;
 }
 
 /** What the webview keeps with setState and the serializer hands back after a reload. */
@@ -346,7 +349,7 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message);
+    void this.panel.webview.postMessage(redactDeep(message, this.services.secrets));
   }
 
   private html(): string {

@@ -16,9 +16,9 @@ export class ApiKeyStore {
     return key ? key : undefined;
   }
 
-  /** The keys to redact wherever text is stored, logged or posted. */
-  known(): string[] {
-    return [...this.seen];
+  /** The keys to redact wherever text is stored, logged or posted (live: grows as keys are set). */
+  get known(): ReadonlySet<string> {
+    return this.seen;
   }
 
   async has(): Promise<boolean> {

@@ -101,9 +101,11 @@ export function redactDeep<T>(value: T, secrets: Iterable<string | undefined>): 
   return walk(value) as T;
 }
 
-/** A logger that redacts every line before `log` sees it. */
+/**
+ * A logger that redacts every line before `log` sees it. `secrets` is read at every line, so a
+ * live collection (the keys seen so far) keeps up with a key set later.
+ */
 export function redactingLogger(log: Logger, secrets: Iterable<string | undefined>): Logger {
-  const list = usable(secrets);
-  const level = (write: (message: string) => void) => (message: string) => write(redactSecrets(message, list));
+  const level = (write: (message: string) => void) => (message: string) => write(redactSecrets(message, secrets));
   return { trace: level(log.trace.bind(log)), debug: level(log.debug.bind(log)), info: level(log.info.bind(log)), warn: level(log.warn.bind(log)), error: level(log.error.bind(log)) };
 }

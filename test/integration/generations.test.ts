@@ -139,6 +139,12 @@ describe('Generations view, batches and the queue', function () {
     // The question is a modal dialog, which VS Code refuses to show under test: it must be asked, not skipped.
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lumaVideo.job.retry', failed)), /dialog/);
     assert.equal(sim.requests.filter((r) => r.endpoint === 'features').length, 1, 'not sent again');
+    // So does a new Generate from the image's form (and so Try Again, Generate Again and Ctrl+Enter).
+    const form = api.formFor(image)!;
+    await assert.rejects(form.handleMessage({ type: 'generate', options }), /dialog/);
+    assert.equal(sim.requests.filter((r) => r.endpoint === 'features').length, 1, 'not sent again');
+    // Forgotten (it was never accepted, so nothing paid is lost), so the next tests start clean.
+    await vscode.commands.executeCommand('lumaVideo.job.remove', failed);
   });
 
   it('a batch of three: one form, a prompt per image where given, at most maxConcurrentJobs at a time, three videos', async () => {
