@@ -103,6 +103,7 @@ export async function startCodeServer({ vsix, extensionTests = false, settings =
     url,
     authority: `127.0.0.1:${listenPort}`,
     workspace,
+    userData,
     startMs: Date.now() - started,
     output: () => output,
     /** Opens the workspace in the browser workbench. */

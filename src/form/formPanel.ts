@@ -159,6 +159,7 @@ export class FormPanel implements vscode.Disposable {
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((raw: unknown) => this.handleMessage(raw), null, this.disposables);
     services.jobs.onDidChange((snapshot) => this.onJobChanged(snapshot), null, this.disposables);
+    services.jobs.machine.watchOtherWindows();
   }
 
   /** The stage the form shows for an image (its newest job), if any. */

@@ -656,10 +656,20 @@ export class JobMachine {
    */
   keepWatching(): void {
     if (this.disposed) return;
-    this.watcher ??= this.store.watch(() => void this.lookAround());
+    this.watchOtherWindows();
     if (this.ticker) return;
     this.ticker = setInterval(() => void this.tick(), this.store.leases.heartbeatMs);
     this.ticker.unref?.();
+  }
+
+  /**
+   * Follows what other windows of the workspace do to the list (a job they start shows here at
+   * once). Started by whatever shows the list, not at activation: with nothing shown, nothing runs.
+   */
+  watchOtherWindows(): void {
+    if (this.disposed || this.watcher) return;
+    this.watcher = this.store.watch(() => void this.lookAround());
+    void this.lookAround();
   }
 
   private async tick(): Promise<void> {
@@ -682,7 +692,7 @@ export class JobMachine {
     if (this.disposed) return;
     for (const id of await this.store.refresh()) {
       const job = this.store.get(id);
-      if (job && isActive(job) && !this.runs.has(id) && (await this.store.leases.holder(id))) this.elsewhere.add(id);
+      if (job && isActive(job) && !this.runs.has(id) && (await this.store.leases.holder(id))) this.markElsewhere(id);
       if (!job || !isActive(job)) this.elsewhere.delete(id);
       this.fire(id, job);
     }

@@ -59,7 +59,10 @@ export class GenerationsProvider implements vscode.TreeDataProvider<JobRecord>, 
   }
 
   getChildren(element?: JobRecord): JobRecord[] {
-    return element ? [] : this.jobs.machine.snapshots().map((snapshot) => snapshot.job);
+    if (element) return [];
+    // Shown: keep up with what other windows of this workspace do.
+    this.jobs.machine.watchOtherWindows();
+    return this.jobs.machine.snapshots().map((snapshot) => snapshot.job);
   }
 
   getTreeItem(record: JobRecord): vscode.TreeItem {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, root, startCodeServer, VSIX } from '../../scripts/code-server.mjs';
 import { Simulator } from '../../scripts/simulator.mjs';
+import { explorerRow as rowIn, formFrame, runCommand as runIn } from './workbench.mjs';
 
 const KEY = 'ui-test-key-7';
 const artifacts = path.join(root, 'test-results');
@@ -38,11 +39,9 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     await sim?.stop();
   });
 
-  const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: exactly(name) });
+  const explorerRow = (name) => rowIn(page, name);
   const menuItem = () => page.getByRole('menuitem', { name: /Generate Video from Image/ });
-  // A webview is two nested frames; hidden editors keep theirs, so take the visible one.
-  const form = () => page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+  const form = () => formFrame(page);
 
   /**
    * Right-clicks `name` in the Explorer and says whether the menu offers our item, leaving the
@@ -78,15 +77,7 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     }
   }
 
-  /** Runs a command from the Command Palette by its title. */
-  async function runCommand(title) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
-    await page.keyboard.press('Enter');
-  }
+  const runCommand = (title) => runIn(page, title);
 
   it('right-click cat.png > "Generate Video from Image…", type a prompt and the key: the video lands and opens', async () => {
     // First make sure the extension is loaded (the item is there on an image) …

@@ -230,6 +230,21 @@ describe('job machine', function () {
       assert.deepEqual(await fs.readFile(path.join(videoDir, 'cat.luma.mp4')), sampleVideo, 'not corrupted');
     });
 
+    it('a window that only watches (the job appeared while it was open) takes over too when the owner dies', async () => {
+      sim.configure({ generationMs: 800 });
+      const b = host('window-2');
+      b.machine.watchOtherWindows();
+      const a = host('window-1');
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => b.machine.snapshot(job.id)?.elsewhere, 5000);
+      await until(() => a.machine.get(job.id)?.uuid);
+      await a.store.flushed();
+      a.crash();
+      await until(() => b.machine.get(job.id)?.state === 'done', 10_000);
+      assert.equal(sim.featureCalls, 1);
+      assert.deepEqual(await videos(), ['cat.luma.mp4']);
+    });
+
     it('both windows recovering the same abandoned job at once: exactly one of them runs it', async () => {
       sim.configure({ generationMs: 300 });
       const a = host('window-1');
