@@ -6,6 +6,7 @@
 import { promises as fs, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, watch as watchFolder } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { KeyedQueue } from '../util/keyedQueue';
 import { Logger } from '../util/log';
 import { JobRecord } from './job';
 import { LeaseOptions, LeaseOwner, Leases } from './lease';
@@ -38,9 +39,11 @@ export class JobStore {
   private readonly log: Logger;
   private readonly jobs = new Map<string, JobRecord>();
   private readonly stamps = new Map<string, FileStamp>();
-  /** Per job, the write in progress: writes of one job land in order. */
-  private readonly writes = new Map<string, Promise<void>>();
+  /** Writes of one job land in the order they were made. */
+  private readonly writes = new KeyedQueue();
   private loaded = false;
+  /** Closed with its host: from then on nothing it writes lands, as after the process ended. */
+  private closed = false;
 
   constructor(options: JobStoreOptions) {
     this.jobsDir = path.join(options.dir, 'jobs');
@@ -129,7 +132,7 @@ export class JobStore {
     this.load();
     const copy = { ...job, options: { ...job.options } };
     this.jobs.set(job.id, copy);
-    const write = this.queueWrite(job.id, () => this.writeFile(copy));
+    const write = this.writes.run(job.id, () => this.writeFile(copy));
     void write.then(() => this.trim(), () => undefined);
     return write;
   }
@@ -138,22 +141,20 @@ export class JobStore {
   remove(id: string): Promise<void> {
     this.load();
     this.forget(id);
-    return this.queueWrite(id, () => fs.rm(this.fileOf(id), { force: true }));
+    return this.writes.run(id, () => fs.rm(this.fileOf(id), { force: true }));
+  }
+
+  /**
+   * The host is going away: writes still on their way do not land (the record stays as it was,
+   * for the next start to pick up), just as if the process had ended a moment earlier.
+   */
+  close(): void {
+    this.closed = true;
   }
 
   /** Settles when every write started so far has landed. */
-  async flushed(): Promise<void> {
-    await Promise.all([...this.writes.values()].map((write) => write.catch(() => undefined)));
-  }
-
-  private queueWrite(id: string, write: () => Promise<void>): Promise<void> {
-    const previous = this.writes.get(id) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(write);
-    this.writes.set(id, next);
-    void next.finally(() => {
-      if (this.writes.get(id) === next) this.writes.delete(id);
-    }).catch(() => undefined);
-    return next;
+  flushed(): Promise<void> {
+    return this.writes.idle();
   }
 
   private fileOf(id: string): string {
@@ -173,6 +174,7 @@ export class JobStore {
       await handle.close();
     }
     try {
+      if (this.closed) throw new Error('the job list was closed');
       await fs.rename(temp, this.fileOf(job.id));
     } catch (error) {
       await fs.rm(temp, { force: true });
@@ -210,7 +212,7 @@ export class JobStore {
       if (!name.endsWith('.json')) continue;
       const id = name.slice(0, -'.json'.length);
       present.add(id);
-      if (this.leases.holds(id) || this.writes.has(id)) continue;
+      if (this.leases.holds(id) || this.writes.busy(id)) continue;
       try {
         const stat = await fs.stat(path.join(this.jobsDir, name));
         const known = this.stamps.get(id);
@@ -221,7 +223,7 @@ export class JobStore {
       }
     }
     for (const id of [...this.jobs.keys()]) {
-      if (present.has(id) || this.leases.holds(id) || this.writes.has(id)) continue;
+      if (present.has(id) || this.leases.holds(id) || this.writes.busy(id)) continue;
       this.forget(id);
       changed.push(id);
     }

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync, unlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { KeyedQueue } from '../util/keyedQueue';
 
 export interface LeaseOwner {
   /** One per job machine (per extension host). */
@@ -62,8 +63,8 @@ function parseOwner(raw: string): LeaseOwner | undefined {
 
 export class Leases {
   private readonly held = new Set<string>();
-  /** Per job, the lease operation in progress: this host's own operations never interleave. */
-  private readonly busy = new Map<string, Promise<unknown>>();
+  /** This host's own operations on one lease never interleave. */
+  private readonly operations = new KeyedQueue();
   private readonly staleMs: number;
   private readonly isAlive: (owner: LeaseOwner) => boolean | undefined;
   private readonly now: () => number;
@@ -90,19 +91,9 @@ export class Leases {
     return [...this.held];
   }
 
-  private serial<T>(jobId: string, operation: () => Promise<T>): Promise<T> {
-    const previous = this.busy.get(jobId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(operation);
-    this.busy.set(jobId, next);
-    void next.finally(() => {
-      if (this.busy.get(jobId) === next) this.busy.delete(jobId);
-    }).catch(() => undefined);
-    return next;
-  }
-
   /** Takes the job's lease if nobody live holds it; true when it is ours now. */
   acquire(jobId: string): Promise<boolean> {
-    return this.serial(jobId, () => this.acquireNow(jobId));
+    return this.operations.run(jobId, () => this.acquireNow(jobId));
   }
 
   private async acquireNow(jobId: string): Promise<boolean> {
@@ -142,7 +133,7 @@ export class Leases {
 
   /** The fence: is the lease still ours on disk? A host that lost it must not write. */
   verify(jobId: string): Promise<boolean> {
-    return this.serial(jobId, () => this.verifyNow(jobId));
+    return this.operations.run(jobId, () => this.verifyNow(jobId));
   }
 
   private async verifyNow(jobId: string): Promise<boolean> {
@@ -154,7 +145,7 @@ export class Leases {
   }
 
   release(jobId: string): Promise<void> {
-    return this.serial(jobId, () => this.releaseNow(jobId));
+    return this.operations.run(jobId, () => this.releaseNow(jobId));
   }
 
   private async releaseNow(jobId: string): Promise<void> {
@@ -181,7 +172,7 @@ export class Leases {
   async heartbeat(): Promise<string[]> {
     const lost: string[] = [];
     for (const jobId of [...this.held]) {
-      const kept = await this.serial(jobId, async () => {
+      const kept = await this.operations.run(jobId, async () => {
         if (!(await this.verifyNow(jobId))) return false;
         const at = new Date(this.now());
         await fs.utimes(this.file(jobId), at, at).catch(() => undefined);

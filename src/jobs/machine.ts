@@ -106,6 +106,13 @@ type Phase = 'before' | 'sending' | 'paid';
 
 export const NOTHING_SENT = 'Cancelled before anything was sent for generation, so nothing was charged.';
 export const CANCELLED_QUEUED = 'Cancelled while queued, so nothing was charged.';
+/** For a job an earlier attempt of which may have been charged: this one cost nothing, that one may have. */
+const EARLIER_MAY_BE_CHARGED = 'Cancelled before it was sent again. The earlier attempt may still have been charged: check your 1min.ai history.';
+
+/** "Nothing was charged", unless an earlier attempt of the same job may have been. */
+function cancelNote(job: JobRecord, note: string): string {
+  return job.mayBeCharged ? EARLIER_MAY_BE_CHARGED : note;
+}
 
 export class JobMachine {
   private readonly store: JobStore;
@@ -198,7 +205,9 @@ export class JobMachine {
    * and this resolves to [].
    */
   async start(requests: NewJob[], batchId?: string): Promise<JobRecord[]> {
-    if (this.stopping || requests.some((request) => this.asking.has(request.imageUri))) return [];
+    // What other windows did a moment ago counts: a job of one of these images may run there.
+    await this.lookAround();
+    if (this.stopping || requests.some((request) => this.asking.has(request.imageUri) || this.imageIsBusy(request.imageUri))) return [];
     const worries = requests.map((request) => ({ request, worry: this.lastAttemptWorry(request.imageUri) })).filter((entry) => entry.worry);
     if (worries.length > 0) {
       for (const request of requests) this.asking.add(request.imageUri);
@@ -225,6 +234,11 @@ export class JobMachine {
     }
     this.pump();
     return jobs;
+  }
+
+  /** One run at a time per image: a job of it is queued or running, here or in another window. */
+  private imageIsBusy(imageUri: string): boolean {
+    return this.store.all().some((job) => job.imageUri === imageUri && (this.isBusy(job.id) || isActive(job)));
   }
 
   /**
@@ -402,7 +416,7 @@ export class JobMachine {
     const failure = this.asFailure(error);
     try {
       if (phase === 'before') {
-        if (isCancel(error) || run.cancelRequested) await this.move(run, 'cancelled', { error: NOTHING_SENT });
+        if (isCancel(error) || run.cancelRequested) await this.move(run, 'cancelled', { error: cancelNote(run.job, NOTHING_SENT) });
         else await this.move(run, 'failed', { error: failure.message, remedy: failure.remedy });
       } else if (phase === 'sending') {
         if (isCancel(error)) {
@@ -481,7 +495,7 @@ export class JobMachine {
       this.queue.splice(this.queue.indexOf(id), 1);
       run.started = true; // a settled run holds no slot
       try {
-        await this.move(run, 'cancelled', { error: CANCELLED_QUEUED });
+        await this.move(run, 'cancelled', { error: cancelNote(run.job, CANCELLED_QUEUED) });
       } catch (error) {
         this.log.warn(`Could not save the cancel of ${run.job.imageName}: ${String(error)}`);
       }
@@ -514,11 +528,13 @@ export class JobMachine {
    * accepted is queued afresh, after asking when its last request may have been charged.
    */
   async retry(id: string): Promise<JobRecord | undefined> {
+    await this.lookAround();
     const job = this.store.get(id);
     if (!job || this.isBusy(id) || job.state === 'done' || isActive(job)) return job;
     if (job.uuid) return this.fetch(id);
+    if (this.imageIsBusy(job.imageUri)) return job;
     if (chargeIsOpen(job) && !(await this.ports.confirm(generateAgainQuestion([{ imageName: job.imageName, worry: 'open' }], 1)))) return job;
-    if (this.isBusy(id) || !(await this.store.leases.acquire(id))) return this.store.get(id);
+    if (this.imageIsBusy(job.imageUri) || !(await this.store.leases.acquire(id))) return this.store.get(id);
     const current = this.store.get(id) ?? job;
     const run = this.enqueue({ ...current }, true);
     try {
@@ -588,7 +604,8 @@ export class JobMachine {
   async remove(id: string): Promise<boolean> {
     const job = this.store.get(id);
     if (!job || this.isBusy(id) || isActive(job)) return false;
-    if (job.uuid && job.state !== 'done' && !(await this.ports.confirm(removePaidQuestion(job)))) return false;
+    // A paid video not saved, or a request that may have been charged: only the list remembers it.
+    if (((job.uuid && job.state !== 'done') || chargeIsOpen(job)) && !(await this.ports.confirm(removePaidQuestion(job)))) return false;
     if (this.isBusy(id) || !(await this.store.leases.acquire(id))) return false;
     try {
       await this.store.remove(id);
@@ -629,7 +646,7 @@ export class JobMachine {
       }
       const ending: Partial<JobRecord> = current.state === 'requesting'
         ? { state: 'failed', mayBeCharged: true, error: `The window asking 1min.ai for the video of ${current.imageName} closed before the answer came; it may have been made and charged. Check your 1min.ai history before trying again.` }
-        : { state: 'cancelled', error: 'The window running this job closed before it was sent, so nothing was charged. Retry runs it.' };
+        : { state: 'cancelled', error: cancelNote(current, 'The window running this job closed before it was sent, so nothing was charged. Retry runs it.') };
       try {
         if (canMove(current.state, ending.state!)) await this.store.save({ ...current, ...ending, updatedAt: this.now() });
       } finally {
@@ -690,12 +707,18 @@ export class JobMachine {
   /** Catches up with other windows: changed records, finished or abandoned jobs. */
   async lookAround(): Promise<void> {
     if (this.disposed) return;
+    let abandoned = false;
     for (const id of await this.store.refresh()) {
       const job = this.store.get(id);
-      if (job && isActive(job) && !this.runs.has(id) && (await this.store.leases.holder(id))) this.markElsewhere(id);
+      if (job && isActive(job) && !this.runs.has(id)) {
+        // Running somewhere, or left by a window that is gone (no live lease): then recover it.
+        if (await this.store.leases.holder(id)) this.markElsewhere(id);
+        else abandoned = true;
+      }
       if (!job || !isActive(job)) this.elsewhere.delete(id);
       this.fire(id, job);
     }
+    if (abandoned) await this.recover();
     for (const id of [...this.elsewhere]) {
       const job = this.store.get(id);
       if (!job || !isActive(job)) {
@@ -734,6 +757,7 @@ export class JobMachine {
       run.abort.abort();
       run.betweenAttempts.abort();
     }
+    this.store.close();
     // Released now, while this is sure to run: the next host takes over at once.
     this.store.leases.releaseAllSync();
   }
@@ -764,7 +788,9 @@ function stopWaitingQuestion(job: JobRecord): Question {
 function removePaidQuestion(job: JobRecord): Question {
   return {
     message: `Remove the video of ${job.imageName} from the list?`,
-    detail: `1min.ai already accepted it (id ${job.uuid}), so it is paid for. Once removed, it is only in your 1min.ai history.`,
+    detail: job.uuid
+      ? `1min.ai already accepted it (id ${job.uuid}), so it is paid for. Once removed, it is only in your 1min.ai history.`
+      : 'Its request may have reached 1min.ai and been charged. Once removed, nothing here reminds you of it, and a new Generate will not ask first: check your 1min.ai history.',
     confirm: 'Remove',
   };
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
 import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
-import { EXTENSION_ID, exists, readLogs, until, workspaceFile } from './helpers';
+import { exists, readLogs, startSuite, until, workspaceFile } from './helpers';
 
 const KEY = 'integration-key-42';
 const root = path.resolve(__dirname, '../../..');
@@ -24,13 +24,7 @@ describe('Luma Image to Video in a real VS Code', function () {
   let sim: Simulator;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<LumaVideoApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    api = await extension.activate();
-    sim = await Simulator.start({ apiKey: KEY, generationMs: 500 });
-    const config = vscode.workspace.getConfiguration('lumaVideo');
-    await config.update('apiBaseUrl', sim.apiBaseUrl, vscode.ConfigurationTarget.Global);
-    await config.update('assetBaseUrl', sim.assetBaseUrl, vscode.ConfigurationTarget.Global);
+    ({ api, sim } = await startSuite(KEY, 500));
   });
 
   after(async () => {

@@ -5,7 +5,7 @@ import type { LumaVideoApi } from '../../src/extension';
 import type { JobRecord } from '../../src/jobs/job';
 import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
-import { EXTENSION_ID, exists, until, workspaceFile } from './helpers';
+import { EXTENSION_ID, exists, startSuite, until, workspaceFile } from './helpers';
 
 const KEY = 'generations-key-7';
 const options: GenerationOptions = { prompt: 'the leaves rustle in the wind', length: 5, enhancePrompt: false, modelName: 'ray-v2-flash', aspectRatio: '16:9', resolution: '720p', loop: true };
@@ -21,11 +21,7 @@ describe('Generations view, batches and the queue', function () {
   before(async () => {
     // VS Code's own file dialogs (as in a browser), so a test can answer them, on the desktop too.
     await vscode.workspace.getConfiguration('files').update('simpleDialog.enable', true, vscode.ConfigurationTarget.Global);
-    api = await vscode.extensions.getExtension<LumaVideoApi>(EXTENSION_ID)!.activate();
-    sim = await Simulator.start({ apiKey: KEY, generationMs: 400 });
-    await config().update('apiBaseUrl', sim.apiBaseUrl, vscode.ConfigurationTarget.Global);
-    await config().update('assetBaseUrl', sim.assetBaseUrl, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
+    ({ api, sim } = await startSuite(KEY, 400, KEY));
   });
 
   after(async () => {

@@ -2,6 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { LumaVideoApi } from '../../src/extension';
+import { Simulator } from '../simulator/simulator';
 
 export const EXTENSION_ID = 'luma-video-tools.luma-image-to-video';
 
@@ -60,4 +62,20 @@ fetch(${JSON.stringify(src)}).then(
     clearTimeout(timer);
     panel.dispose();
   }
+}
+
+/**
+ * What every in-host suite starts from: the extension active, a simulator of its own, the user
+ * settings pointing at it and, when `key` is given, that key stored.
+ */
+export async function startSuite(apiKey: string, generationMs: number, key?: string): Promise<{ api: LumaVideoApi; sim: Simulator }> {
+  const extension = vscode.extensions.getExtension<LumaVideoApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  const api = await extension.activate();
+  const sim = await Simulator.start({ apiKey, generationMs });
+  const config = vscode.workspace.getConfiguration('lumaVideo');
+  await config.update('apiBaseUrl', sim.apiBaseUrl, vscode.ConfigurationTarget.Global);
+  await config.update('assetBaseUrl', sim.assetBaseUrl, vscode.ConfigurationTarget.Global);
+  if (key) await vscode.commands.executeCommand('lumaVideo.setApiKey', key);
+  return { api, sim };
 }

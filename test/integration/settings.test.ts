@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
 import type { GenerationOptions } from '../../src/protocol';
 import { Simulator } from '../simulator/simulator';
-import { EXTENSION_ID, exists, loadInWebview, readLogs, until, workspaceFile } from './helpers';
+import { EXTENSION_ID, exists, loadInWebview, readLogs, startSuite, until, workspaceFile } from './helpers';
 
 const KEY = 'settings-key-3/+=-';
 const options: GenerationOptions = { prompt: 'the grass sways', length: 5, enhancePrompt: false, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
@@ -22,11 +22,7 @@ describe('Settings: the key, the quota and the form\'s files', function () {
   let sim: Simulator;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<LumaVideoApi>(EXTENSION_ID)!.activate();
-    sim = await Simulator.start({ apiKey: KEY, generationMs: 300 });
-    await config().update('apiBaseUrl', sim.apiBaseUrl, vscode.ConfigurationTarget.Global);
-    await config().update('assetBaseUrl', sim.assetBaseUrl, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
+    ({ api, sim } = await startSuite(KEY, 300, KEY));
   });
 
   after(async () => {

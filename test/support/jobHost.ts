@@ -3,24 +3,20 @@
 // supply (the image, the key, dialogs) scripted. Several such hosts may share one store folder,
 // as two windows of a workspace do, and a host can be made to crash: it then writes nothing more
 // and leaves its leases behind, as a killed process would.
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkImage } from '../../src/files/imageCheck';
-import { LocalFolderOutput } from '../../src/files/localOutput';
+import { LocalFolderOutput, NodeFolderOps } from '../../src/files/localOutput';
 import { JobRecord } from '../../src/jobs/job';
 import { JobStore } from '../../src/jobs/jobStore';
 import { LeaseOwner } from '../../src/jobs/lease';
 import { JobMachine, NewJob, Question } from '../../src/jobs/machine';
 import { OneMinClient } from '../../src/onemin/client';
 import type { GenerationOptions } from '../../src/protocol';
-import type { Logger } from '../../src/util/log';
+import { catPng, generationOptions, recordingLog } from './fixtures';
 
-const root = path.resolve(__dirname, '../../..');
-export const catPng = new Uint8Array(readFileSync(path.join(root, 'test/fixtures/workspace/cat.png')));
-export const sampleVideo = readFileSync(path.join(root, 'test/simulator/sample.mp4'));
-
-export const defaultOptions: GenerationOptions = { prompt: 'the camera slowly zooms in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+export { catPng, sampleVideo } from './fixtures';
+export { generationOptions as defaultOptions } from './fixtures';
 
 export interface HostOptions {
   /** The shared store folder (jobs/ and leases/). */
@@ -37,6 +33,8 @@ export interface HostOptions {
   concurrency?: number;
   heartbeatMs?: number;
   staleMs?: number;
+  /** Per-request time limits of the client (short in the fault runs, where servers hang). */
+  deadlineMs?: number;
 }
 
 export interface TestHost {
@@ -45,6 +43,8 @@ export interface TestHost {
   hostId: string;
   questions: Question[];
   log: string[];
+  /** While true, the output folder refuses every write with ENOSPC, as a full disk does. */
+  diskFull: boolean;
   /** What was logged, stored or shown: every text a person or a file could see. */
   request(imageName: string, options?: Partial<GenerationOptions>): NewJob;
   /** The process dies now: nothing more is written, its leases stay behind. */
@@ -52,9 +52,8 @@ export interface TestHost {
 }
 
 export function createHost(options: HostOptions): TestHost {
-  const log: string[] = [];
-  const push = (level: string) => (message: string) => void log.push(`${level} ${message}`);
-  const logger: Logger = { trace: push('trace'), debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
+  const logger = recordingLog();
+  const log = logger.lines;
   const owner: LeaseOwner = { hostId: options.hostId, pid: process.pid, hostname: 'test-host' };
   const store = new JobStore({
     dir: options.storeDir,
@@ -64,6 +63,7 @@ export function createHost(options: HostOptions): TestHost {
   });
   const questions: Question[] = [];
   let crashed = false;
+  const state = { diskFull: false };
   const machine = new JobMachine({
     store,
     log: logger,
@@ -71,8 +71,12 @@ export function createHost(options: HostOptions): TestHost {
     ports: {
       readImage: async (job: JobRecord) => ({ bytes: catPng, fileName: job.imageName, mimeType: checkImage(catPng, job.imageName) }),
       apiKey: async () => options.apiKey ?? 'sim-key',
-      client: (_job, apiKey) => new OneMinClient({ apiBaseUrl: options.api.apiBaseUrl, assetBaseUrl: options.api.assetBaseUrl, apiKey, log: logger, retry: { initialMs: 10, maxMs: 50, maxTotalMs: 2000 }, random: () => 1 }),
-      output: (job) => new LocalFolderOutput(options.videoDir, job.imageName, job.id),
+      client: (_job, apiKey) => {
+        const ms = options.deadlineMs;
+        const deadlines = ms ? { uploadMs: ms, featuresMs: ms, resultMs: ms, downloadMs: 2 * ms, downloadStallMs: ms } : undefined;
+        return new OneMinClient({ apiBaseUrl: options.api.apiBaseUrl, assetBaseUrl: options.api.assetBaseUrl, apiKey, log: logger, retry: { initialMs: 10, maxMs: 50, maxTotalMs: 2000 }, random: () => 1, deadlines });
+      },
+      output: (job) => new LocalFolderOutput(options.videoDir, job.imageName, job.id, new FillableDisk(options.videoDir, state)),
       videoUri: (_job, fileName) => pathToFileURL(path.join(options.videoDir, fileName)).toString(),
       confirm: async (question) => {
         questions.push(question);
@@ -85,7 +89,7 @@ export function createHost(options: HostOptions): TestHost {
     imageUri: pathToFileURL(path.join(options.videoDir, imageName)).toString(),
     imageName,
     outputFolder: pathToFileURL(options.videoDir).toString(),
-    options: { ...defaultOptions, ...patch },
+    options: { ...generationOptions, ...patch },
   });
   return {
     machine,
@@ -93,12 +97,19 @@ export function createHost(options: HostOptions): TestHost {
     hostId: options.hostId,
     questions,
     log,
+    get diskFull() {
+      return state.diskFull;
+    },
+    set diskFull(full: boolean) {
+      state.diskFull = full;
+    },
     request,
     crash() {
       if (crashed) return;
       crashed = true;
       options.deadHosts.add(options.hostId);
-      // A killed process neither writes nor releases anything.
+      // A killed process neither writes nor releases anything; what it was writing does not land.
+      store.close();
       store.save = () => Promise.reject(new Error('crashed'));
       store.remove = () => Promise.reject(new Error('crashed'));
       store.leases.releaseAllSync = () => undefined;
@@ -106,4 +117,30 @@ export function createHost(options: HostOptions): TestHost {
       machine.dispose();
     },
   };
+}
+
+/** Node's fs, but every write fails with ENOSPC while the disk is "full". */
+class FillableDisk extends NodeFolderOps {
+  constructor(where: string, private readonly state: { diskFull: boolean }) {
+    super(where);
+  }
+
+  private check(): void {
+    if (this.state.diskFull) throw Object.assign(new Error('ENOSPC: no space left on device (simulated)'), { code: 'ENOSPC' });
+  }
+
+  override async createExclusive(name: string, bytes: Uint8Array): Promise<void> {
+    this.check();
+    return super.createExclusive(name, bytes);
+  }
+
+  override async rename(from: string, to: string): Promise<void> {
+    this.check();
+    return super.rename(from, to);
+  }
+
+  override async flush(name: string): Promise<void> {
+    this.check();
+    return super.flush(name);
+  }
 }

@@ -8,7 +8,7 @@ import { LocalFolderOutput } from '../../src/files/localOutput';
 import { GenerationRun, JobUpdate, resumeGeneration, runGeneration } from '../../src/jobs/generation';
 import { featureRequestBody, OneMinClient } from '../../src/onemin/client';
 import { Simulator } from '../simulator/simulator';
-import { catPng, generationOptions as options, recordingLog, rejection, sampleVideo } from './harness';
+import { catPng, generationOptions as options, recordingLog, rejection, sampleVideo } from '../support/fixtures';
 
 // With / + = -: the characters JSON and URLs escape, so every test also checks redaction holds.
 const KEY = 'sk/ab+cd=ef-gh_9-0123456789';
@@ -132,8 +132,10 @@ describe('1min.ai client and job runner against the simulator', function () {
       assert.equal(record?.unknownStatus, 'MODERATING');
       sim.reset();
       sim.inject('result', { kind: 'recordStatus', status: 'MODERATING' }, 2);
+      logLines.length = 0;
       await generate();
       assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
+      assert.equal(logLines.filter((line) => line.includes('"MODERATING"') && /does not know/.test(line)).length, 1, 'logged once, however many polls saw it');
     });
 
     it('unknown with an error: a failure at once with the service\'s message, not 30 minutes of polling', async () => {

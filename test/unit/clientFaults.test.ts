@@ -14,7 +14,7 @@ import { ClientOptions, MAX_VIDEO_BYTES, OneMinClient } from '../../src/onemin/c
 import { leavesChargeOpen } from '../../src/onemin/errors';
 import { redactSecrets } from '../../src/util/redact';
 import { Simulator } from '../simulator/simulator';
-import { catPng, generationOptions as options, recordingLog, rejection, sampleVideo } from './harness';
+import { catPng, generationOptions as options, recordingLog, rejection, sampleVideo } from '../support/fixtures';
 
 const KEY = 'sk/ab+cd=ef-gh_9';
 

@@ -1,7 +1,7 @@
 // The key must not survive in any form a body can echo it: raw, JSON-escaped, URL-encoded.
 import * as assert from 'node:assert/strict';
 import { redactDeep, redactingLogger, redactSecrets } from '../../src/util/redact';
-import { recordingLog } from './harness';
+import { recordingLog } from '../support/fixtures';
 
 const KEY = 'sk/ab+cd=ef-gh_9';
 

@@ -1,4 +1,4 @@
-// Shared by the client tests: fixtures, a log that keeps its lines, and the LumaError a promise
+// Shared by the plain-Node suites: fixtures, a log that keeps its lines, and the LumaError a promise
 // rejects with.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,0 +1,470 @@
+// Randomized fault runs: random sequences of a person's actions (Generate, a batch, Cancel,
+// Retry, Fetch Video, Remove), service faults (refusals, gateway errors before and after the
+// charge, cut and hanging connections, slow and malformed answers, odd statuses, broken
+// downloads), crashes and restarts of a window, a second window on the same workspace and a
+// full disk, run against the real job machine, store, client and output, and the simulator
+// over loopback. After every step, and once everything has settled, the money and file rules
+// are checked against the simulator's own record of what it charged. fast-check generates the
+// sequences, and shrinks a failing one to a minimal case it prints with its seed.
+import * as fc from 'fast-check';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { canMove, isActive, isFetchable, JobRecord, JobState } from '../../src/jobs/job';
+import { JobStore } from '../../src/jobs/jobStore';
+import type { Question } from '../../src/jobs/machine';
+import { silentLogger } from '../../src/util/log';
+import type { Endpoint, Fault, Simulator } from '../simulator/simulator';
+import { createHost, sampleVideo, TestHost } from '../support/jobHost';
+
+/** The key holds the characters that escape differently in JSON and URLs. */
+export const FAULT_KEY = 'sk/fault+run=key-9_Z';
+const IMAGES = ['cat.png', 'dog.png', 'owl.png'];
+const WINDOWS = 2;
+const PLACEHOLDER_MARK = 'LUMA-VIDEO-PLACEHOLDER';
+
+export type Step =
+  | { kind: 'generate'; window: number; image: number; yes: boolean }
+  | { kind: 'batch'; window: number; yes: boolean }
+  | { kind: 'cancel'; window: number; pick: number; confirm: boolean }
+  | { kind: 'retry'; window: number; pick: number; yes: boolean }
+  | { kind: 'fetch'; window: number; pick: number }
+  | { kind: 'remove'; window: number; pick: number; yes: boolean }
+  | { kind: 'fault'; endpoint: Endpoint; fault: Fault; times: number }
+  | { kind: 'crash'; window: number }
+  | { kind: 'secondWindow' }
+  | { kind: 'disk'; window: number; full: boolean }
+  | { kind: 'wait'; ms: number };
+
+// ---- the sequences ----
+
+const echoKey = JSON.stringify({ errorCode: 'BAD_REQUEST', message: `Bad header API-KEY: ${FAULT_KEY}` }).replace(/\//g, '\\/');
+
+const faultArb: fc.Arbitrary<{ endpoint: Endpoint; fault: Fault }> = fc.oneof(
+  fc.constantFrom<{ endpoint: Endpoint; fault: Fault }>(
+    { endpoint: 'upload', fault: { kind: 'status', status: 429, retryAfter: 0 } },
+    { endpoint: 'upload', fault: { kind: 'status', status: 503 } },
+    { endpoint: 'upload', fault: { kind: 'reset' } },
+    { endpoint: 'upload', fault: { kind: 'hang' } },
+    { endpoint: 'upload', fault: { kind: 'status', status: 401 } },
+    { endpoint: 'features', fault: { kind: 'status', status: 429, retryAfter: 0 } },
+    { endpoint: 'features', fault: { kind: 'status', status: 400, body: echoKey, contentType: 'application/json' } },
+    { endpoint: 'features', fault: { kind: 'status', status: 406 } },
+    { endpoint: 'features', fault: { kind: 'status', status: 502 } },
+    { endpoint: 'features', fault: { kind: 'status', status: 504, charge: true } },
+    { endpoint: 'features', fault: { kind: 'reset', charge: true } },
+    { endpoint: 'features', fault: { kind: 'reset' } },
+    { endpoint: 'features', fault: { kind: 'hang', charge: true } },
+    { endpoint: 'features', fault: { kind: 'malformed', charge: true } },
+    { endpoint: 'features', fault: { kind: 'truncated', charge: true } },
+    { endpoint: 'features', fault: { kind: 'successFalse' } },
+    { endpoint: 'features', fault: { kind: 'failure', reason: 'content policy' } },
+    { endpoint: 'result', fault: { kind: 'status', status: 500 } },
+    { endpoint: 'result', fault: { kind: 'status', status: 429, retryAfter: 0 } },
+    { endpoint: 'result', fault: { kind: 'hang' } },
+    { endpoint: 'result', fault: { kind: 'malformed' } },
+    { endpoint: 'result', fault: { kind: 'aiRecordNull' } },
+    { endpoint: 'result', fault: { kind: 'failure' } },
+    { endpoint: 'result', fault: { kind: 'errorInResult', message: 'blocked' } },
+    { endpoint: 'result', fault: { kind: 'noVideo' } },
+    { endpoint: 'result', fault: { kind: 'recordStatus', status: 'MODERATING' } },
+    { endpoint: 'result', fault: { kind: 'recordStatus', status: 'REJECTED', error: { code: 'NSFW', message: 'rejected' } } },
+    { endpoint: 'download', fault: { kind: 'status', status: 404 } },
+    { endpoint: 'download', fault: { kind: 'status', status: 503 } },
+    { endpoint: 'download', fault: { kind: 'cutMidStream' } },
+    { endpoint: 'download', fault: { kind: 'expired' } },
+    { endpoint: 'download', fault: { kind: 'reset' } },
+    { endpoint: 'download', fault: { kind: 'hang' } },
+    { endpoint: 'download', fault: { kind: 'gzip' } },
+    { endpoint: 'download', fault: { kind: 'overlong' } },
+  ),
+  // Slow answers: a Cancel or a crash lands while the request is out.
+  fc.record({
+    endpoint: fc.constantFrom<Endpoint>('upload', 'features', 'result', 'download'),
+    fault: fc.integer({ min: 50, max: 300 }).map((ms): Fault => ({ kind: 'hold', ms })),
+  }),
+  fc.integer({ min: 50, max: 300 }).map((ms) => ({ endpoint: 'features' as Endpoint, fault: { kind: 'hold', ms, then: { kind: 'status', status: 504, charge: true } } as Fault })),
+  fc.constant({ endpoint: 'download' as Endpoint, fault: { kind: 'drip', intervalMs: 20, bytesPerTick: 4096 } as Fault }),
+);
+
+const windowArb = fc.integer({ min: 0, max: WINDOWS - 1 });
+const pickArb = fc.nat({ max: 20 });
+
+export const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('generate' as const), window: windowArb, image: fc.integer({ min: 0, max: IMAGES.length - 1 }), yes: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('batch' as const), window: windowArb, yes: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('cancel' as const), window: windowArb, pick: pickArb, confirm: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), window: windowArb, pick: pickArb, yes: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('fetch' as const), window: windowArb, pick: pickArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), window: windowArb, pick: pickArb, yes: fc.boolean() }) },
+  { weight: 5, arbitrary: faultArb.chain(({ endpoint, fault }) => fc.record({ kind: fc.constant('fault' as const), endpoint: fc.constant(endpoint), fault: fc.constant(fault), times: fc.integer({ min: 1, max: 3 }) })) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), window: windowArb }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'secondWindow' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('disk' as const), window: windowArb, full: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 250 }) }) },
+);
+
+export const sequenceArb = fc.array(stepArb, { minLength: 1, maxLength: 14 });
+
+// ---- one world per sequence ----
+
+interface Credit {
+  at: number;
+  why: string;
+}
+
+/** What each window did and saw, for the checks. */
+class World {
+  readonly windows: (TestHost | undefined)[] = [];
+  private readonly deadHosts = new Set<string>();
+  private hostCount = 0;
+  /** Confirmations of a new generation, per image: each lets one more charge through. */
+  readonly credits = new Map<string, Credit[]>();
+  /** Per job: how many times it was queued (its first run and every Retry that re-queued it). */
+  readonly runsStarted = new Map<string, number>();
+  /** Paid jobs forgotten after the person confirmed "Remove". */
+  readonly removedWithConsent = new Set<string>();
+  /** Jobs forgotten (their prompts), and videos whose jobs were forgotten: still fine on disk. */
+  readonly removedPrompts = new Set<string>();
+  readonly removedVideos = new Set<string>();
+  readonly violations: string[] = [];
+  private answer = false;
+  private promptCount = 0;
+
+  constructor(readonly sim: Simulator, readonly storeDir: string, readonly videoDir: string, readonly step: () => number) {}
+
+  open(window: number): TestHost {
+    const host = createHost({
+      storeDir: this.storeDir,
+      videoDir: this.videoDir,
+      api: this.sim,
+      apiKey: FAULT_KEY,
+      hostId: `window-${window}-${++this.hostCount}`,
+      deadHosts: this.deadHosts,
+      answer: (question) => this.onQuestion(question),
+      heartbeatMs: 40,
+      staleMs: 300,
+      deadlineMs: 250,
+    });
+    const last = new Map<string, JobState>();
+    host.machine.onDidChange(({ job, here }) => {
+      const before = last.get(job.id);
+      // Moves this window made (another window's arrive as they are now, steps in between unseen).
+      if (here && before && before !== job.state && !canMove(before, job.state)) this.violations.push(`${host.hostId}: job ${job.options.prompt} moved from ${before} to ${job.state}, which the state table forbids`);
+      if (job.state === 'queued' && before !== 'queued') this.runsStarted.set(job.id, (this.runsStarted.get(job.id) ?? 0) + 1);
+      // A saved video lets the next generation of its image through without a question.
+      if (job.state === 'done' && before !== 'done') this.credit(job.imageName, `${job.options.prompt} saved`);
+      last.set(job.id, job.state);
+    });
+    // Each window shows the list (a form or the Generations view is open), so it follows the others.
+    host.machine.watchOtherWindows();
+    this.windows[window] = host;
+    return host;
+  }
+
+  private credit(imageName: string, why: string): void {
+    const list = this.credits.get(imageName) ?? [];
+    list.push({ at: Date.now(), why });
+    this.credits.set(imageName, list);
+  }
+
+  private onQuestion(question: Question): boolean {
+    const text = `${question.message} ${question.detail}`;
+    // "Generate … again?" / "Generate all N videos?": a yes lets one more charge through per image named.
+    // "Remove …? Its request may have … been charged": a yes is the person taking that on.
+    if (this.answer && (/^Generate /.test(question.message) || (/^Remove /.test(question.message) && /may have/.test(question.detail)))) {
+      for (const image of IMAGES) if (text.includes(image)) this.credit(image, `confirmed at step ${this.step()}`);
+    }
+    return this.answer;
+  }
+
+  with<T>(answer: boolean, action: () => T): T {
+    this.answer = answer;
+    return action();
+  }
+
+  prompt(image: string): string {
+    return `move ${image} #${++this.promptCount}`;
+  }
+
+  request(host: TestHost, image: string) {
+    return host.request(image, { prompt: this.prompt(image) });
+  }
+
+  crash(window: number): TestHost {
+    this.windows[window]?.crash();
+    const host = this.open(window);
+    void host.machine.recover();
+    return host;
+  }
+
+  alive(): TestHost[] {
+    return this.windows.filter((host): host is TestHost => host !== undefined);
+  }
+
+  /** The job list as it is on disk now (every window shares it). */
+  jobs(): JobRecord[] {
+    const store = new JobStore({ dir: this.storeDir, log: silentLogger, owner: { hostId: 'reader', pid: 0, hostname: 'reader' } });
+    return store.all();
+  }
+}
+
+async function applyStep(world: World, step: Step): Promise<void> {
+  const host = (window: number) => world.windows[window] ?? world.windows[0]!;
+  const pick = (n: number) => {
+    const jobs = world.jobs();
+    return jobs.length ? jobs[n % jobs.length] : undefined;
+  };
+  switch (step.kind) {
+    case 'generate': {
+      const on = host(step.window);
+      void world.with(step.yes, () => on.machine.start([world.request(on, IMAGES[step.image])]));
+      break;
+    }
+    case 'batch': {
+      const on = host(step.window);
+      void world.with(step.yes, () => on.machine.start(IMAGES.map((image) => world.request(on, image)), `batch-${world.step()}`));
+      break;
+    }
+    case 'cancel': {
+      const job = pick(step.pick);
+      if (job) void world.with(step.confirm, () => host(step.window).machine.cancel(job.id));
+      break;
+    }
+    case 'retry': {
+      const job = pick(step.pick);
+      if (job) void world.with(step.yes, () => host(step.window).machine.retry(job.id));
+      break;
+    }
+    case 'fetch': {
+      const job = pick(step.pick);
+      if (job) void host(step.window).machine.fetch(job.id);
+      break;
+    }
+    case 'remove': {
+      const job = pick(step.pick);
+      if (!job) break;
+      const removed = await world.with(step.yes, () => host(step.window).machine.remove(job.id));
+      if (removed) {
+        world.removedPrompts.add(job.options.prompt);
+        if (job.videoUri) world.removedVideos.add(fileURLToPath(job.videoUri));
+        if (job.uuid) world.removedWithConsent.add(job.uuid);
+      }
+      break;
+    }
+    case 'fault':
+      world.sim.inject(step.endpoint, step.fault, step.times);
+      break;
+    case 'crash':
+      if (world.windows[step.window]) world.crash(step.window);
+      break;
+    case 'secondWindow':
+      if (!world.windows[1]) void world.open(1).machine.recover();
+      break;
+    case 'disk':
+      if (world.windows[step.window]) world.windows[step.window]!.diskFull = step.full;
+      break;
+    case 'wait':
+      break;
+  }
+  await sleep(step.kind === 'wait' ? step.ms : 10);
+}
+
+// ---- the rules ----
+
+/** Checked after every step: what a person or a file could see at any instant. */
+async function checkAnyInstant(world: World, final: boolean): Promise<void> {
+  const { violations, sim } = world;
+  // No partial file under a final name: a whole video, or (mid-save only) a placeholder.
+  for (const name of await fs.readdir(world.videoDir)) {
+    if (name.startsWith('.') || !/\.luma(-\d+)?\.mp4$/.test(name)) continue;
+    const bytes = await fs.readFile(path.join(world.videoDir, name)).catch(() => undefined);
+    if (!bytes) continue;
+    const placeholder = bytes.length < 1024 && bytes.toString('latin1').startsWith(PLACEHOLDER_MARK);
+    if (!bytes.equals(sampleVideo) && !(placeholder && !final)) violations.push(`${name} holds ${placeholder ? 'a placeholder after everything settled' : `${bytes.length} bytes that are not the video`}`);
+  }
+  const charged = chargedPrompts(sim);
+  for (const host of world.alive()) {
+    // The key in no log line and in nothing a form would be sent.
+    const text = host.log.join('\n') + JSON.stringify(host.machine.snapshots());
+    if (containsKey(text)) violations.push(`${host.hostId}: the key is in its log or its job snapshots`);
+    // No "nothing was charged" where the simulator charged.
+    for (const { job } of host.machine.snapshots()) {
+      if (/nothing was charged/i.test(job.error ?? '') && charged.has(job.options.prompt)) violations.push(`${job.options.prompt}: says "nothing was charged" but 1min.ai charged it`);
+    }
+  }
+  // The key in no stored job.
+  const jobsDir = path.join(world.storeDir, 'jobs');
+  for (const name of await fs.readdir(jobsDir).catch(() => [] as string[])) {
+    const stored = await fs.readFile(path.join(jobsDir, name), 'utf8').catch(() => '');
+    if (containsKey(stored)) violations.push(`stored job ${name} holds the key`);
+  }
+}
+
+function containsKey(text: string): boolean {
+  return [FAULT_KEY, JSON.stringify(FAULT_KEY).slice(1, -1), FAULT_KEY.replace(/\//g, '\\/'), encodeURIComponent(FAULT_KEY)].some((form) => text.includes(form));
+}
+
+/** Prompt -> the simulator's charged jobs for it (uuid, when). */
+function chargedPrompts(sim: Simulator): Map<string, { uuid: string; at: number; status: string }[]> {
+  const map = new Map<string, { uuid: string; at: number; status: string }[]>();
+  for (const job of sim.jobs()) {
+    const list = map.get(job.prompt) ?? [];
+    list.push({ uuid: job.uuid, at: job.createdAt, status: job.status });
+    map.set(job.prompt, list);
+  }
+  return map;
+}
+
+/** Checked once everything has settled and a last window has fetched every paid video it could. */
+async function checkSettled(world: World): Promise<void> {
+  const { violations, sim } = world;
+  const jobs = world.jobs();
+  for (const job of jobs) if (isActive(job)) violations.push(`${job.options.prompt}: still ${job.state} after everything settled`);
+
+  const byPrompt = new Map(jobs.map((job) => [job.options.prompt, job]));
+  const charged = chargedPrompts(sim);
+  // Every charged job ends with its video saved or a fetchable job in the list.
+  for (const [prompt, charges] of charged) {
+    const job = byPrompt.get(prompt);
+    for (const charge of charges) {
+      if (!job) {
+        if (!world.removedWithConsent.has(charge.uuid) && !world.removedPrompts.has(prompt)) violations.push(`${prompt}: charged (${charge.uuid}) but gone from the list`);
+        continue;
+      }
+      if (job.uuid === charge.uuid) {
+        if (charge.status === 'SUCCESS' && job.state !== 'done' && !isFetchable(job)) violations.push(`${prompt}: charged, made, but neither saved nor fetchable (${job.state})`);
+        if (job.state === 'done' && !(await exists(job.videoUri))) violations.push(`${prompt}: done, but its video is missing`);
+      } else if (!job.mayBeCharged) {
+        violations.push(`${prompt}: charged (${charge.uuid}) but the job neither knows the id nor says it may have been charged`);
+      }
+    }
+  }
+  // At most one generation request per run of a job (refusals with 429 aside): none repeated by itself.
+  for (const job of jobs) {
+    const posts = sim.requests.filter((r) => r.endpoint === 'features' && r.status !== 429 && (r.json as { promptObject?: { prompt?: string } })?.promptObject?.prompt === job.options.prompt).length;
+    const runs = world.runsStarted.get(job.id) ?? 1;
+    if (posts > runs) violations.push(`${job.options.prompt}: ${posts} generation requests for ${runs} run(s)`);
+  }
+  // No charge beyond the first for an image without a saved video before it or a "yes".
+  const chargesByImage = new Map<string, { at: number; prompt: string }[]>();
+  for (const [prompt, charges] of charged) {
+    const image = IMAGES.find((name) => prompt.startsWith(`move ${name} `));
+    if (!image) continue;
+    for (const charge of charges) chargesByImage.set(image, [...(chargesByImage.get(image) ?? []), { at: charge.at, prompt }]);
+  }
+  for (const [image, charges] of chargesByImage) {
+    const events = [...charges.map((charge) => ({ at: charge.at, delta: -1, why: `charged for ${charge.prompt}` })), ...(world.credits.get(image) ?? []).map((credit) => ({ at: credit.at, delta: 1, why: credit.why }))].sort((a, b) => a.at - b.at || b.delta - a.delta);
+    let balance = 1;
+    for (const event of events) {
+      balance += event.delta;
+      if (balance < 0) {
+        violations.push(`${image}: ${event.why} with no saved video or confirmation since the last charge (${events.map((e) => e.why).join(' -> ')})`);
+        break;
+      }
+    }
+  }
+  // Every video on disk belongs to a saved job (no duplicate), and nothing hidden is left over.
+  const saved = new Set([...jobs.filter((job) => job.state === 'done' && job.videoUri).map((job) => fileURLToPath(job.videoUri!)), ...world.removedVideos]);
+  for (const name of await fs.readdir(world.videoDir)) {
+    const file = path.join(world.videoDir, name);
+    if (name.startsWith('.')) violations.push(`a hidden file is left over: ${name}`);
+    else if (/\.luma(-\d+)?\.mp4$/.test(name) && !saved.has(file)) violations.push(`${name} belongs to no saved job: a duplicate`);
+  }
+}
+
+async function exists(uri: string | undefined): Promise<boolean> {
+  if (!uri) return false;
+  const bytes = await fs.readFile(fileURLToPath(uri)).catch(() => undefined);
+  return bytes !== undefined && bytes.equals(sampleVideo);
+}
+
+async function settle(world: World, timeoutMs = 20_000): Promise<void> {
+  world.sim.clearFaults();
+  world.sim.release();
+  for (const host of world.alive()) host.diskFull = false;
+  const started = Date.now();
+  let idleSince: number | undefined;
+  for (;;) {
+    const busy = world.alive().some((host) => {
+      const counts = host.machine.counts();
+      return counts.running + counts.queued + counts.elsewhere > 0;
+    });
+    // Idle twice, some time apart: an action may be between two awaits (taking a lease, say).
+    if (!busy && !world.jobs().some(isActive)) {
+      idleSince ??= Date.now();
+      if (Date.now() - idleSince >= 60) return;
+    } else {
+      idleSince = undefined;
+    }
+    if (Date.now() - started > timeoutMs) {
+      world.violations.push(`jobs never ended: ${world.jobs().filter(isActive).map((job) => `${job.options.prompt} ${job.state}`).join(', ')}`);
+      return;
+    }
+    world.sim.release();
+    await sleep(30);
+  }
+}
+
+/** Runs one sequence in a fresh world; returns the rules it broke (empty when none). */
+export async function runSequence(sim: Simulator, steps: Step[]): Promise<string[]> {
+  sim.reset();
+  sim.configure({ generationMs: 40, latencyMs: 0, asyncMode: 'honour' });
+  const storeDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-faults-store-'));
+  const videoDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-faults-videos-'));
+  let index = 0;
+  const world = new World(sim, storeDir, videoDir, () => index);
+  try {
+    await world.open(0).machine.recover();
+    for (const step of steps) {
+      index++;
+      await applyStep(world, step);
+      await checkAnyInstant(world, false);
+      if (world.violations.length) break;
+    }
+    if (world.violations.length === 0) {
+      await settle(world);
+      // A later start: one more window looks at the list and fetches every paid video it can.
+      const last = world.crash(WINDOWS);
+      await settle(world);
+      await Promise.all(world.jobs().filter((job) => job.uuid && isFetchable(job)).map((job) => last.machine.fetch(job.id)));
+      await settle(world);
+      await checkAnyInstant(world, true);
+      await checkSettled(world);
+    }
+  } finally {
+    for (const host of world.alive()) host.crash();
+    sim.clearFaults();
+    sim.release();
+    await fs.rm(storeDir, { recursive: true, force: true });
+    await fs.rm(videoDir, { recursive: true, force: true });
+  }
+  return world.violations;
+}
+
+export interface FaultRunOptions {
+  runs: number;
+  seed?: number;
+  /** Called after each sequence, for progress. */
+  onRun?: (count: number) => void;
+}
+
+/** Runs `runs` random sequences; throws fast-check's report (seed, shrunk case) on the first failure. */
+export async function runFaultSequences(sim: Simulator, options: FaultRunOptions): Promise<{ runs: number; seed: number }> {
+  const seed = options.seed ?? Date.now() ^ Math.floor(Math.random() * 0x7fffffff);
+  let count = 0;
+  await fc.assert(
+    fc.asyncProperty(sequenceArb, async (steps) => {
+      const violations = await runSequence(sim, steps);
+      options.onRun?.(++count);
+      if (violations.length > 0) throw new Error(violations.join('\n'));
+    }),
+    { numRuns: options.runs, seed, verbose: 1, includeErrorInReport: true },
+  );
+  return { runs: options.runs, seed };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
