@@ -125,7 +125,9 @@ describe('Generations view, batches and the queue', function () {
   });
 
   it('Retry of a job that may already have been charged asks first instead of paying again silently', async () => {
-    const image = workspaceFile('photos', 'dog.webp');
+    // An image of its own: its job stays "may have been charged" (and so keeps asking) after the test.
+    const image = workspaceFile('photos', 'maybe-charged.webp');
+    await vscode.workspace.fs.copy(workspaceFile('photos', 'dog.webp'), image, { overwrite: true });
     sim.inject('features', { kind: 'status', status: 502 });
     await generate([image]);
     const failed = newestFor(image);
@@ -139,8 +141,9 @@ describe('Generations view, batches and the queue', function () {
     const form = api.formFor(image)!;
     await assert.rejects(form.handleMessage({ type: 'generate', options }), /dialog/);
     assert.equal(sim.requests.filter((r) => r.endpoint === 'features').length, 1, 'not sent again');
-    // Forgotten (it was never accepted, so nothing paid is lost), so the next tests start clean.
-    await vscode.commands.executeCommand('lumaVideo.job.remove', failed);
+    // And so does removing it from the list: nothing else would remind of the possible charge.
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lumaVideo.job.remove', failed)), /dialog/);
+    assert.ok(newestFor(image), 'still in the list');
   });
 
   it('a batch of three: one form, a prompt per image where given, at most maxConcurrentJobs at a time, three videos', async () => {
