@@ -219,9 +219,12 @@ export class FormPanel implements vscode.Disposable {
           return;
         }
         this.generating = true;
-        let started;
+        let started: JobRecord[];
         try {
           started = await jobs.start(checked.perImage.map((item) => ({ image: vscode.Uri.parse(item.imageUri), options: item.options })));
+        } catch (error) {
+          void vscode.window.showErrorMessage(`Luma: ${error instanceof Error ? error.message : String(error)}`);
+          started = [];
         } finally {
           this.generating = false;
         }

@@ -227,8 +227,16 @@ export class JobMachine {
       const now = this.now();
       const job: JobRecord = { id: randomUUID(), imageUri: request.imageUri, imageName: request.imageName, outputFolder: request.outputFolder, options: { ...request.options }, state: 'queued', createdAt: now, updatedAt: now };
       if (batchId && requests.length > 1) job.batchId = batchId;
-      await this.store.leases.acquire(job.id);
-      await this.store.save(job);
+      try {
+        await this.store.leases.acquire(job.id);
+        await this.store.save(job);
+      } catch (error) {
+        // Not kept means not sent: a job the list does not hold could be paid for and forgotten.
+        await this.store.leases.release(job.id).catch(() => undefined);
+        await this.store.remove(job.id).catch(() => undefined);
+        this.pump();
+        throw new LumaError('disk', `Could not keep the job list in VS Code's storage (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so nothing was sent for ${request.imageName}. Free some disk space, then press Generate again.`, { detail: String(error) });
+      }
       this.enqueue(job, true);
       jobs.push(job);
     }

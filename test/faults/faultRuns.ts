@@ -184,6 +184,13 @@ class World {
     return action();
   }
 
+  /** An action left to run on its own: it may fail only because its window crashed. */
+  track(host: TestHost, action: Promise<unknown>): void {
+    action.catch((error: unknown) => {
+      if (!host.crashed) this.violations.push(`${host.hostId}: an action failed: ${String((error as Error)?.stack ?? error)}`);
+    });
+  }
+
   prompt(image: string): string {
     return `move ${image} #${++this.promptCount}`;
   }
@@ -195,7 +202,7 @@ class World {
   crash(window: number): TestHost {
     this.windows[window]?.crash();
     const host = this.open(window);
-    void host.machine.recover();
+    this.track(host, host.machine.recover());
     return host;
   }
 
@@ -219,27 +226,27 @@ async function applyStep(world: World, step: Step): Promise<void> {
   switch (step.kind) {
     case 'generate': {
       const on = host(step.window);
-      void world.with(step.yes, () => on.machine.start([world.request(on, IMAGES[step.image])]));
+      world.track(on, world.with(step.yes, () => on.machine.start([world.request(on, IMAGES[step.image])])));
       break;
     }
     case 'batch': {
       const on = host(step.window);
-      void world.with(step.yes, () => on.machine.start(IMAGES.map((image) => world.request(on, image)), `batch-${world.step()}`));
+      world.track(on, world.with(step.yes, () => on.machine.start(IMAGES.map((image) => world.request(on, image)), `batch-${world.step()}`)));
       break;
     }
     case 'cancel': {
       const job = pick(step.pick);
-      if (job) void world.with(step.confirm, () => host(step.window).machine.cancel(job.id));
+      if (job) world.track(host(step.window), world.with(step.confirm, () => host(step.window).machine.cancel(job.id)));
       break;
     }
     case 'retry': {
       const job = pick(step.pick);
-      if (job) void world.with(step.yes, () => host(step.window).machine.retry(job.id));
+      if (job) world.track(host(step.window), world.with(step.yes, () => host(step.window).machine.retry(job.id)));
       break;
     }
     case 'fetch': {
       const job = pick(step.pick);
-      if (job) void host(step.window).machine.fetch(job.id);
+      if (job) world.track(host(step.window), host(step.window).machine.fetch(job.id));
       break;
     }
     case 'remove': {
@@ -260,7 +267,10 @@ async function applyStep(world: World, step: Step): Promise<void> {
       if (world.windows[step.window]) world.crash(step.window);
       break;
     case 'secondWindow':
-      if (!world.windows[1]) void world.open(1).machine.recover();
+      if (!world.windows[1]) {
+        const second = world.open(1);
+        world.track(second, second.machine.recover());
+      }
       break;
     case 'disk':
       if (world.windows[step.window]) world.windows[step.window]!.diskFull = step.full;

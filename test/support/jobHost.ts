@@ -49,6 +49,7 @@ export interface TestHost {
   request(imageName: string, options?: Partial<GenerationOptions>): NewJob;
   /** The process dies now: nothing more is written, its leases stay behind. */
   crash(): void;
+  readonly crashed: boolean;
 }
 
 export function createHost(options: HostOptions): TestHost {
@@ -97,6 +98,9 @@ export function createHost(options: HostOptions): TestHost {
     hostId: options.hostId,
     questions,
     log,
+    get crashed() {
+      return crashed;
+    },
     get diskFull() {
       return state.diskFull;
     },
