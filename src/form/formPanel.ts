@@ -13,6 +13,7 @@ import { JobService } from '../host/jobService';
 import { readSettings } from '../host/settings';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
 import { redactDeep } from '../util/redact';
+import { LumaError } from '../onemin/errors';
 import { FormDrafts } from './formDrafts';
 
 const RECENT_PROMPTS_KEY = 'lumaVideo.recentPrompts';
@@ -223,7 +224,9 @@ export class FormPanel implements vscode.Disposable {
         try {
           started = await jobs.start(checked.perImage.map((item) => ({ image: vscode.Uri.parse(item.imageUri), options: item.options })));
         } catch (error) {
-          void vscode.window.showErrorMessage(`Luma: ${error instanceof Error ? error.message : String(error)}`);
+          // The job list could not keep the job (so nothing was sent): say so. Anything else is a bug.
+          if (!(error instanceof LumaError)) throw error;
+          void vscode.window.showErrorMessage(`Luma: ${error.message}`);
           started = [];
         } finally {
           this.generating = false;

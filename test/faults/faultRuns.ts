@@ -447,8 +447,8 @@ export async function runSequence(sim: Simulator, steps: Step[]): Promise<string
     for (const host of world.alive()) host.crash();
     sim.clearFaults();
     sim.release();
-    await fs.rm(storeDir, { recursive: true, force: true });
-    await fs.rm(videoDir, { recursive: true, force: true });
+    await fs.rm(storeDir, { recursive: true, force: true, maxRetries: 5 });
+    await fs.rm(videoDir, { recursive: true, force: true, maxRetries: 5 });
   }
   return world.violations;
 }

@@ -31,8 +31,9 @@ describe('job machine', function () {
   });
   afterEach(async () => {
     for (const host of hosts.splice(0)) host.crash();
-    await fs.rm(storeDir, { recursive: true, force: true });
-    await fs.rm(videoDir, { recursive: true, force: true });
+    // A crashed window's last writes may still be on their way.
+    await fs.rm(storeDir, { recursive: true, force: true, maxRetries: 5 });
+    await fs.rm(videoDir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   function host(hostId = 'window-1', answer?: () => boolean): TestHost {
@@ -217,6 +218,7 @@ describe('job machine', function () {
       const b = host('window-2');
       const [job] = await a.machine.start([a.request('cat.png')]);
       await until(() => a.machine.get(job.id)?.uuid);
+      await a.store.flushed();
       // The second window starts now: it must not run (nor write) the job the first one runs.
       const resumedByB = await b.machine.recover();
       assert.deepEqual(resumedByB, []);
