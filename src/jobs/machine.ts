@@ -10,7 +10,7 @@
 //   have been charged (or whose paid video is not fetched yet) only after the person confirms;
 // - Cancel while the request is out waits for its answer: accepted means paid (kept, fetchable);
 // - "nothing was charged" is said only where the request certainly never went out.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { VideoOutput } from '../files/localOutput';
 import { isCancel, leavesChargeOpen, LumaError } from '../onemin/errors';
 import type { VideoRecord } from '../onemin/record';
@@ -205,9 +205,33 @@ export class JobMachine {
    * and this resolves to [].
    */
   async start(requests: NewJob[], batchId?: string): Promise<JobRecord[]> {
+    if (this.stopping || requests.some((request) => this.asking.has(request.imageUri))) return [];
+    return this.withImagesLocked(requests.map((request) => request.imageUri), () => this.startLocked(requests, batchId));
+  }
+
+  /**
+   * Runs `decide` while this window alone may start jobs for these images: two windows pressing
+   * Generate for one image at the same instant would otherwise both see it idle. Another window
+   * holding one of them means it is starting a job for it right now: nothing starts here.
+   */
+  private async withImagesLocked<T>(imageUris: string[], decide: () => Promise<T[]>): Promise<T[]> {
+    const locks = [...new Set(imageUris.map(imageLockId))].sort();
+    const held: string[] = [];
+    try {
+      for (const lock of locks) {
+        if (!(await this.store.leases.acquire(lock))) return [];
+        held.push(lock);
+      }
+      return await decide();
+    } finally {
+      for (const lock of held) await this.store.leases.release(lock).catch(() => undefined);
+    }
+  }
+
+  private async startLocked(requests: NewJob[], batchId: string | undefined): Promise<JobRecord[]> {
     // What other windows did a moment ago counts: a job of one of these images may run there.
     await this.lookAround();
-    if (this.stopping || requests.some((request) => this.asking.has(request.imageUri) || this.imageIsBusy(request.imageUri))) return [];
+    if (this.stopping || requests.some((request) => this.imageIsBusy(request.imageUri))) return [];
     const worries = requests.map((request) => ({ request, worry: this.lastAttemptWorry(request.imageUri) })).filter((entry) => entry.worry);
     if (worries.length > 0) {
       for (const request of requests) this.asking.add(request.imageUri);
@@ -540,9 +564,18 @@ export class JobMachine {
     const job = this.store.get(id);
     if (!job || this.isBusy(id) || job.state === 'done' || isActive(job)) return job;
     if (job.uuid) return this.fetch(id);
-    if (this.imageIsBusy(job.imageUri)) return job;
-    if (chargeIsOpen(job) && !(await this.ports.confirm(generateAgainQuestion([{ imageName: job.imageName, worry: 'open' }], 1)))) return job;
-    if (this.imageIsBusy(job.imageUri) || !(await this.store.leases.acquire(id))) return this.store.get(id);
+    const [queued] = await this.withImagesLocked([job.imageUri], async () => {
+      await this.lookAround();
+      if (this.imageIsBusy(job.imageUri)) return [];
+      if (chargeIsOpen(job) && !(await this.ports.confirm(generateAgainQuestion([{ imageName: job.imageName, worry: 'open' }], 1)))) return [];
+      if (this.imageIsBusy(job.imageUri) || !(await this.store.leases.acquire(id))) return [];
+      return [await this.requeue(id, job)];
+    });
+    return queued ? queued.settled : this.store.get(id);
+  }
+
+  /** Queues a job never accepted for another run; the caller holds its lease. */
+  private async requeue(id: string, job: JobRecord): Promise<Run> {
     const current = this.store.get(id) ?? job;
     const run = this.enqueue({ ...current }, true);
     try {
@@ -551,10 +584,10 @@ export class JobMachine {
       this.log.warn(`Could not queue ${job.imageName} again: ${String(error)}`);
       run.started = true;
       this.end(run);
-      return run.settled;
+      return run;
     }
     this.pump();
-    return run.settled;
+    return run;
   }
 
   /**
@@ -769,6 +802,11 @@ export class JobMachine {
     // Released now, while this is sure to run: the next host takes over at once.
     this.store.leases.releaseAllSync();
   }
+}
+
+/** The name of the short lease a window holds on an image while it decides to start a job for it. */
+function imageLockId(imageUri: string): string {
+  return `image-${createHash('sha256').update(imageUri).digest('hex').slice(0, 32)}`;
 }
 
 // ---- the questions ----

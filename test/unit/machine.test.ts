@@ -247,6 +247,17 @@ describe('job machine', function () {
       assert.deepEqual(await videos(), ['cat.luma.mp4']);
     });
 
+    it('both windows pressing Generate for one image at the same instant: one job starts, paid once', async () => {
+      const a = host('window-1');
+      const b = host('window-2');
+      const started = await Promise.all([a.machine.start([a.request('cat.png')]), b.machine.start([b.request('cat.png')])]);
+      assert.equal(started.flat().length, 1, 'one of the two starts nothing');
+      const [job] = started.flat();
+      await (started[0].length ? a : b).machine.whenSettled(job.id);
+      assert.equal(sim.featureCalls, 1);
+      assert.deepEqual(await videos(), ['cat.luma.mp4']);
+    });
+
     it('both windows recovering the same abandoned job at once: exactly one of them runs it', async () => {
       sim.configure({ generationMs: 300 });
       const a = host('window-1');
