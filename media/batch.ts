@@ -178,7 +178,7 @@ function buildSummary(actions: ViewActions) {
       });
       buttons.replaceChildren(
         el('p', { class: 'confirm', id: 'cancel-question' }, cancelQuestion(paid, latest.filter(isCancellable).length - paid)),
-        button('stop-waiting', 'Stop Waiting', 'primary', () => actions.post({ type: 'cancel' })),
+        button('stop-waiting', 'Stop Waiting', 'primary', () => actions.post({ type: 'cancel', confirmed: true })),
         keep,
       );
       keep.focus();

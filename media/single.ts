@@ -84,7 +84,7 @@ function cancelActions(view: JobView, imageUri: string, actions: ViewActions): H
     });
     row.replaceChildren(
       el('p', { class: 'confirm', id: 'cancel-question' }, 'The video is already paid for. Stop waiting? The job is kept, so you can fetch it later.'),
-      button('stop-waiting', 'Stop Waiting', 'primary', () => actions.post({ type: 'cancel', imageUri })),
+      button('stop-waiting', 'Stop Waiting', 'primary', () => actions.post({ type: 'cancel', imageUri, confirmed: true })),
       keep,
     );
     keep.focus();

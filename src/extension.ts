@@ -45,7 +45,6 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const statusBar = new JobStatusBar();
   const jobs = new JobService(keys, redactingLogger(log, keys.known), statusBar, jobStoreFolder(context.globalStorageUri), redactKeys);
   service = jobs;
-  jobs.importLegacy(context.workspaceState);
   const services: FormServices = { extensionUri: context.extensionUri, jobs, log, workspaceState: context.workspaceState, drafts: new FormDrafts(context.workspaceState), secrets: keys.known };
   const generations = new GenerationsProvider(jobs);
 
@@ -142,8 +141,15 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
     watchForOrphanedForms(services),
   );
 
-  // Paid jobs left unfinished by a reload, crash or restart go on by themselves.
-  void jobs.resumeUnfinished();
+  // With nothing unfinished and no list of an earlier version, activation stops here. Otherwise
+  // the stored key is read first, so that redaction knows it before any stored text is moved or
+  // logged; then paid jobs left unfinished by a reload, crash or restart go on by themselves.
+  if (jobs.hasUnfinished() || jobs.hasLegacy(context.workspaceState)) {
+    void keys.get().then(() => {
+      jobs.importLegacy(context.workspaceState);
+      return jobs.resumeUnfinished();
+    });
+  }
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {

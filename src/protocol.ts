@@ -114,7 +114,8 @@ export type WebviewMessage =
   /** `prompts`: optional per-image prompts (image URI -> prompt) that replace the shared one. */
   | { type: 'generate'; options: GenerationOptions; prompts?: Record<string, string> }
   /** Without imageUri: every queued or running job of the form. */
-  | { type: 'cancel'; imageUri?: string }
+  /** `confirmed`: the page asked "Stop waiting?" about a paid video and the person said yes. */
+  | { type: 'cancel'; imageUri?: string; confirmed?: true }
   | { type: ImageAction; imageUri: string }
   | { type: 'setApiKey' }
   | ({ type: 'draft' } & FormDraft);
@@ -198,8 +199,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   const keys = Object.keys(raw);
   if (raw.type === 'ready' || raw.type === 'setApiKey') return keys.length === 1 ? { type: raw.type } : undefined;
   if (raw.type === 'cancel') {
-    if (keys.length === 1) return { type: 'cancel' };
-    return keys.length === 2 && typeof raw.imageUri === 'string' ? { type: 'cancel', imageUri: raw.imageUri } : undefined;
+    if (keys.some((key) => key !== 'type' && key !== 'imageUri' && key !== 'confirmed')) return undefined;
+    if ((raw.imageUri !== undefined && typeof raw.imageUri !== 'string') || (raw.confirmed !== undefined && raw.confirmed !== true)) return undefined;
+    return { type: 'cancel', ...(typeof raw.imageUri === 'string' ? { imageUri: raw.imageUri } : {}), ...(raw.confirmed ? { confirmed: true as const } : {}) };
   }
   const action = raw.type;
   if (includes(IMAGE_ACTIONS, action)) {

@@ -24,8 +24,8 @@ export class LocalFolderOutput implements VideoOutput {
     return this.saver.prepare();
   }
 
-  recover(claimed: string | undefined): Promise<string | undefined> {
-    return this.saver.recover(claimed);
+  recover(claimed: string | undefined, claimedBytes?: number): Promise<string | undefined> {
+    return this.saver.recover(claimed, claimedBytes);
   }
 
   async tempPath(): Promise<string> {

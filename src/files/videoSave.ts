@@ -25,10 +25,11 @@ export interface VideoOutput {
   prepare(): Promise<void>;
   /**
    * Run when a job runs again (after a crash or a reload), before anything else. If `claimed` (the
-   * name last passed to onClaimed) holds the whole video, returns it: the job is done. Otherwise
-   * removes what the job left (placeholders, temporary files) and returns undefined.
+   * name last passed to onClaimed) holds the whole video (of `claimedBytes`, when known), returns
+   * it: the job is done. Otherwise removes what the job left (placeholders, temporary files) and
+   * returns undefined.
    */
-  recover(claimed: string | undefined): Promise<string | undefined>;
+  recover(claimed: string | undefined, claimedBytes?: number): Promise<string | undefined>;
   /** A path on this machine's disk for the download to stream into (the file does not exist yet). */
   tempPath(): Promise<string>;
   /**
@@ -127,6 +128,13 @@ export class VideoSaver {
         }
       }
       await onClaimed?.(claimed);
+      // Still our placeholder? Where creating a file is not exclusive (some virtual file systems),
+      // another writer may have taken the name meanwhile: then replacing it would lose its video.
+      if (!(await this.holds(claimed, placeholder))) {
+        const lost = claimed;
+        claimed = undefined;
+        throw new LumaError('disk', `Another save took the name ${lost} in ${this.ops.where} at the same moment; nothing was overwritten. Press Fetch Video to save this one under a free name.`, { detail: `placeholder replaced at ${lost}` });
+      }
       await this.renameRetrying(current, claimed);
       return claimed;
     } catch (error) {
@@ -136,7 +144,7 @@ export class VideoSaver {
     }
   }
 
-  async recover(claimed: string | undefined): Promise<string | undefined> {
+  async recover(claimed: string | undefined, claimedBytes?: number): Promise<string | undefined> {
     let names: string[];
     try {
       names = await this.ops.list();
@@ -161,7 +169,9 @@ export class VideoSaver {
       }
       if (claimed === undefined || this.names.candidateOf(claimed) === undefined) return undefined;
       const size = await this.ops.size(claimed);
-      if (!size) return undefined;
+      // Only the video this job placed: its size was journaled with the name. Another file there
+      // (a video saved since, a file of the person's) is not this job's to take.
+      if (!size || (claimedBytes !== undefined && size !== claimedBytes)) return undefined;
       return size <= PLACEHOLDER_MAX_BYTES && startsWith(await this.ops.read(claimed), PLACEHOLDER_MARK) ? undefined : claimed;
     } catch (error) {
       throw this.saveFailure(error);

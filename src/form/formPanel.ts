@@ -240,10 +240,11 @@ export class FormPanel implements vscode.Disposable {
         return this.track(Promise.all(started.map((job) => jobs.machine.whenSettled(job.id))));
       }
       case 'cancel':
-        // The webview has already asked "Stop waiting?" for a paid video.
+        // The page asks "Stop waiting?" when it knows the video is paid for; a job that became
+        // paid meanwhile is asked about here.
         for (const image of message.imageUri ? [vscode.Uri.parse(message.imageUri)] : this.images) {
           const snapshot = this.latest(image);
-          if (snapshot?.here) await jobs.machine.cancel(snapshot.job.id, true);
+          if (snapshot?.here) await jobs.machine.cancel(snapshot.job.id, message.confirmed === true);
         }
         return;
       case 'draft':

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkImage } from '../files/imageCheck';
 import type { ImageInput } from '../jobs/generation';
-import { JobRecord } from '../jobs/job';
+import { isActive, JobRecord } from '../jobs/job';
 import { JobStore } from '../jobs/jobStore';
 import { JobMachine, JobPorts, JobSnapshot, LiveProgress, NewJob, Question } from '../jobs/machine';
 import { OneMinClient } from '../onemin/client';
@@ -64,7 +64,8 @@ export class JobService implements vscode.Disposable {
     private readonly log: Logger,
     private readonly statusBar: JobStatusBar,
     storeFolder: string,
-    redact: (text: string) => string,
+    /** Removes the keys from text that is kept or shown. */
+    readonly redact: (text: string) => string,
   ) {
     const store = new JobStore({ dir: storeFolder, log, owner: { hostId: randomUUID(), pid: process.pid, hostname: os.hostname() } });
     this.store = store;
@@ -76,11 +77,20 @@ export class JobService implements vscode.Disposable {
     store.sweepTemporaryFiles();
   }
 
+  /** Whether a job is queued or running, as the list says (here, elsewhere, or interrupted). */
+  hasUnfinished(): boolean {
+    return this.machine.snapshots().some(({ job }) => isActive(job));
+  }
+
+  hasLegacy(state: vscode.Memento): boolean {
+    return state.get<unknown>(LEGACY_KEY) !== undefined;
+  }
+
   /** Brings in the list an earlier version kept in workspace storage, once. */
   importLegacy(state: vscode.Memento): void {
     const legacy = state.get<unknown>(LEGACY_KEY);
     if (legacy === undefined) return;
-    const count = this.store.importLegacy(legacy);
+    const count = this.store.importLegacy(legacy, this.redact);
     if (count > 0) this.log.info(`Moved ${count} job(s) from the earlier job list.`);
     void state.update(LEGACY_KEY, undefined);
   }

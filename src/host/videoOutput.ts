@@ -44,11 +44,11 @@ export class WorkspaceFsOutput implements VideoOutput {
     return this.saver.prepare();
   }
 
-  async recover(claimed: string | undefined): Promise<string | undefined> {
+  async recover(claimed: string | undefined, claimedBytes?: number): Promise<string | undefined> {
     const prefix = this.localPrefix();
     const local = await fs.readdir(os.tmpdir()).catch(() => [] as string[]);
     await Promise.all(local.filter((name) => name.startsWith(prefix)).map((name) => fs.rm(path.join(os.tmpdir(), name), { force: true })));
-    return this.saver.recover(claimed);
+    return this.saver.recover(claimed, claimedBytes);
   }
 
   async tempPath(): Promise<string> {

@@ -50,8 +50,8 @@ export interface GenerationRun {
   onRequesting?: () => Promise<void> | void;
   /** Awaited once the service accepted the generation (it is paid for), before waiting for it. */
   onAccepted?: (uuid: string) => Promise<void> | void;
-  /** Awaited with the file name the save claims, before the video is moved under it. */
-  onClaimed?: (name: string) => Promise<void>;
+  /** Awaited with the file name the save claims and the video's size, before the video goes there. */
+  onClaimed?: (name: string, bytes: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
 }
@@ -158,7 +158,8 @@ export async function saveVideo(finished: VideoRecord, run: GenerationRun): Prom
       }
     }
     throwIfCancelled(signal);
-    const videoName = await output.commit(tempPath, run.onClaimed);
+    const journal = run.onClaimed;
+    const videoName = await output.commit(tempPath, journal && ((name) => journal(name, bytes)));
     log.info(`Saved the video as ${videoName} (${bytes} bytes).`);
     run.onUpdate?.({ stage: 'done', uuid: record.uuid, stageStartedAt: now(), videoName });
     return { uuid: record.uuid, videoName, bytes };

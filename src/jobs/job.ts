@@ -58,6 +58,8 @@ export interface JobRecord {
   updatedAt: number;
   /** The file name the save has claimed in the output folder (its journal while placing the video). */
   claimedName?: string;
+  /** The size of the video placed under claimedName: only that file is this job's. */
+  claimedBytes?: number;
   /** The saved video, as a URI string. */
   videoUri?: string;
   /** What went wrong or what happened, as shown to the person, and the remedy the form offers. */

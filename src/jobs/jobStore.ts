@@ -29,8 +29,9 @@ interface FileStamp {
 }
 
 function isDroppable(job: JobRecord): boolean {
-  // A failed or stopped job with a uuid may still hold a paid video: never dropped.
-  return job.state === 'done' || job.state === 'cancelled' || (job.state === 'failed' && !job.uuid);
+  // A failed or stopped job with a uuid may still hold a paid video, and one that may have been
+  // charged is the only reminder of it: never dropped.
+  return !job.mayBeCharged && (job.state === 'done' || job.state === 'cancelled' || (job.state === 'failed' && !job.uuid));
 }
 
 export class JobStore {
@@ -194,6 +195,23 @@ export class JobStore {
   }
 
   /**
+   * Reads one job afresh from disk, as another window may have left it a moment ago; undefined
+   * when it is gone. Called right after taking a job's lease, before acting on the job.
+   */
+  async reload(id: string): Promise<JobRecord | undefined> {
+    this.load();
+    const name = `${id}.json`;
+    const file = path.join(this.jobsDir, name);
+    try {
+      const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+      this.accept(name, text, { mtimeMs: stat.mtimeMs, size: stat.size });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !this.writes.busy(id)) this.forget(id);
+    }
+    return this.jobs.get(id);
+  }
+
+  /**
    * Reads what other windows changed since the last look; returns the ids that changed (added,
    * changed or removed). Jobs this host holds the lease of, or is still writing, are its own and
    * are never replaced by what is on disk.
@@ -250,13 +268,17 @@ export class JobStore {
     }
   }
 
-  /** Imports jobs kept by an earlier version (in VS Code's workspace storage); returns how many. */
-  importLegacy(list: unknown): number {
+  /**
+   * Imports jobs kept by an earlier version (in VS Code's workspace storage); returns how many.
+   * Their texts pass through `redact` on the way: that version could store a key echoed back.
+   */
+  importLegacy(list: unknown, redact: (text: string) => string): number {
     if (!Array.isArray(list)) return 0;
     this.load();
     let imported = 0;
     for (const raw of list) {
       const { job, problems } = readStoredJob(raw);
+      if (job?.error) job.error = redact(job.error);
       if (problems.length > 0) this.log.warn(`Job list (earlier version): ${problems.join('; ')}.`);
       if (!job || this.jobs.has(job.id)) continue;
       void this.save(job).catch((error) => this.log.error(`Could not keep job ${job.id}: ${(error as Error).message}`));

@@ -91,12 +91,17 @@ export class Leases {
     return [...this.held];
   }
 
-  /** Takes the job's lease if nobody live holds it; true when it is ours now. */
+  /**
+   * Takes the job's lease if nobody live holds it; true when it is ours now. Not re-entrant: when
+   * this host holds it already (another of its operations on the job), false, so that only the
+   * operation that took a lease ever lets it go.
+   */
   acquire(jobId: string): Promise<boolean> {
     return this.operations.run(jobId, () => this.acquireNow(jobId));
   }
 
   private async acquireNow(jobId: string): Promise<boolean> {
+    if (this.held.has(jobId)) return false;
     const file = this.file(jobId);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -184,8 +189,11 @@ export class Leases {
   }
 
   private isLive(seen: SeenLease): boolean {
-    if (this.now() - seen.mtimeMs > this.staleMs) return false;
-    return !seen.owner || this.isAlive(seen.owner) !== false;
+    const alive = seen.owner ? this.isAlive(seen.owner) : undefined;
+    // A process seen running is live, however old its heartbeat: after the computer sleeps, every
+    // heartbeat is late. Only where that cannot be told (another machine) does the age decide.
+    if (alive !== undefined) return alive;
+    return this.now() - seen.mtimeMs <= this.staleMs;
   }
 
   private async read(file: string): Promise<SeenLease | undefined> {

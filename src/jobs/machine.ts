@@ -128,6 +128,8 @@ export class JobMachine {
   /** Images with a "generate again?" question open, so a second Generate does not ask twice. */
   private readonly asking = new Set<string>();
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private recovering: Promise<JobRecord[]> | undefined;
+  private recoverAgain = false;
   private watcher: { dispose(): void } | undefined;
   private stopping = false;
   private disposed = false;
@@ -410,8 +412,15 @@ export class JobMachine {
     const steps = this.steps(run, client, output);
     const record = await waitForVideo(first, steps, since);
     await this.move(run, 'downloading');
-    const result = await saveVideo(record, steps);
-    await this.move(run, 'done', { videoUri: this.ports.videoUri(run.job, result.videoName), claimedName: undefined, error: undefined, remedy: undefined });
+    let result;
+    try {
+      result = await saveVideo(record, steps);
+    } catch (error) {
+      // The save undid its claim: the name is no longer this job's (another video may take it).
+      if (run.job.claimedName) await this.save(run, { claimedName: undefined, claimedBytes: undefined }).catch(() => undefined);
+      throw error;
+    }
+    await this.move(run, 'done', { videoUri: this.ports.videoUri(run.job, result.videoName), claimedName: undefined, claimedBytes: undefined, error: undefined, remedy: undefined });
   }
 
   private steps(run: Run, client: GenerationClient, output: VideoOutput): GenerationRun {
@@ -428,8 +437,8 @@ export class JobMachine {
           this.fire(run.job.id);
         }
       },
-      // The journal: the name is on record before the video moves under it.
-      onClaimed: (name: string) => this.save(run, { claimedName: name }),
+      // The journal: the name (and the size of what goes there) is on record before the video moves.
+      onClaimed: (name: string, bytes: number) => this.save(run, { claimedName: name, claimedBytes: bytes }),
     };
   }
 
@@ -567,9 +576,16 @@ export class JobMachine {
     const [queued] = await this.withImagesLocked([job.imageUri], async () => {
       await this.lookAround();
       if (this.imageIsBusy(job.imageUri)) return [];
-      if (chargeIsOpen(job) && !(await this.ports.confirm(generateAgainQuestion([{ imageName: job.imageName, worry: 'open' }], 1)))) return [];
+      // This job's own earlier request, or the image's newest one, may already be paid for.
+      const worry = chargeIsOpen(job) ? 'open' : this.lastAttemptWorry(job.imageUri);
+      if (worry && !(await this.ports.confirm(generateAgainQuestion([{ imageName: job.imageName, worry }], 1)))) return [];
       if (this.imageIsBusy(job.imageUri) || !(await this.store.leases.acquire(id))) return [];
-      return [await this.requeue(id, job)];
+      const current = await this.store.reload(id);
+      if (!current || current.uuid || isActive(current) || current.state === 'done') {
+        await this.store.leases.release(id);
+        return [];
+      }
+      return [await this.requeue(id, current)];
     });
     return queued ? queued.settled : this.store.get(id);
   }
@@ -598,11 +614,19 @@ export class JobMachine {
     const job = this.store.get(id);
     if (!job?.uuid || job.state === 'done' || this.runs.has(id)) return this.whenSettled(id);
     if (!(await this.store.leases.acquire(id))) {
-      this.markElsewhere(id);
-      return this.store.get(id);
+      // Held here (a recovery is handling it) or in another window.
+      if (!this.store.leases.holds(id)) this.markElsewhere(id);
+      return this.whenSettled(id);
     }
     this.elsewhere.delete(id);
-    return this.startFetch(this.store.get(id) ?? job, ask).settled;
+    // As the list is on disk now: another window may have finished or removed it a moment ago.
+    const current = await this.store.reload(id);
+    if (!current?.uuid || current.state === 'done' || this.runs.has(id)) {
+      await this.store.leases.release(id);
+      this.fire(id, job);
+      return this.whenSettled(id);
+    }
+    return this.startFetch(current, ask).settled;
   }
 
   /** Starts fetching a paid job whose lease this host holds. */
@@ -620,13 +644,13 @@ export class JobMachine {
       const output = this.ports.output(job);
       await output.prepare();
       // A save a crash interrupted: the video may already be in place under the claimed name.
-      const placed = await output.recover(run.job.claimedName);
+      const placed = await output.recover(run.job.claimedName, run.job.claimedBytes);
       if (placed) {
         this.log.info(`${job.imageName}: the video was already saved as ${placed} before the interruption.`);
-        await this.move(run, 'done', { videoUri: this.ports.videoUri(run.job, placed), claimedName: undefined });
+        await this.move(run, 'done', { videoUri: this.ports.videoUri(run.job, placed), claimedName: undefined, claimedBytes: undefined });
         return;
       }
-      if (run.job.claimedName) await this.save(run, { claimedName: undefined });
+      if (run.job.claimedName) await this.save(run, { claimedName: undefined, claimedBytes: undefined });
       const apiKey = await this.ports.apiKey(ask);
       if (!apiKey) throw new LumaError('auth', 'No 1min.ai API key is set, so the paid video could not be fetched. Set one with "Luma: Set API Key", then press Fetch Video.', { remedy: 'setApiKey' });
       this.throwIfCancelled(run);
@@ -649,6 +673,9 @@ export class JobMachine {
     if (((job.uuid && job.state !== 'done') || chargeIsOpen(job)) && !(await this.ports.confirm(removePaidQuestion(job)))) return false;
     if (this.isBusy(id) || !(await this.store.leases.acquire(id))) return false;
     try {
+      // Only what was asked about: the job as it is on disk now must be the one the person saw.
+      const current = await this.store.reload(id);
+      if (!current || isActive(current) || current.state !== job.state || current.uuid !== job.uuid || current.mayBeCharged !== job.mayBeCharged) return false;
       await this.store.remove(id);
     } finally {
       await this.store.leases.release(id);
@@ -665,17 +692,36 @@ export class JobMachine {
    * known. Jobs another live window runs are left to it. Reads only the list when nothing is
    * unfinished.
    */
-  async recover(): Promise<JobRecord[]> {
+  recover(): Promise<JobRecord[]> {
+    // One pass at a time (start-up, the heartbeat and the watcher may all ask); a request during
+    // a pass gets one more pass after it, since it may have seen something the pass did not.
+    if (this.recovering) {
+      this.recoverAgain = true;
+      return this.recovering;
+    }
+    this.recovering = (async () => {
+      const resumed: JobRecord[] = [];
+      do {
+        this.recoverAgain = false;
+        resumed.push(...(await this.recoverOnce()));
+      } while (this.recoverAgain && !this.disposed);
+      return resumed;
+    })().finally(() => (this.recovering = undefined));
+    return this.recovering;
+  }
+
+  private async recoverOnce(): Promise<JobRecord[]> {
     const resumed: JobRecord[] = [];
     for (const job of this.store.all()) {
       if (!isActive(job) || this.runs.has(job.id)) continue;
       if (!(await this.store.leases.acquire(job.id))) {
-        this.markElsewhere(job.id);
+        if (!this.store.leases.holds(job.id)) this.markElsewhere(job.id);
         continue;
       }
       const wasElsewhere = this.elsewhere.delete(job.id);
-      const current = this.store.get(job.id) ?? job;
-      if (!isActive(current)) {
+      // As it is on disk now, not as this window last saw it.
+      const current = await this.store.reload(job.id);
+      if (!current || !isActive(current)) {
         await this.store.leases.release(job.id);
         if (wasElsewhere) this.fire(job.id);
         continue;

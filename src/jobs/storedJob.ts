@@ -107,6 +107,7 @@ export function readStoredJob(raw: unknown, now = Date.now()): ReadJob {
   if (requestedAt) job.requestedAt = requestedAt;
   const claimedName = fileName(raw.claimedName);
   if (claimedName) job.claimedName = claimedName;
+  if (claimedName && typeof raw.claimedBytes === 'number' && Number.isInteger(raw.claimedBytes) && raw.claimedBytes > 0) job.claimedBytes = raw.claimedBytes;
   if (videoUri && state === 'done') job.videoUri = videoUri;
   const error = note ?? text(raw.error);
   if (error) job.error = error;

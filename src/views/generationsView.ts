@@ -75,7 +75,7 @@ export class GenerationsProvider implements vscode.TreeDataProvider<JobRecord>, 
     const state = stateText(snapshot);
     item.description = `${state} · ${job.options.prompt}`;
     item.contextValue = contextValue(snapshot);
-    item.tooltip = tooltip(job, state);
+    item.tooltip = tooltip({ ...job, error: job.error && this.jobs.redact(job.error) }, state);
     item.accessibilityInformation = { label: `${job.imageName}, ${state}, prompt: ${job.options.prompt}` };
     item.command = job.state === 'done' && job.videoUri
       ? { command: 'lumaVideo.job.openVideo', title: 'Open Video', arguments: [job] }

@@ -295,15 +295,19 @@ async function checkAnyInstant(world: World, final: boolean): Promise<void> {
     if (!bytes.equals(sampleVideo) && !(placeholder && !final)) violations.push(`${name} holds ${placeholder ? 'a placeholder after everything settled' : `${bytes.length} bytes that are not the video`}`);
   }
   const charged = chargedPrompts(sim);
+  const saysNothingCharged = (job: JobRecord, where: string) => {
+    if (/nothing was charged/i.test(job.error ?? '') && charged.has(job.options.prompt)) violations.push(`${job.options.prompt}: says "nothing was charged" ${where} but 1min.ai charged it`);
+  };
   for (const host of world.alive()) {
     // The key in no log line and in nothing a form would be sent.
     const text = host.log.join('\n') + JSON.stringify(host.machine.snapshots());
     if (containsKey(text)) violations.push(`${host.hostId}: the key is in its log or its job snapshots`);
-    // No "nothing was charged" where the simulator charged.
-    for (const { job } of host.machine.snapshots()) {
-      if (/nothing was charged/i.test(job.error ?? '') && charged.has(job.options.prompt)) violations.push(`${job.options.prompt}: says "nothing was charged" but 1min.ai charged it`);
-    }
+    // No "nothing was charged" where the simulator charged: in the window running the job (another
+    // window shows the list as it was until its watcher catches up, a moment later)…
+    for (const { job, here } of host.machine.snapshots()) if (here) saysNothingCharged(job, `in ${host.hostId}`);
   }
+  // … and in the list as stored, which every window shows once it has caught up.
+  for (const job of world.jobs()) saysNothingCharged(job, 'in the stored list');
   // The key in no stored job.
   const jobsDir = path.join(world.storeDir, 'jobs');
   for (const name of await fs.readdir(jobsDir).catch(() => [] as string[])) {
@@ -374,6 +378,14 @@ async function checkSettled(world: World): Promise<void> {
         break;
       }
     }
+  }
+  // Each saved job has a video of its own (the simulator serves the same bytes for every job, so
+  // only the names can tell two jobs claiming one file).
+  const owners = new Map<string, string>();
+  for (const job of jobs.filter((j) => j.state === 'done' && j.videoUri)) {
+    const other = owners.get(job.videoUri!);
+    if (other) violations.push(`${job.options.prompt} and ${other} both claim ${job.videoUri}`);
+    owners.set(job.videoUri!, job.options.prompt);
   }
   // Every video on disk belongs to a saved job (no duplicate), and nothing hidden is left over.
   const saved = new Set([...jobs.filter((job) => job.state === 'done' && job.videoUri).map((job) => fileURLToPath(job.videoUri!)), ...world.removedVideos]);

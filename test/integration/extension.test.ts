@@ -134,7 +134,11 @@ describe('Luma Image to Video in a real VS Code', function () {
     const form = await openForm(image);
     const running = form.handleMessage({ type: 'generate', options });
     await until('the service to accept the job', () => form.jobView()?.accepted && form.jobView()?.stage === 'generating');
-    await form.handleMessage({ type: 'cancel' });
+    // Without the page's "Stop waiting?" answer, the host asks itself (a dialog, refused under test).
+    await assert.rejects(form.handleMessage({ type: 'cancel' }), /dialog/);
+    assert.equal(form.jobView()?.stage, 'generating', 'still waiting');
+    // The page asked and the person chose Stop Waiting.
+    await form.handleMessage({ type: 'cancel', confirmed: true });
     await running;
     assert.equal(form.jobView()?.stage, 'cancelled');
     assert.equal(form.jobView()?.fetchable, true);

@@ -113,7 +113,7 @@ describe('Generations view, batches and the queue', function () {
     const running = form.handleMessage({ type: 'generate', options });
     await until('the service to accept', () => newestFor(image).uuid && newestFor(image).state === 'generating');
     // (The form's Cancel has already asked "Stop waiting?" in the webview; the view's would ask in a dialog.)
-    await form.handleMessage({ type: 'cancel', imageUri: image.toString() });
+    await form.handleMessage({ type: 'cancel', imageUri: image.toString(), confirmed: true });
     await running;
     const stopped = newestFor(image);
     assert.equal(stopped.state, 'stopped');

@@ -80,6 +80,17 @@ describe('job store', () => {
     assert.equal(a.get('from-b'), undefined);
   });
 
+  it('moves the list of an earlier version over once, with any key its texts held removed', async () => {
+    const key = 'legacy-key/+=-42';
+    const a = store();
+    const legacy = [{ ...job('11111111-2222-3333-4444-555555555555', { state: 'failed' }), error: `1min.ai refused the request: {"message":"bad header API-KEY ${key.replace(/\//g, '\\/')}"}` }];
+    assert.equal(a.importLegacy(legacy, (text) => text.split(key.replace(/\//g, '\\/')).join('[redacted]')), 1);
+    await a.flushed();
+    const text = await fs.readFile(path.join(dir, 'jobs', `${legacy[0].id}.json`), 'utf8');
+    assert.ok(!text.includes(key.replace(/\//g, '\\/')) && !text.includes(key), text);
+    assert.equal(a.importLegacy(legacy, (t) => t), 0, 'not twice');
+  });
+
   describe('the list as stored is untrusted (issue 9, point 9)', () => {
     it('repairs what it can, drops what it cannot, logs each, and one bad entry blanks nothing', async () => {
       const jobsDir = path.join(dir, 'jobs');

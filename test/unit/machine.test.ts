@@ -143,6 +143,22 @@ describe('job machine', function () {
       assert.equal(a.machine.get(failed.id)?.state, 'failed');
     });
 
+    it('Retry of an older row of the image asks too when the newest attempt may have been charged', async () => {
+      const a = host('window-1');
+      sim.inject('upload', { kind: 'hang' });
+      const [older] = await a.machine.start([a.request('dog.png')]);
+      await until(() => sim.requests.some((r) => r.endpoint === 'upload'));
+      await a.machine.cancel(older.id, true);
+      await a.machine.whenSettled(older.id);
+      sim.clearFaults();
+      sim.inject('features', { kind: 'status', status: 504, charge: true });
+      const [newer] = await a.machine.start([a.request('dog.png')]);
+      assert.equal((await a.machine.whenSettled(newer.id))?.mayBeCharged, true);
+      await a.machine.retry(older.id);
+      assert.equal(a.questions.length, 1, 'asked');
+      assert.equal(sim.featureCalls, 1, 'declined: not paid again');
+    });
+
     it('a batch asks once, naming the image, and starts nothing when declined', async () => {
       const a = host();
       await chargeOpen(a);
@@ -208,6 +224,89 @@ describe('job machine', function () {
       await b.machine.recover();
       assert.deepEqual(b.machine.snapshots().map((s) => s.job.state), ['cancelled', 'cancelled', 'cancelled']);
       assert.equal(features(), 0);
+    });
+  });
+
+  describe('interleavings', () => {
+    it('a save that failed after its claim forgets the name: Fetch Video never takes a later video under it as its own', async () => {
+      sim.configure({ generationMs: 100 });
+      const a = host('window-1', () => true);
+      const save = a.store.save.bind(a.store);
+      let tripped = false;
+      a.store.save = (job) => {
+        // The disk fills between the claim and the rename.
+        if (job.claimedName && !tripped) {
+          tripped = true;
+          a.diskFull = true;
+        }
+        return save(job);
+      };
+      const [first] = await a.machine.start([a.request('cat.png')]);
+      const failed = await a.machine.whenSettled(first.id);
+      a.diskFull = false;
+      assert.equal(failed?.state, 'failed');
+      assert.equal(failed?.claimedName, undefined, 'the undone claim is not on record');
+      const [second] = await a.machine.start([a.request('cat.png')]);
+      const secondDone = await a.machine.whenSettled(second.id);
+      const fetched = await a.machine.fetch(first.id);
+      assert.equal(fetched?.state, 'done');
+      assert.notEqual(fetched?.videoUri, secondDone?.videoUri, 'each job its own video');
+      assert.deepEqual(await videos(), ['cat.luma-2.mp4', 'cat.luma.mp4']);
+    });
+
+    it('Fetch Video in a window whose list is a moment old does not save the video a second time', async () => {
+      sim.configure({ generationMs: 400 });
+      const a = host('window-1');
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => a.machine.get(job.id)?.uuid);
+      await a.machine.cancel(job.id, true);
+      await a.machine.whenSettled(job.id);
+      await a.store.flushed();
+      const b = host('window-2');
+      assert.equal(b.machine.get(job.id)?.state, 'stopped');
+      assert.equal((await a.machine.fetch(job.id))?.state, 'done');
+      await a.store.flushed();
+      // B has not caught up: the person presses Fetch Video there.
+      await b.machine.fetch(job.id);
+      await until(() => b.machine.counts().running === 0);
+      await b.machine.lookAround();
+      assert.equal(b.machine.get(job.id)?.state, 'done', 'B catches up');
+      assert.deepEqual(await videos(), ['cat.luma.mp4'], 'one video');
+      assert.equal(sim.requests.filter((r) => r.endpoint === 'download' && r.status === 200).length, 1, 'downloaded once');
+    });
+
+    it('Retry pressed while start-up recovery runs: the job runs, never left queued with no run and no lease', async () => {
+      sim.inject('upload', { kind: 'hang' });
+      const a = host('window-1');
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => sim.requests.some((r) => r.endpoint === 'upload'));
+      await a.store.flushed();
+      a.crash();
+      sim.clearFaults();
+      sim.release();
+      const b = host('window-2');
+      const recovering = b.machine.recover();
+      await until(() => b.store.get(job.id)?.state === 'cancelled', 5000, 0);
+      const retried = b.machine.retry(job.id);
+      await recovering;
+      await retried;
+      await until(() => !b.machine.snapshot(job.id)?.here, 10_000);
+      const ended = b.machine.get(job.id);
+      assert.notEqual(ended?.state, 'queued', 'a queued job nobody runs');
+    });
+
+    it('two recovery passes at once in one window resume an abandoned paid job once', async () => {
+      sim.configure({ generationMs: 300 });
+      const a = host('window-1');
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => a.machine.get(job.id)?.uuid);
+      await a.store.flushed();
+      a.crash();
+      const b = host('window-2');
+      await Promise.all([b.machine.recover(), b.machine.recover()]);
+      await until(() => b.machine.counts().running === 0, 10_000);
+      assert.deepEqual(await videos(), ['cat.luma.mp4']);
+      assert.equal(sim.requests.filter((r) => r.endpoint === 'download' && r.status === 200).length, 1, 'downloaded once');
     });
   });
 
@@ -277,10 +376,10 @@ describe('job machine', function () {
   });
 });
 
-async function until(probe: () => unknown, timeoutMs = 5000): Promise<void> {
+async function until(probe: () => unknown, timeoutMs = 5000, stepMs = 10): Promise<void> {
   const started = Date.now();
   while (!probe()) {
     if (Date.now() - started > timeoutMs) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => (stepMs ? setTimeout(resolve, stepMs) : setImmediate(resolve)));
   }
 }

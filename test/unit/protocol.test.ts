@@ -69,6 +69,8 @@ describe('protocol: batches', () => {
     assert.equal(parseWebviewMessage({ type: 'saveVideoAs' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'fetch', imageUri: 7 }), undefined);
     assert.deepEqual(parseWebviewMessage({ type: 'cancel' }), { type: 'cancel' });
+    assert.deepEqual(parseWebviewMessage({ type: 'cancel', imageUri: 'file:///a.png', confirmed: true }), { type: 'cancel', imageUri: 'file:///a.png', confirmed: true });
+    assert.equal(parseWebviewMessage({ type: 'cancel', confirmed: 'yes' }), undefined, 'only a literal true says the page asked');
     assert.equal(parseWebviewMessage({ type: 'generate', options: valid, prompts: 'x' }), undefined);
   });
 });

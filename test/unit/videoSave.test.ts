@@ -67,7 +67,7 @@ describe('saving a video without hard links, safe at every step', () => {
     const steps = (await start([])).steps;
     const kinds = steps.map((step) => step.replace(/\(.*/, ''));
     const saving = kinds.indexOf('makeFolder');
-    assert.deepEqual(kinds.slice(saving), ['makeFolder', 'createExclusive', 'remove', 'flush', 'list', 'rename', 'createExclusive', 'journal', 'rename'], 'the steps the crash points are chosen from');
+    assert.deepEqual(kinds.slice(saving), ['makeFolder', 'createExclusive', 'remove', 'flush', 'list', 'rename', 'createExclusive', 'journal', 'size', 'read', 'rename'], 'the steps the crash points are chosen from');
     assert.deepEqual(kinds.slice(0, saving).sort(), ['list', 'read', 'size', 'size', 'size'], 'recovery looked at the seeded names and changed nothing');
     let scenarios = 0;
     for (let first = 1; first <= steps.length; first++) {
