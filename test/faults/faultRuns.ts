@@ -172,8 +172,8 @@ class World {
   private onQuestion(question: Question): boolean {
     const text = `${question.message} ${question.detail}`;
     // "Generate … again?" / "Generate all N videos?": a yes lets one more charge through per image named.
-    // "Remove …? Its request may have … been charged": a yes is the person taking that on.
-    if (this.answer && (/^Generate /.test(question.message) || (/^Remove /.test(question.message) && /may have/.test(question.detail)))) {
+    // "Remove …?" about a paid or possibly charged job: a yes is the person taking that on.
+    if (this.answer && (/^Generate /.test(question.message) || /^Remove /.test(question.message))) {
       for (const image of IMAGES) if (text.includes(image)) this.credit(image, `confirmed at step ${this.step()}`);
     }
     return this.answer;
