@@ -19,6 +19,9 @@ import { Logger } from '../util/log';
 import { currentRecord, GenerationClient, GenerationRun, ImageInput, JobUpdate, PollPolicy, requestGeneration, saveVideo, uploadImage, waitForVideo } from './generation';
 import { canMove, chargeIsOpen, isActive, JobRecord, JobState } from './job';
 import type { JobStore } from './jobStore';
+import { generateAgainQuestion, Question, removePaidQuestion, stopWaitingQuestion, Worry } from './questions';
+
+export type { Question } from './questions';
 
 export interface NewJob {
   imageUri: string;
@@ -26,13 +29,6 @@ export interface NewJob {
   /** The folder the video goes into, as a URI string. */
   outputFolder: string;
   options: GenerationOptions;
-}
-
-/** A yes/no question; `confirm` names the button that says yes. */
-export interface Question {
-  message: string;
-  detail: string;
-  confirm: string;
 }
 
 /** What the machine needs from its surroundings (VS Code, or a test). */
@@ -280,7 +276,7 @@ export class JobMachine {
    * service may have been charged without a video ('open'), or its paid video is not saved yet
    * ('paid', and Fetch Video would get it for free).
    */
-  private lastAttemptWorry(imageUri: string): 'open' | 'paid' | undefined {
+  private lastAttemptWorry(imageUri: string): Worry | undefined {
     for (const job of this.store.all()) {
       if (job.imageUri !== imageUri) continue;
       if (chargeIsOpen(job)) return 'open';
@@ -853,40 +849,4 @@ export class JobMachine {
 /** The name of the short lease a window holds on an image while it decides to start a job for it. */
 function imageLockId(imageUri: string): string {
   return `image-${createHash('sha256').update(imageUri).digest('hex').slice(0, 32)}`;
-}
-
-// ---- the questions ----
-
-function generateAgainQuestion(worries: { imageName: string; worry: 'open' | 'paid' }[], total: number): Question {
-  const open = worries.filter((entry) => entry.worry === 'open').map((entry) => entry.imageName);
-  const paid = worries.filter((entry) => entry.worry === 'paid').map((entry) => entry.imageName);
-  const facts: string[] = [];
-  if (open.length > 0) facts.push(`The last attempt for ${list(open)} may have reached 1min.ai and been charged without a video arriving: check your 1min.ai history first.`);
-  if (paid.length > 0) facts.push(`The video of ${list(paid)} is already paid for and not fetched yet: Fetch Video gets it without paying again.`);
-  const names = worries.map((entry) => entry.imageName);
-  return total === 1
-    ? { message: `Generate the video of ${names[0]} again?`, detail: `${facts.join(' ')} Generating again is charged again.`, confirm: 'Generate Again' }
-    : { message: `Generate all ${total} videos?`, detail: `${facts.join(' ')} Generating again is charged again.`, confirm: 'Generate All' };
-}
-
-function stopWaitingQuestion(job: JobRecord): Question {
-  return {
-    message: `Stop waiting for the video of ${job.imageName}?`,
-    detail: '1min.ai has already accepted it, so it is paid for. The job is kept: you can fetch the video later from the form or the Luma Generations view.',
-    confirm: 'Stop Waiting',
-  };
-}
-
-function removePaidQuestion(job: JobRecord): Question {
-  return {
-    message: `Remove the video of ${job.imageName} from the list?`,
-    detail: job.uuid
-      ? `1min.ai already accepted it (id ${job.uuid}), so it is paid for. Once removed, it is only in your 1min.ai history.`
-      : 'Its request may have reached 1min.ai and been charged. Once removed, nothing here reminds you of it, and a new Generate will not ask first: check your 1min.ai history.',
-    confirm: 'Remove',
-  };
-}
-
-function list(names: string[]): string {
-  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
 }
