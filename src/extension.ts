@@ -10,6 +10,7 @@ import { jobStoreFolder, JobService } from './host/jobService';
 import { JobStatusBar } from './host/statusBar';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from './host/videoActions';
 import type { JobRecord } from './jobs/job';
+import { LumaError } from './onemin/errors';
 import { VIEW_TYPE } from './protocol';
 import { redactingLogger, redactSecrets } from './util/redact';
 import { GenerationsProvider, VIEW_ID } from './views/generationsView';
@@ -33,8 +34,12 @@ export interface LumaVideoApi {
   activationMs: number;
 }
 
-/** The running service, for deactivate(). */
-let service: JobService | undefined;
+/**
+ * What deactivate() stops itself, after the jobs' shutdown: VS Code disposes the subscriptions
+ * right after calling deactivate(), without waiting, and the jobs (and the log they write to)
+ * must outlive the few seconds a generation answer may still take.
+ */
+let lastingParts: { jobs: JobService; log: vscode.LogOutputChannel; statusBar: JobStatusBar } | undefined;
 
 export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const started = performance.now();
@@ -44,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const redactKeys = (text: string) => redactSecrets(text, keys.known);
   const statusBar = new JobStatusBar();
   const jobs = new JobService(keys, redactingLogger(log, keys.known), statusBar, jobStoreFolder(context.globalStorageUri), redactKeys);
-  service = jobs;
+  lastingParts = { jobs, log, statusBar };
   const services: FormServices = { extensionUri: context.extensionUri, jobs, log, workspaceState: context.workspaceState, drafts: new FormDrafts(context.workspaceState), secrets: keys.known };
   const generations = new GenerationsProvider(jobs);
 
@@ -63,9 +68,6 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   };
 
   context.subscriptions.push(
-    log,
-    statusBar,
-    jobs,
     generations,
     vscode.window.createTreeView(VIEW_ID, { treeDataProvider: generations, showCollapseAll: false }),
     vscode.commands.registerCommand('lumaVideo.generate', async (first?: unknown, selection?: unknown) => {
@@ -119,9 +121,17 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
       const job = jobOf(arg);
       return job ? FormPanel.createOrShow(services, [vscode.Uri.parse(job.imageUri)], { prefill: job.options }) : undefined;
     }),
-    vscode.commands.registerCommand('lumaVideo.job.retry', (arg: unknown) => {
+    vscode.commands.registerCommand('lumaVideo.job.retry', async (arg: unknown) => {
       const job = jobOf(arg);
-      return job ? jobs.machine.retry(job.id) : undefined;
+      if (!job) return undefined;
+      try {
+        return await jobs.machine.retry(job.id);
+      } catch (error) {
+        // Refused (the image is busy, or the job list cannot be written): say why.
+        if (!(error instanceof LumaError)) throw error;
+        void vscode.window.showWarningMessage(`Luma: ${error.message}`);
+        return undefined;
+      }
     }),
     vscode.commands.registerCommand('lumaVideo.job.cancel', async (arg: unknown) => {
       const job = jobOf(arg);
@@ -145,10 +155,11 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   // the stored key is read first, so that redaction knows it before any stored text is moved or
   // logged; then paid jobs left unfinished by a reload, crash or restart go on by themselves.
   if (jobs.hasUnfinished() || jobs.hasLegacy(context.workspaceState)) {
-    void keys.get().then(() => {
+    // A key that cannot be read (no keychain, say) must not stop paid jobs from resuming.
+    void keys.get().catch(() => undefined).then(() => {
       jobs.importLegacy(context.workspaceState);
       return jobs.resumeUnfinished();
-    });
+    }).catch((error) => log.error(`Resuming unfinished jobs failed: ${redactKeys(String(error))}`));
   }
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
@@ -165,7 +176,16 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
 }
 
 /** A reload or shutdown: a generation request that is out gets its answer saved first. */
-export function deactivate(): Promise<void> | undefined {
+export async function deactivate(): Promise<void> {
   FormPanel.shuttingDown = true;
-  return service?.shutdown();
+  const parts = lastingParts;
+  lastingParts = undefined;
+  if (!parts) return;
+  try {
+    await parts.jobs.shutdown();
+  } finally {
+    parts.jobs.dispose();
+    parts.statusBar.dispose();
+    parts.log.dispose();
+  }
 }

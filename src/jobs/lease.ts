@@ -1,8 +1,10 @@
 // Which window runs a job. Two windows on one workspace (two browser tabs of a served VS Code,
 // two windows of a folder) share one job store; a job is run by the host holding its lease: a
 // file created exclusively, kept fresh by a heartbeat. Another host sees the job as running
-// elsewhere and takes it over when the owner is gone: its process has exited (same machine) or
-// its heartbeat is older than `staleMs`. The owner checks that the lease is still its own before
+// elsewhere and takes it over when the owner is gone: its process has exited (same machine), or
+// its heartbeat is older than `staleMs` and, where its process still runs (a computer waking
+// from sleep; or a pid a restart gave to another process), does not move for two more beats.
+// The owner checks that the lease is still its own before
 // every step that writes (the fence), so a host that was frozen past its lease stops rather than
 // racing the one that took over.
 import { randomBytes } from 'node:crypto';
@@ -65,6 +67,8 @@ export class Leases {
   private readonly held = new Set<string>();
   /** This host's own operations on one lease never interleave. */
   private readonly operations = new KeyedQueue();
+  /** Old leases whose owner's process runs: when first seen, so they get two beats to move. */
+  private readonly suspects = new Map<string, { mtimeMs: number; since: number }>();
   private readonly staleMs: number;
   private readonly isAlive: (owner: LeaseOwner) => boolean | undefined;
   private readonly now: () => number;
@@ -122,7 +126,7 @@ export class Leases {
         this.held.add(jobId);
         return true;
       }
-      if (this.isLive(seen)) return false;
+      if (this.isLive(file, seen)) return false;
       if (!(await this.breakStale(file, seen))) return false;
     }
     return false;
@@ -131,7 +135,7 @@ export class Leases {
   /** The live holder of the job's lease, if another host has one. */
   async holder(jobId: string): Promise<LeaseOwner | undefined> {
     const seen = await this.read(this.file(jobId));
-    if (!seen || !this.isLive(seen) || seen.owner?.hostId === this.me.hostId) return undefined;
+    if (!seen || !this.isLive(this.file(jobId), seen) || seen.owner?.hostId === this.me.hostId) return undefined;
     // A lease being written (no content yet) is live and belongs to someone.
     return seen.owner ?? { hostId: 'unknown', pid: 0, hostname: '' };
   }
@@ -188,12 +192,24 @@ export class Leases {
     return lost;
   }
 
-  private isLive(seen: SeenLease): boolean {
+  private isLive(file: string, seen: SeenLease): boolean {
+    const now = this.now();
     const alive = seen.owner ? this.isAlive(seen.owner) : undefined;
-    // A process seen running is live, however old its heartbeat: after the computer sleeps, every
-    // heartbeat is late. Only where that cannot be told (another machine) does the age decide.
-    if (alive !== undefined) return alive;
-    return this.now() - seen.mtimeMs <= this.staleMs;
+    if (alive === false) return false;
+    if (now - seen.mtimeMs <= this.staleMs) {
+      this.suspects.delete(file);
+      return true;
+    }
+    // Old, but its process runs: after the computer sleeps every heartbeat is late, and the owner
+    // refreshes it within a beat of waking. Give it two beats; a lease that still does not move
+    // belongs to a hung host, or its pid now names another process (after a restart).
+    if (alive === undefined) return false;
+    const suspect = this.suspects.get(file);
+    if (!suspect || suspect.mtimeMs !== seen.mtimeMs) {
+      this.suspects.set(file, { mtimeMs: seen.mtimeMs, since: now });
+      return true;
+    }
+    return now - suspect.since < 2 * this.heartbeatMs;
   }
 
   private async read(file: string): Promise<SeenLease | undefined> {

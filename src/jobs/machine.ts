@@ -19,6 +19,7 @@ import { Logger } from '../util/log';
 import { currentRecord, GenerationClient, GenerationRun, ImageInput, JobUpdate, PollPolicy, requestGeneration, saveVideo, uploadImage, waitForVideo } from './generation';
 import { canMove, chargeIsOpen, isActive, JobRecord, JobState } from './job';
 import type { JobStore } from './jobStore';
+import { KeyedQueue } from '../util/keyedQueue';
 import { generateAgainQuestion, Question, removePaidQuestion, stopWaitingQuestion, Worry } from './questions';
 
 export type { Question } from './questions';
@@ -125,6 +126,13 @@ export class JobMachine {
   private readonly asking = new Set<string>();
   private ticker: ReturnType<typeof setInterval> | undefined;
   private recovering: Promise<JobRecord[]> | undefined;
+  /**
+   * This window's own operations on one job that take its lease for a moment (recovery, Fetch,
+   * Retry, Remove) run one after another: a Retry pressed while recovery ends the job waits for it
+   * rather than finding the lease taken and doing nothing.
+   */
+  private readonly jobOps = new KeyedQueue();
+  private shuttingDown = false;
   private recoverAgain = false;
   private watcher: { dispose(): void } | undefined;
   private stopping = false;
@@ -204,32 +212,11 @@ export class JobMachine {
    */
   async start(requests: NewJob[], batchId?: string): Promise<JobRecord[]> {
     if (this.stopping || requests.some((request) => this.asking.has(request.imageUri))) return [];
-    return this.withImagesLocked(requests.map((request) => request.imageUri), () => this.startLocked(requests, batchId));
-  }
-
-  /**
-   * Runs `decide` while this window alone may start jobs for these images: two windows pressing
-   * Generate for one image at the same instant would otherwise both see it idle. Another window
-   * holding one of them means it is starting a job for it right now: nothing starts here.
-   */
-  private async withImagesLocked<T>(imageUris: string[], decide: () => Promise<T[]>): Promise<T[]> {
-    const locks = [...new Set(imageUris.map(imageLockId))].sort();
-    const held: string[] = [];
-    try {
-      for (const lock of locks) {
-        if (!(await this.store.leases.acquire(lock))) return [];
-        held.push(lock);
-      }
-      return await decide();
-    } finally {
-      for (const lock of held) await this.store.leases.release(lock).catch(() => undefined);
-    }
-  }
-
-  private async startLocked(requests: NewJob[], batchId: string | undefined): Promise<JobRecord[]> {
     // What other windows did a moment ago counts: a job of one of these images may run there.
     await this.lookAround();
-    if (this.stopping || requests.some((request) => this.imageIsBusy(request.imageUri))) return [];
+    this.refuseBusy(requests.map((request) => request.imageUri));
+    // The question comes before the lock below: it may stay open for minutes.
+    const asked = new Set<string>();
     const worries = requests.map((request) => ({ request, worry: this.lastAttemptWorry(request.imageUri) })).filter((entry) => entry.worry);
     if (worries.length > 0) {
       for (const request of requests) this.asking.add(request.imageUri);
@@ -243,7 +230,51 @@ export class JobMachine {
         this.log.info(`Generate declined: the last attempt for ${worries.map((entry) => entry.request.imageName).join(', ')} may already be paid for.`);
         return [];
       }
+      for (const entry of worries) asked.add(entry.request.imageUri);
     }
+    return this.withImagesLocked(requests, async () => {
+      // Again, now that no other window can start one of these: what changed while asking?
+      await this.lookAround();
+      this.refuseBusy(requests.map((request) => request.imageUri));
+      const unasked = requests.filter((request) => !asked.has(request.imageUri) && this.lastAttemptWorry(request.imageUri));
+      if (unasked.length > 0) throw new LumaError('input', `Another window has just generated a video of ${unasked.map((request) => request.imageName).join(', ')}. Look at it first, then press Generate again if you want another.`);
+      return this.queueNew(requests, batchId);
+    });
+  }
+
+  /**
+   * Runs `decide` while this window alone may start jobs for these images: two windows pressing
+   * Generate for one image at the same instant would otherwise both see it idle.
+   */
+  private async withImagesLocked<T>(images: { imageUri: string; imageName: string }[], decide: () => Promise<T[]>): Promise<T[]> {
+    const locks = [...new Map(images.map((image) => [imageLockId(image.imageUri), image.imageName])).entries()].sort(([a], [b]) => a.localeCompare(b));
+    const held: string[] = [];
+    try {
+      for (const [lock, imageName] of locks) {
+        let taken: boolean;
+        try {
+          taken = await this.store.leases.acquire(lock);
+        } catch (error) {
+          throw storageError(error, imageName);
+        }
+        if (!taken) throw new LumaError('input', `${imageName} is being started in another window (or this one) right now. Wait a moment, then press Generate again if it did not start.`);
+        held.push(lock);
+      }
+      return await decide();
+    } finally {
+      for (const lock of held) await this.store.leases.release(lock).catch(() => undefined);
+    }
+  }
+
+  /** A job of one of these images is queued or running, here or in another window: say so. */
+  private refuseBusy(imageUris: string[]): void {
+    const busy = this.store.all().filter((job) => imageUris.includes(job.imageUri) && (this.isBusy(job.id) || isActive(job)));
+    if (busy.length === 0) return;
+    const names = [...new Set(busy.map((job) => job.imageName))].join(', ');
+    throw new LumaError('input', `A video of ${names} is already being generated${busy.some((job) => this.elsewhere.has(job.id)) ? ' in another window' : ''}. Wait for it, or cancel it first.`);
+  }
+
+  private async queueNew(requests: NewJob[], batchId: string | undefined): Promise<JobRecord[]> {
     const jobs: JobRecord[] = [];
     for (const request of requests) {
       const now = this.now();
@@ -257,7 +288,7 @@ export class JobMachine {
         await this.store.leases.release(job.id).catch(() => undefined);
         await this.store.remove(job.id).catch(() => undefined);
         this.pump();
-        throw new LumaError('disk', `Could not keep the job list in VS Code's storage (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so nothing was sent for ${request.imageName}. Free some disk space, then press Generate again.`, { detail: String(error) });
+        throw storageError(error, request.imageName);
       }
       this.enqueue(job, true);
       jobs.push(job);
@@ -412,8 +443,17 @@ export class JobMachine {
     try {
       result = await saveVideo(record, steps);
     } catch (error) {
-      // The save undid its claim: the name is no longer this job's (another video may take it).
-      if (run.job.claimedName) await this.save(run, { claimedName: undefined, claimedBytes: undefined }).catch(() => undefined);
+      const { claimedName, claimedBytes } = run.job;
+      if (claimedName && !this.disposed && !(error instanceof LeaseLost)) {
+        // A move reported as failed may still have happened (some remote file systems): then the
+        // video is in place. Otherwise the save undid its claim, and the name is no longer this job's.
+        const placed = await output.recover(claimedName, claimedBytes).catch(() => undefined);
+        if (placed) {
+          await this.move(run, 'done', { videoUri: this.ports.videoUri(run.job, placed), claimedName: undefined, claimedBytes: undefined, error: undefined, remedy: undefined });
+          return;
+        }
+        await this.save(run, { claimedName: undefined, claimedBytes: undefined }).catch(() => undefined);
+      }
       throw error;
     }
     await this.move(run, 'done', { videoUri: this.ports.videoUri(run.job, result.videoName), claimedName: undefined, claimedBytes: undefined, error: undefined, remedy: undefined });
@@ -569,19 +609,22 @@ export class JobMachine {
     const job = this.store.get(id);
     if (!job || this.isBusy(id) || job.state === 'done' || isActive(job)) return job;
     if (job.uuid) return this.fetch(id);
-    const [queued] = await this.withImagesLocked([job.imageUri], async () => {
+    const [queued] = await this.withImagesLocked([job], async () => {
       await this.lookAround();
       if (this.imageIsBusy(job.imageUri)) return [];
       // This job's own earlier request, or the image's newest one, may already be paid for.
       const worry = chargeIsOpen(job) ? 'open' : this.lastAttemptWorry(job.imageUri);
       if (worry && !(await this.ports.confirm(generateAgainQuestion([{ imageName: job.imageName, worry }], 1)))) return [];
-      if (this.imageIsBusy(job.imageUri) || !(await this.store.leases.acquire(id))) return [];
-      const current = await this.store.reload(id);
-      if (!current || current.uuid || isActive(current) || current.state === 'done') {
-        await this.store.leases.release(id);
-        return [];
-      }
-      return [await this.requeue(id, current)];
+      const run = await this.jobOps.run(id, async () => {
+        if (this.imageIsBusy(job.imageUri) || !(await this.store.leases.acquire(id))) return undefined;
+        const current = await this.store.reload(id);
+        if (!current || current.uuid || isActive(current) || current.state === 'done') {
+          await this.store.leases.release(id);
+          return undefined;
+        }
+        return this.requeue(id, current);
+      });
+      return run ? [run] : [];
     });
     return queued ? queued.settled : this.store.get(id);
   }
@@ -609,20 +652,23 @@ export class JobMachine {
   async fetch(id: string, ask = true): Promise<JobRecord | undefined> {
     const job = this.store.get(id);
     if (!job?.uuid || job.state === 'done' || this.runs.has(id)) return this.whenSettled(id);
-    if (!(await this.store.leases.acquire(id))) {
-      // Held here (a recovery is handling it) or in another window.
-      if (!this.store.leases.holds(id)) this.markElsewhere(id);
-      return this.whenSettled(id);
-    }
-    this.elsewhere.delete(id);
-    // As the list is on disk now: another window may have finished or removed it a moment ago.
-    const current = await this.store.reload(id);
-    if (!current?.uuid || current.state === 'done' || this.runs.has(id)) {
-      await this.store.leases.release(id);
-      this.fire(id, job);
-      return this.whenSettled(id);
-    }
-    return this.startFetch(current, ask).settled;
+    const run = await this.jobOps.run(id, async () => {
+      if (this.runs.has(id)) return undefined;
+      if (!(await this.store.leases.acquire(id))) {
+        if (!this.store.leases.holds(id)) this.markElsewhere(id);
+        return undefined;
+      }
+      this.elsewhere.delete(id);
+      // As the list is on disk now: another window may have finished or removed it a moment ago.
+      const current = await this.store.reload(id);
+      if (!current?.uuid || current.state === 'done') {
+        await this.store.leases.release(id);
+        this.fire(id, job);
+        return undefined;
+      }
+      return this.startFetch(current, ask);
+    });
+    return run ? run.settled : this.whenSettled(id);
   }
 
   /** Starts fetching a paid job whose lease this host holds. */
@@ -667,17 +713,20 @@ export class JobMachine {
     if (!job || this.isBusy(id) || isActive(job)) return false;
     // A paid video not saved, or a request that may have been charged: only the list remembers it.
     if (((job.uuid && job.state !== 'done') || chargeIsOpen(job)) && !(await this.ports.confirm(removePaidQuestion(job)))) return false;
-    if (this.isBusy(id) || !(await this.store.leases.acquire(id))) return false;
-    try {
-      // Only what was asked about: the job as it is on disk now must be the one the person saw.
-      const current = await this.store.reload(id);
-      if (!current || isActive(current) || current.state !== job.state || current.uuid !== job.uuid || current.mayBeCharged !== job.mayBeCharged) return false;
-      await this.store.remove(id);
-    } finally {
-      await this.store.leases.release(id);
-    }
-    this.fire(id, job);
-    return true;
+    const removed = await this.jobOps.run(id, async () => {
+      if (this.isBusy(id) || !(await this.store.leases.acquire(id))) return false;
+      try {
+        // Only what was asked about: the job as it is on disk now must be the one the person saw.
+        const current = await this.store.reload(id);
+        if (!current || isActive(current) || current.state !== job.state || current.uuid !== job.uuid || current.mayBeCharged !== job.mayBeCharged) return false;
+        await this.store.remove(id);
+        return true;
+      } finally {
+        await this.store.leases.release(id);
+      }
+    });
+    if (removed) this.fire(id, job);
+    return removed;
   }
 
   // ---- crashes, restarts and other windows ----
@@ -710,36 +759,48 @@ export class JobMachine {
     const resumed: JobRecord[] = [];
     for (const job of this.store.all()) {
       if (!isActive(job) || this.runs.has(job.id)) continue;
-      if (!(await this.store.leases.acquire(job.id))) {
-        if (!this.store.leases.holds(job.id)) this.markElsewhere(job.id);
-        continue;
-      }
-      const wasElsewhere = this.elsewhere.delete(job.id);
-      // As it is on disk now, not as this window last saw it.
-      const current = await this.store.reload(job.id);
-      if (!current || !isActive(current)) {
-        await this.store.leases.release(job.id);
-        if (wasElsewhere) this.fire(job.id);
-        continue;
-      }
-      if (current.uuid && (current.state === 'generating' || current.state === 'downloading')) {
-        resumed.push(current);
-        this.startFetch(current, false);
-        continue;
-      }
-      const ending: Partial<JobRecord> = current.state === 'requesting'
-        ? { state: 'failed', mayBeCharged: true, error: `The window asking 1min.ai for the video of ${current.imageName} closed before the answer came; it may have been made and charged. Check your 1min.ai history before trying again.` }
-        : { state: 'cancelled', error: cancelNote(current, 'The window running this job closed before it was sent, so nothing was charged. Retry runs it.') };
       try {
-        if (canMove(current.state, ending.state!)) await this.store.save({ ...current, ...ending, updatedAt: this.now() });
-      } finally {
-        await this.store.leases.release(job.id);
+        const picked = await this.jobOps.run(job.id, () => this.recoverJob(job));
+        if (picked) resumed.push(picked);
+      } catch (error) {
+        // One job that cannot be looked at (a full disk, say) does not stop the others.
+        this.log.error(`Could not pick up ${job.imageName} (${job.id}): ${this.redact(String(error))}`);
       }
-      this.fire(job.id);
     }
     if (resumed.length > 0) this.log.info(`Resuming ${resumed.length} paid video(s) left unfinished: ${resumed.map((job) => job.imageName).join(', ')}.`);
     if (this.elsewhere.size > 0) this.keepWatching();
     return resumed;
+  }
+
+  /** One unfinished job nobody may be running: resumed here (returned) or ended with what is known. */
+  private async recoverJob(job: JobRecord): Promise<JobRecord | undefined> {
+    if (this.runs.has(job.id)) return undefined;
+    if (!(await this.store.leases.acquire(job.id))) {
+      if (!this.store.leases.holds(job.id)) this.markElsewhere(job.id);
+      return undefined;
+    }
+    const wasElsewhere = this.elsewhere.delete(job.id);
+    // As it is on disk now, not as this window last saw it.
+    const current = await this.store.reload(job.id);
+    if (!current || !isActive(current)) {
+      await this.store.leases.release(job.id);
+      if (wasElsewhere) this.fire(job.id);
+      return undefined;
+    }
+    if (current.uuid && (current.state === 'generating' || current.state === 'downloading')) {
+      this.startFetch(current, false);
+      return current;
+    }
+    const ending: Partial<JobRecord> = current.state === 'requesting'
+      ? { state: 'failed', mayBeCharged: true, error: `The window asking 1min.ai for the video of ${current.imageName} closed before the answer came; it may have been made and charged. Check your 1min.ai history before trying again.` }
+      : { state: 'cancelled', error: cancelNote(current, 'The window running this job closed before it was sent, so nothing was charged. Retry runs it.') };
+    try {
+      if (canMove(current.state, ending.state!)) await this.store.save({ ...current, ...ending, updatedAt: this.now() });
+    } finally {
+      await this.store.leases.release(job.id);
+    }
+    this.fire(job.id);
+    return undefined;
   }
 
   private markElsewhere(id: string): void {
@@ -821,17 +882,21 @@ export class JobMachine {
    */
   async shutdown(graceMs = 4000): Promise<void> {
     this.stopping = true;
+    this.shuttingDown = true;
     const out = [...this.runs.values()].map((run) => run.requestOut).filter((promise): promise is Promise<void> => promise !== undefined);
     if (out.length > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([Promise.all(out), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
     }
+    this.shuttingDown = false;
     this.dispose();
   }
 
   dispose(): void {
-    if (this.disposed) return;
+    // VS Code disposes an extension's subscriptions right after calling deactivate(), without
+    // waiting for it: the shutdown's grace for a generation answer must not be cut short.
+    if (this.disposed || this.shuttingDown) return;
     this.stopping = true;
     this.disposed = true;
     if (this.ticker) clearInterval(this.ticker);
@@ -844,6 +909,12 @@ export class JobMachine {
     // Released now, while this is sure to run: the next host takes over at once.
     this.store.leases.releaseAllSync();
   }
+}
+
+/** The job list (or its leases) could not be written: nothing was sent, and the person is told why. */
+function storageError(error: unknown, imageName: string): LumaError {
+  const code = (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message;
+  return new LumaError('disk', `Could not keep the job list in VS Code's storage (${code}), so nothing was sent for ${imageName}. Free some disk space, then press Generate again.`, { detail: String(error) });
 }
 
 /** The name of the short lease a window holds on an image while it decides to start a job for it. */

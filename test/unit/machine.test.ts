@@ -5,6 +5,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JobRecord } from '../../src/jobs/job';
+import { Leases } from '../../src/jobs/lease';
+import { LumaError } from '../../src/onemin/errors';
+import { generationOptions } from '../support/fixtures';
 import { Simulator } from '../simulator/simulator';
 import { createHost, sampleVideo, TestHost } from '../support/jobHost';
 
@@ -291,8 +294,67 @@ describe('job machine', function () {
       await recovering;
       await retried;
       await until(() => !b.machine.snapshot(job.id)?.here, 10_000);
-      const ended = b.machine.get(job.id);
-      assert.notEqual(ended?.state, 'queued', 'a queued job nobody runs');
+      assert.equal(b.machine.get(job.id)?.state, 'done', 'Retry waited for the recovery and ran the job');
+    });
+
+    it('a reload while the generation request is out, in VS Code\'s order (deactivate, then disposal at once): the uuid of the accepted job is kept', async () => {
+      sim.configure({ latencyMs: 600 });
+      const a = host('window-1');
+      const [job] = await a.machine.start([a.request('cat.png')]);
+      await until(() => sim.requests.some((r) => r.endpoint === 'features'));
+      const deactivated = a.machine.shutdown();
+      a.machine.dispose();
+      await deactivated;
+      await a.store.flushed();
+      deadHosts.add('window-1');
+      const b = host('window-2');
+      await b.machine.recover();
+      assert.ok(b.machine.get(job.id)?.uuid, 'accepted within the grace: kept, and so fetchable');
+    });
+
+    it('a lease whose pid now names another live process (a restart reused it) is taken over once it has not moved for two beats', async () => {
+      const jobsDir = path.join(storeDir, 'jobs');
+      const leasesDir = path.join(storeDir, 'leases');
+      await fs.mkdir(jobsDir, { recursive: true });
+      await fs.mkdir(leasesDir, { recursive: true });
+      const job: JobRecord = { id: 'job-1', imageUri: 'file:///w/cat.png', imageName: 'cat.png', outputFolder: `file://${videoDir}`, options: { ...generationOptions }, uuid: 'paid-uuid', state: 'generating', createdAt: 1, updatedAt: 1, requestedAt: 1 };
+      await fs.writeFile(path.join(jobsDir, 'job-1.json'), JSON.stringify(job));
+      const lease = path.join(leasesDir, 'job-1.lease');
+      await fs.writeFile(lease, JSON.stringify({ hostId: 'window-that-crashed', pid: process.ppid, hostname: os.hostname() }));
+      const dayAgo = new Date(Date.now() - 86_400_000);
+      await fs.utimes(lease, dayAgo, dayAgo);
+      const leases = new Leases(leasesDir, { hostId: 'new-window', pid: process.pid, hostname: os.hostname() }, { heartbeatMs: 50 });
+      assert.ok(await leases.holder('job-1'), 'at first the running pid gets the benefit of the doubt (a computer waking from sleep)');
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      assert.equal(await leases.holder('job-1'), undefined, 'two beats later, unmoved: nobody holds it');
+      assert.equal(await leases.acquire('job-1'), true);
+    });
+
+    it('Generate while another window has its question open for the same image: refused with a message, not silently', async () => {
+      sim.configure({ asyncMode: 'ignore', gatewayTimeoutMs: 100, generationMs: 2000 });
+      const b = host('window-2', () => true);
+      const [first] = await b.machine.start([b.request('cat.png')]);
+      await b.machine.whenSettled(first.id);
+      let answer!: (yes: boolean) => void;
+      (b.machine as unknown as { ports: { confirm: () => Promise<boolean> } }).ports.confirm = () => new Promise((resolve) => (answer = resolve));
+      const asking = b.machine.start([b.request('cat.png')]);
+      await until(() => answer !== undefined);
+      const a = host('window-1', () => true);
+      // A asks too (its own question: the last attempt may have been charged), then B is still deciding.
+      const fromA = a.machine.start([a.request('cat.png')]);
+      answer(true);
+      const outcomes = await Promise.allSettled([asking, fromA]);
+      const started = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
+      assert.equal(started.length, 1, 'one new job');
+      for (const outcome of outcomes) if (outcome.status === 'rejected') assert.match(String(outcome.reason?.message), /cat\.png/, 'the other is told why');
+    });
+
+    it('a full disk where the job list lives: Generate says so, nothing is sent', async () => {
+      const a = host('window-1');
+      const acquire = a.store.leases.acquire.bind(a.store.leases);
+      a.store.leases.acquire = (id: string) => (id.startsWith('image-') ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : acquire(id));
+      await assert.rejects(a.machine.start([a.request('cat.png')]), (error: unknown) => error instanceof LumaError && error.kind === 'disk' && /Could not keep the job list .*ENOSPC.*nothing was sent/.test(error.message));
+      assert.equal(sim.requests.length, 0);
     });
 
     it('two recovery passes at once in one window resume an abandoned paid job once', async () => {
@@ -349,8 +411,11 @@ describe('job machine', function () {
     it('both windows pressing Generate for one image at the same instant: one job starts, paid once', async () => {
       const a = host('window-1');
       const b = host('window-2');
-      const started = await Promise.all([a.machine.start([a.request('cat.png')]), b.machine.start([b.request('cat.png')])]);
+      const outcomes = await Promise.allSettled([a.machine.start([a.request('cat.png')]), b.machine.start([b.request('cat.png')])]);
+      const started = outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
       assert.equal(started.flat().length, 1, 'one of the two starts nothing');
+      const refused = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+      assert.match(String(refused.reason?.message), /cat\.png is (being started|already being generated)/, 'and says why');
       const [job] = started.flat();
       await (started[0].length ? a : b).machine.whenSettled(job.id);
       assert.equal(sim.featureCalls, 1);
