@@ -87,6 +87,8 @@ interface Run {
   started: boolean;
   /** A fetch of a paid video takes no slot: it never waits behind new generations. */
   takesSlot: boolean;
+  /** A request of this job went out before this run: then no note may say nothing was sent. */
+  sentBefore: boolean;
   live: LiveProgress;
   settled: Promise<JobRecord>;
   settle: (job: JobRecord) => void;
@@ -101,14 +103,26 @@ class ShuttingDown extends Error {}
 
 type Phase = 'before' | 'sending' | 'paid';
 
-export const NOTHING_SENT = 'Cancelled before anything was sent for generation, so nothing was charged.';
-export const CANCELLED_QUEUED = 'Cancelled while queued, so nothing was charged.';
-/** For a job an earlier attempt of which may have been charged: this one cost nothing, that one may have. */
+const NOTHING_SENT = 'Cancelled before anything was sent for generation, so nothing was charged.';
+const CANCELLED_QUEUED = 'Cancelled while queued, so nothing was charged.';
+const WINDOW_CLOSED = 'The window running this job closed before it was sent, so nothing was charged. Retry runs it.';
+/** An earlier attempt of the job may have been charged: this one cost nothing, that one may have. */
 const EARLIER_MAY_BE_CHARGED = 'Cancelled before it was sent again. The earlier attempt may still have been charged: check your 1min.ai history.';
+/** An earlier attempt reached the service (and was refused): "nothing was sent" would not be true. */
+const NOT_SENT_AGAIN = 'Cancelled before it was sent again.';
 
-/** "Nothing was charged", unless an earlier attempt of the same job may have been. */
-function cancelNote(job: JobRecord, note: string): string {
-  return job.mayBeCharged ? EARLIER_MAY_BE_CHARGED : note;
+/**
+ * What a job stopped before its request went out says. "Nothing was charged" only where no
+ * request of the job ever went out: `sentBefore` is whether one had, before this run.
+ */
+function cancelNote(job: JobRecord, sentBefore: boolean, note: string): string {
+  if (job.mayBeCharged) return EARLIER_MAY_BE_CHARGED;
+  return sentBefore ? NOT_SENT_AGAIN : note;
+}
+
+/** Whether a generation request of this job already went out in an earlier run. */
+function requestWentOut(job: JobRecord): boolean {
+  return job.requestedAt !== undefined || job.uuid !== undefined || job.mayBeCharged === true;
 }
 
 export class JobMachine {
@@ -321,7 +335,7 @@ export class JobMachine {
   private enqueue(job: JobRecord, takesSlot: boolean): Run {
     let settle!: (job: JobRecord) => void;
     const settled = new Promise<JobRecord>((resolve) => (settle = resolve));
-    const run: Run = { job: { ...job }, abort: new AbortController(), betweenAttempts: new AbortController(), cancelRequested: false, started: false, takesSlot, live: { stageStartedAt: this.now() }, settled, settle };
+    const run: Run = { job: { ...job }, abort: new AbortController(), betweenAttempts: new AbortController(), cancelRequested: false, started: false, takesSlot, sentBefore: requestWentOut(job), live: { stageStartedAt: this.now() }, settled, settle };
     this.runs.set(job.id, run);
     if (takesSlot) this.queue.push(job.id);
     this.keepWatching();
@@ -493,7 +507,7 @@ export class JobMachine {
     const failure = this.asFailure(error);
     try {
       if (phase === 'before') {
-        if (isCancel(error) || run.cancelRequested) await this.move(run, 'cancelled', { error: cancelNote(run.job, NOTHING_SENT) });
+        if (isCancel(error) || run.cancelRequested) await this.move(run, 'cancelled', { error: cancelNote(run.job, run.sentBefore, NOTHING_SENT) });
         else await this.move(run, 'failed', { error: failure.message, remedy: failure.remedy });
       } else if (phase === 'sending') {
         if (isCancel(error)) {
@@ -572,7 +586,7 @@ export class JobMachine {
       this.queue.splice(this.queue.indexOf(id), 1);
       run.started = true; // a settled run holds no slot
       try {
-        await this.move(run, 'cancelled', { error: cancelNote(run.job, CANCELLED_QUEUED) });
+        await this.move(run, 'cancelled', { error: cancelNote(run.job, run.sentBefore, CANCELLED_QUEUED) });
       } catch (error) {
         this.log.warn(`Could not save the cancel of ${run.job.imageName}: ${String(error)}`);
       }
@@ -793,7 +807,7 @@ export class JobMachine {
     }
     const ending: Partial<JobRecord> = current.state === 'requesting'
       ? { state: 'failed', mayBeCharged: true, error: `The window asking 1min.ai for the video of ${current.imageName} closed before the answer came; it may have been made and charged. Check your 1min.ai history before trying again.` }
-      : { state: 'cancelled', error: cancelNote(current, 'The window running this job closed before it was sent, so nothing was charged. Retry runs it.') };
+      : { state: 'cancelled', error: cancelNote(current, requestWentOut(current), WINDOW_CLOSED) };
     try {
       if (canMove(current.state, ending.state!)) await this.store.save({ ...current, ...ending, updatedAt: this.now() });
     } finally {

@@ -298,8 +298,12 @@ async function checkAnyInstant(world: World, final: boolean): Promise<void> {
     if (!bytes.equals(sampleVideo) && !(placeholder && !final)) violations.push(`${name} holds ${placeholder ? 'a placeholder after everything settled' : `${bytes.length} bytes that are not the video`}`);
   }
   const charged = chargedPrompts(sim);
+  // Requests the service read (whatever it answered): their job may never say nothing was charged.
+  const reached = new Set(sim.requests.filter((r) => r.endpoint === 'features').map((r) => (r.json as { promptObject?: { prompt?: string } } | undefined)?.promptObject?.prompt));
   const saysNothingCharged = (job: JobRecord, where: string) => {
-    if (/nothing was charged/i.test(job.error ?? '') && charged.has(job.options.prompt)) violations.push(`${job.options.prompt}: says "nothing was charged" ${where} but 1min.ai charged it`);
+    if (!/nothing was charged/i.test(job.error ?? '')) return;
+    if (charged.has(job.options.prompt)) violations.push(`${job.options.prompt}: says "nothing was charged" ${where} but 1min.ai charged it`);
+    else if (reached.has(job.options.prompt)) violations.push(`${job.options.prompt}: says "nothing was charged" ${where} but its request reached 1min.ai`);
   };
   for (const host of world.alive()) {
     // The key in no log line and in nothing a form would be sent.

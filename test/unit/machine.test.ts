@@ -120,6 +120,22 @@ describe('job machine', function () {
     });
   });
 
+  it('a Retry cancelled before it went out, of a job whose earlier request reached 1min.ai, never says "nothing was charged"', async () => {
+    const a = host('window-1');
+    sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
+    const refused = await generate(a);
+    assert.equal(refused.state, 'failed');
+    sim.inject('upload', { kind: 'hang' });
+    const retried = a.machine.retry(refused.id);
+    await until(() => sim.requests.filter((r) => r.endpoint === 'upload').length === 2);
+    await a.machine.cancel(refused.id, true);
+    await retried;
+    const ended = a.machine.get(refused.id);
+    assert.equal(ended?.state, 'cancelled');
+    assert.doesNotMatch(ended?.error ?? '', /nothing was (charged|sent)/);
+    assert.match(ended?.error ?? '', /before it was sent again/);
+  });
+
   describe('a second generation for an image whose last attempt may have been charged asks first (point 2)', () => {
     async function chargeOpen(on: TestHost): Promise<JobRecord> {
       sim.inject('features', { kind: 'status', status: 502 });
