@@ -74,7 +74,6 @@ export class JobService implements vscode.Disposable {
       this.machine.onDidChange((snapshot) => this.onChange(snapshot)),
       this.machine.onDidSettle((job) => this.announce(job)),
     );
-    store.sweepTemporaryFiles();
   }
 
   /** Whether a job is queued or running, as the list says (here, elsewhere, or interrupted). */

@@ -224,7 +224,7 @@ function unknownJob(uuid: string): LumaError {
 }
 
 /** The words every "it may have been charged" message ends with. */
-export const CHECK_HISTORY = 'The request may still have reached 1min.ai and be charged: check your 1min.ai history before trying again.';
+const CHECK_HISTORY = 'The request may still have reached 1min.ai and be charged: check your 1min.ai history before trying again.';
 
 /**
  * After POST /api/features went out, a connection error, gateway error or unreadable answer does

@@ -67,6 +67,7 @@ export class JobStore {
       return; // no jobs yet
     }
     for (const name of names) {
+      if (name.startsWith('.') && name.endsWith('.tmp')) this.sweepTemporary(name);
       if (!name.endsWith('.json')) continue;
       const file = path.join(this.jobsDir, name);
       try {
@@ -99,6 +100,16 @@ export class JobStore {
     if (before && JSON.stringify(before) === JSON.stringify(job)) return false;
     this.jobs.set(job.id, job);
     return true;
+  }
+
+  /** A temporary file a crash left mid-write goes (only an old one: another window may be writing it). */
+  private sweepTemporary(name: string, olderThanMs = 60_000): void {
+    const file = path.join(this.jobsDir, name);
+    try {
+      if (Date.now() - statSync(file).mtimeMs > olderThanMs) rmSync(file, { force: true });
+    } catch {
+      // gone already
+    }
   }
 
   private setAside(name: string): void {
@@ -287,21 +298,4 @@ export class JobStore {
     return imported;
   }
 
-  /** Removes temporary files a crash left mid-write (only old ones: another window may be writing). */
-  sweepTemporaryFiles(olderThanMs = 60_000, now = Date.now()): void {
-    let names: string[];
-    try {
-      names = readdirSync(this.jobsDir);
-    } catch {
-      return;
-    }
-    for (const name of names.filter((n) => n.startsWith('.') && n.endsWith('.tmp'))) {
-      const file = path.join(this.jobsDir, name);
-      try {
-        if (now - statSync(file).mtimeMs > olderThanMs) rmSync(file, { force: true });
-      } catch {
-        // gone already
-      }
-    }
-  }
 }

@@ -91,10 +91,6 @@ export class Leases {
     return this.held.has(jobId);
   }
 
-  heldIds(): string[] {
-    return [...this.held];
-  }
-
   /**
    * Takes the job's lease if nobody live holds it; true when it is ours now. Not re-entrant: when
    * this host holds it already (another of its operations on the job), false, so that only the

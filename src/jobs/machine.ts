@@ -282,7 +282,7 @@ export class JobMachine {
 
   /** A job of one of these images is queued or running, here or in another window: say so. */
   private refuseBusy(imageUris: string[]): void {
-    const busy = this.store.all().filter((job) => imageUris.includes(job.imageUri) && (this.isBusy(job.id) || isActive(job)));
+    const busy = this.busyJobsOf(imageUris);
     if (busy.length === 0) return;
     const names = [...new Set(busy.map((job) => job.imageName))].join(', ');
     throw new LumaError('input', `A video of ${names} is already being generated${busy.some((job) => this.elsewhere.has(job.id)) ? ' in another window' : ''}. Wait for it, or cancel it first.`);
@@ -313,7 +313,11 @@ export class JobMachine {
 
   /** One run at a time per image: a job of it is queued or running, here or in another window. */
   private imageIsBusy(imageUri: string): boolean {
-    return this.store.all().some((job) => job.imageUri === imageUri && (this.isBusy(job.id) || isActive(job)));
+    return this.busyJobsOf([imageUri]).length > 0;
+  }
+
+  private busyJobsOf(imageUris: readonly string[]): JobRecord[] {
+    return this.store.all().filter((job) => imageUris.includes(job.imageUri) && (this.isBusy(job.id) || isActive(job)));
   }
 
   /**

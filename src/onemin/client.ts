@@ -250,7 +250,7 @@ export class OneMinClient {
     try {
       // Our own decoding (decompress: false), so the bytes as sent can be held to Content-Length.
       const response = await this.storage.get(url, { responseType: 'stream', signal: deadline.signal, decompress: false, headers: { 'Accept-Encoding': 'identity' } });
-      return await this.saveVideo(response, filePath, onProgress, deadline);
+      return await this.writeBody(response, filePath, onProgress, deadline);
     } catch (error) {
       if (deadline.expired === 'stalled') {
         throw new LumaError('network', `The download stalled: nothing arrived for ${formatDuration(this.deadlines.downloadStallMs)}. Check your connection and try again.`, { code: 'ETIMEDOUT', detail: `no data for ${this.deadlines.downloadStallMs} ms` });
@@ -266,7 +266,7 @@ export class OneMinClient {
   }
 
   /** Writes a storage answer to `filePath`, holding it to its Content-Length and to the size cap. */
-  private async saveVideo(response: AxiosResponse, filePath: string, onProgress: ((progress: DownloadProgress) => void) | undefined, deadline: Deadline): Promise<number> {
+  private async writeBody(response: AxiosResponse, filePath: string, onProgress: ((progress: DownloadProgress) => void) | undefined, deadline: Deadline): Promise<number> {
     const stream = response.data as IncomingMessage;
     if (response.status !== 200) {
       stream.destroy();

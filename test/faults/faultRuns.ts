@@ -16,6 +16,7 @@ import { JobStore } from '../../src/jobs/jobStore';
 import type { Question } from '../../src/jobs/machine';
 import { LumaError } from '../../src/onemin/errors';
 import { silentLogger } from '../../src/util/log';
+import { sleep } from '../../src/util/timing';
 import type { Endpoint, Fault, Simulator } from '../simulator/simulator';
 import { createHost, sampleVideo, TestHost } from '../support/jobHost';
 
@@ -492,8 +493,4 @@ export async function runFaultSequences(sim: Simulator, options: FaultRunOptions
     { numRuns: options.runs, seed, verbose: 1, includeErrorInReport: true },
   );
   return { runs: options.runs, seed };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

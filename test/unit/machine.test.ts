@@ -45,6 +45,16 @@ describe('job machine', function () {
     return created;
   }
 
+  /** A job 1min.ai accepted (its uuid on disk), in a window that then crashed. */
+  async function paidJobOfCrashedWindow(): Promise<JobRecord> {
+    const a = host('window-1');
+    const [job] = await a.machine.start([a.request('cat.png')]);
+    await until(() => a.machine.get(job.id)?.uuid);
+    await a.store.flushed(); // on disk: a crash before that is the "request is out" case
+    a.crash();
+    return job;
+  }
+
   async function generate(on: TestHost, imageName = 'cat.png'): Promise<JobRecord> {
     const [job] = await on.machine.start([on.request(imageName)]);
     assert.ok(job, 'the job started');
@@ -218,11 +228,7 @@ describe('job machine', function () {
 
     it('a crash while generating: the next start resumes the paid job and the video lands once, paid once', async () => {
       sim.configure({ generationMs: 600 });
-      const a = host('window-1');
-      const [job] = await a.machine.start([a.request('cat.png')]);
-      await until(() => a.machine.get(job.id)?.uuid);
-      await a.store.flushed(); // the uuid is on disk (a crash before that is the case above)
-      a.crash();
+      const job = await paidJobOfCrashedWindow();
       const b = host('window-2');
       const resumed = await b.machine.recover();
       assert.deepEqual(resumed.map((j) => j.id), [job.id]);
@@ -375,11 +381,7 @@ describe('job machine', function () {
 
     it('two recovery passes at once in one window resume an abandoned paid job once', async () => {
       sim.configure({ generationMs: 300 });
-      const a = host('window-1');
-      const [job] = await a.machine.start([a.request('cat.png')]);
-      await until(() => a.machine.get(job.id)?.uuid);
-      await a.store.flushed();
-      a.crash();
+      await paidJobOfCrashedWindow();
       const b = host('window-2');
       await Promise.all([b.machine.recover(), b.machine.recover()]);
       await until(() => b.machine.counts().running === 0, 10_000);
@@ -440,11 +442,7 @@ describe('job machine', function () {
 
     it('both windows recovering the same abandoned job at once: exactly one of them runs it', async () => {
       sim.configure({ generationMs: 300 });
-      const a = host('window-1');
-      const [job] = await a.machine.start([a.request('cat.png')]);
-      await until(() => a.machine.get(job.id)?.uuid);
-      await a.store.flushed();
-      a.crash();
+      const job = await paidJobOfCrashedWindow();
       const b = host('window-2');
       const c = host('window-3');
       const [byB, byC] = await Promise.all([b.machine.recover(), c.machine.recover()]);
