@@ -1,7 +1,7 @@
 // The several-images layout: a grid of cards (thumbnail, name, that image's stage and buttons),
 // a one-line summary with Cancel All under it, and the per-image prompts that go into the form.
 // Only the summary is announced: ten cards ticking and changing would be noise.
-import type { ImageView, JobView, Stage } from '../src/protocol';
+import type { ImageView, JobView, Stage } from '../src/shared/messages';
 import { button, el, progressBar, setProgress } from './dom';
 import { imageAction, isCancellable, isPaidAndWaiting, isWorking, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
 
@@ -78,14 +78,22 @@ function showVideo(card: Card, video: { src: string; name: string }): void {
 function cardStageText(view: JobView): string {
   if (view.cancelling) return 'Cancelling…';
   switch (view.stage) {
-    case 'queued': return 'Queued';
-    case 'uploading': return 'Uploading…';
-    case 'generating': return 'Generating…';
-    case 'downloading': return 'Downloading…';
-    case 'done': return view.video ? `Done: ${view.video.name}` : 'Done.';
-    case 'failed': return `Failed: ${view.error?.message ?? 'something went wrong.'}`;
-    case 'cancelled': return 'Cancelled.';
-    default: return '';
+    case 'queued':
+      return 'Queued';
+    case 'uploading':
+      return 'Uploading…';
+    case 'generating':
+      return 'Generating…';
+    case 'downloading':
+      return 'Downloading…';
+    case 'done':
+      return view.video ? `Done: ${view.video.name}` : 'Done.';
+    case 'failed':
+      return `Failed: ${view.error?.message ?? 'something went wrong.'}`;
+    case 'cancelled':
+      return 'Cancelled.';
+    default:
+      return '';
   }
 }
 
@@ -102,7 +110,12 @@ function cardButtons(card: Card, view: JobView, actions: ViewActions): HTMLButto
     ];
   }
   if (view.fetchable) {
-    return [button(`fetch-video-${index}`, 'Fetch Video', 'primary', imageAction(actions, 'fetch', image.uri), { ...about, title: 'Already paid for: fetching does not charge again' })];
+    return [
+      button(`fetch-video-${index}`, 'Fetch Video', 'primary', imageAction(actions, 'fetch', image.uri), {
+        ...about,
+        title: 'Already paid for: fetching does not charge again',
+      }),
+    ];
   }
   return [];
 }
@@ -214,18 +227,34 @@ export interface PerImagePrompts {
 }
 
 export function buildPerImagePrompts(images: readonly ImageView[], shortcuts: string): PerImagePrompts {
-  const inputs = images.map((image, index) => el('textarea', {
-    id: `prompt-${index}`,
-    name: `prompt-${index}`,
-    rows: '2',
-    placeholder: 'Uses the shared prompt',
-    'data-image-uri': image.uri,
-    'aria-keyshortcuts': shortcuts,
-  }));
-  const boxes = images.map((image, index) => el('div', { class: 'field' },
-    el('label', { for: inputs[index].id, class: 'with-thumb' }, ...(image.src ? [el('img', { src: image.src, alt: '' })] : []), `Prompt for ${image.name}`),
-    inputs[index]));
-  const details = el('details', { id: 'per-image' }, el('summary', {}, 'Prompt per image (optional)'),
-    el('div', { class: 'nested-fields' }, el('p', { class: 'hint' }, "An image's own prompt replaces the shared one."), ...boxes));
+  const inputs = images.map((image, index) =>
+    el('textarea', {
+      id: `prompt-${index}`,
+      name: `prompt-${index}`,
+      rows: '2',
+      placeholder: 'Uses the shared prompt',
+      'data-image-uri': image.uri,
+      'aria-keyshortcuts': shortcuts,
+    }),
+  );
+  const boxes = images.map((image, index) =>
+    el(
+      'div',
+      { class: 'field' },
+      el(
+        'label',
+        { for: inputs[index].id, class: 'with-thumb' },
+        ...(image.src ? [el('img', { src: image.src, alt: '' })] : []),
+        `Prompt for ${image.name}`,
+      ),
+      inputs[index],
+    ),
+  );
+  const details = el(
+    'details',
+    { id: 'per-image' },
+    el('summary', {}, 'Prompt per image (optional)'),
+    el('div', { class: 'nested-fields' }, el('p', { class: 'hint' }, "An image's own prompt replaces the shared one."), ...boxes),
+  );
   return { details, inputs, boxes };
 }

@@ -12,11 +12,9 @@ import {
   validateBatch,
   type FieldErrors,
   type GenerationOptions,
-  type HostMessage,
-  type ImageView,
   type OptionField,
-  type WebviewMessage,
-} from '../src/protocol';
+} from '../src/shared/options';
+import { type HostMessage, type ImageView, type WebviewMessage } from '../src/shared/messages';
 import { buildPerImagePrompts, createBatchView, type PerImagePrompts } from './batch';
 import { el } from './dom';
 import { isRunning, type Jobs, type JobsView, type ViewActions } from './jobs';
@@ -92,25 +90,55 @@ function buildUi() {
 
   // One box per field; a field's error message is appended to its box.
   const boxes: Record<OptionField, HTMLElement> = {
-    prompt: el('div', { class: 'field' }, el('div', { class: 'prompt-head' }, el('label', { for: 'prompt' }, 'Prompt'), promptHelp.root),
-      promptHint, prompt, counter),
-    length: el('fieldset', { class: 'field', id: 'length' }, el('legend', {}, 'Length'),
-      el('div', { class: 'choices' }, ...lengths.map((radio, i) =>
-        el('span', { class: 'choice' }, radio, el('label', { for: radio.id }, `${LENGTHS[i]} s`))))),
-    enhancePrompt: el('div', { class: 'field check' }, enhancePrompt, el('label', { for: 'enhancePrompt' }, 'Enhance prompt'),
-      el('p', { id: 'enhancePrompt-hint', class: 'hint' }, 'Let the service rewrite your prompt for better motion')),
+    prompt: el(
+      'div',
+      { class: 'field' },
+      el('div', { class: 'prompt-head' }, el('label', { for: 'prompt' }, 'Prompt'), promptHelp.root),
+      promptHint,
+      prompt,
+      counter,
+    ),
+    length: el(
+      'fieldset',
+      { class: 'field', id: 'length' },
+      el('legend', {}, 'Length'),
+      el(
+        'div',
+        { class: 'choices' },
+        ...lengths.map((radio, i) => el('span', { class: 'choice' }, radio, el('label', { for: radio.id }, `${LENGTHS[i]} s`))),
+      ),
+    ),
+    enhancePrompt: el(
+      'div',
+      { class: 'field check' },
+      enhancePrompt,
+      el('label', { for: 'enhancePrompt' }, 'Enhance prompt'),
+      el('p', { id: 'enhancePrompt-hint', class: 'hint' }, 'Let the service rewrite your prompt for better motion'),
+    ),
     modelName: el('div', { class: 'field' }, el('label', { for: 'modelName' }, 'Model'), modelName),
     aspectRatio: el('div', { class: 'field' }, el('label', { for: 'aspectRatio' }, 'Aspect ratio'), aspectRatio),
     resolution: el('div', { class: 'field' }, el('label', { for: 'resolution' }, 'Resolution'), resolution),
     loop: el('div', { class: 'field check' }, loop, el('label', { for: 'loop' }, 'Loop')),
   };
-  const advanced = el('details', { id: 'advanced' }, el('summary', {}, 'Advanced'),
-    el('div', { class: 'advanced-fields' }, boxes.modelName, boxes.aspectRatio, boxes.resolution, boxes.loop));
+  const advanced = el(
+    'details',
+    { id: 'advanced' },
+    el('summary', {}, 'Advanced'),
+    el('div', { class: 'advanced-fields' }, boxes.modelName, boxes.aspectRatio, boxes.resolution, boxes.loop),
+  );
   // Where a batch's per-image prompts go: right under the shared prompt they replace.
   const perImageSlot = el('div');
   // A disabled fieldset disables every control inside it while a job runs.
-  const fields = el('fieldset', { id: 'fields', class: 'bare' }, boxes.prompt, perImageSlot, boxes.length, boxes.enhancePrompt, advanced,
-    el('div', { class: 'actions' }, generate, el('span', { class: 'hint' }, `or ${shortcut} in the prompt`)));
+  const fields = el(
+    'fieldset',
+    { id: 'fields', class: 'bare' },
+    boxes.prompt,
+    perImageSlot,
+    boxes.length,
+    boxes.enhancePrompt,
+    advanced,
+    el('div', { class: 'actions' }, generate, el('span', { class: 'hint' }, `or ${shortcut} in the prompt`)),
+  );
   const form = el('form', { id: 'form', novalidate: true }, fields);
   // The layout's parts: the image(s) above the form, the single image's status below it.
   const top = el('div');
@@ -118,11 +146,36 @@ function buildUi() {
   const root = el('div', { class: 'root' }, el('div', {}, title), top, el('div', {}, form), bottom);
 
   const controls: Record<OptionField, HTMLElement[]> = {
-    prompt: [prompt], length: lengths, enhancePrompt: [enhancePrompt], modelName: [modelName],
-    aspectRatio: [aspectRatio], resolution: [resolution], loop: [loop],
+    prompt: [prompt],
+    length: lengths,
+    enhancePrompt: [enhancePrompt],
+    modelName: [modelName],
+    aspectRatio: [aspectRatio],
+    resolution: [resolution],
+    loop: [loop],
   };
-  return { root, title, top, bottom, form, fields, prompt, promptHelp, promptHint, counter, perImageSlot, lengths, enhancePrompt,
-    advanced, modelName, aspectRatio, resolution, loop, boxes, controls };
+  return {
+    root,
+    title,
+    top,
+    bottom,
+    form,
+    fields,
+    prompt,
+    promptHelp,
+    promptHint,
+    counter,
+    perImageSlot,
+    lengths,
+    enhancePrompt,
+    advanced,
+    modelName,
+    aspectRatio,
+    resolution,
+    loop,
+    boxes,
+    controls,
+  };
 }
 
 // ---- state ----
@@ -147,10 +200,28 @@ function post(message: WebviewMessage): void {
 }
 
 function save(): void {
-  vscode.setState({ images, options: readForm(), prompts: typedPrompts(), edited, advancedOpen: ui.advanced.open, perImageOpen: perImage?.details.open === true, jobs });
+  vscode.setState({
+    images,
+    options: readForm(),
+    prompts: typedPrompts(),
+    edited,
+    advancedOpen: ui.advanced.open,
+    perImageOpen: perImage?.details.open === true,
+    jobs,
+  });
   if (!edited) return;
   clearTimeout(draftTimer);
-  draftTimer = setTimeout(() => post({ type: 'draft', options: readForm(), prompts: typedPrompts(), advancedOpen: ui.advanced.open, perImageOpen: perImage?.details.open === true }), DRAFT_DELAY_MS);
+  draftTimer = setTimeout(
+    () =>
+      post({
+        type: 'draft',
+        options: readForm(),
+        prompts: typedPrompts(),
+        advancedOpen: ui.advanced.open,
+        perImageOpen: perImage?.details.open === true,
+      }),
+    DRAFT_DELAY_MS,
+  );
 }
 
 function anyRunning(): boolean {
@@ -241,7 +312,10 @@ function showErrors(errors: FieldErrors, imageErrors: Record<string, string> = {
   if (perImage && images.some((image) => imageErrors[image.uri])) perImage.details.open = true;
   const first = ui.form.querySelector<HTMLElement>('[aria-invalid="true"]');
   // In a radio group, the chosen one.
-  const checked = first instanceof HTMLInputElement && first.type === 'radio' ? ui.form.querySelector<HTMLElement>(`input[name="${first.name}"]:checked`) : null;
+  const checked =
+    first instanceof HTMLInputElement && first.type === 'radio'
+      ? ui.form.querySelector<HTMLElement>(`input[name="${first.name}"]:checked`)
+      : null;
   (checked ?? first)?.focus();
 }
 
@@ -249,7 +323,11 @@ function onSubmit(event: Event): void {
   event.preventDefault();
   if (anyRunning() || awaitingReply) return;
   const prompts = perImage ? trimmed(typedPrompts()) : undefined;
-  const result = validateBatch(readForm(), prompts, images.map((image) => image.uri));
+  const result = validateBatch(
+    readForm(),
+    prompts,
+    images.map((image) => image.uri),
+  );
   if (!result.ok) {
     showErrors(result.errors, result.imageErrors);
     return;
@@ -292,7 +370,8 @@ function sameImages(a: readonly ImageView[], b: readonly ImageView[]): boolean {
 }
 
 function showJobs(next: Jobs, restoring = false): void {
-  const active = document.activeElement instanceof HTMLElement && ui.root.contains(document.activeElement) ? document.activeElement : undefined;
+  const active =
+    document.activeElement instanceof HTMLElement && ui.root.contains(document.activeElement) ? document.activeElement : undefined;
   const scope = active?.closest('[data-focus-scope]') ?? undefined;
   jobs = next;
   ui.fields.disabled = anyRunning();
@@ -349,7 +428,10 @@ function onInput(event: Event): void {
   const target = event.target as HTMLInputElement;
   const imageUri = target.dataset.imageUri;
   if (imageUri !== undefined) {
-    setImageError(images.findIndex((image) => image.uri === imageUri), undefined);
+    setImageError(
+      images.findIndex((image) => image.uri === imageUri),
+      undefined,
+    );
     updateRequired();
   } else if (FIELDS.includes(target.name as OptionField)) {
     setError(target.name as OptionField, undefined);

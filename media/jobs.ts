@@ -1,6 +1,7 @@
 // What the single-image and batch layouts share about jobs: which stages count as running, the
 // numbers that change within a stage, and the interface form.ts drives both layouts through.
-import { formatElapsed, type ImageAction, type JobView, type Stage, type WebviewMessage } from '../src/protocol';
+import { formatElapsed } from '../src/shared/format';
+import { type ImageAction, type JobView, type Stage, type WebviewMessage } from '../src/shared/messages';
 
 /** The stages during which the form is locked and Cancel is offered. */
 const RUNNING: ReadonlySet<Stage> = new Set<Stage>(['queued', 'uploading', 'generating', 'downloading']);
@@ -32,7 +33,7 @@ export function isPaidAndWaiting(view: JobView | undefined): boolean {
  * (a percent when the size is known, else the bytes so far; no percent = indeterminate bar).
  */
 export function stageDetail(view: JobView): { text: string; percent?: number } {
-  if (view.cancelling) return { text: 'waiting for 1min.ai\'s answer to the request already sent' };
+  if (view.cancelling) return { text: "waiting for 1min.ai's answer to the request already sent" };
   if (view.elsewhere) return { text: 'in another VS Code window of this workspace' };
   if (view.stage === 'generating') return { text: formatElapsed(Date.now() - view.stageStartedAt) };
   if (view.stage !== 'downloading') return { text: '' };
@@ -46,7 +47,18 @@ export function stageDetail(view: JobView): { text: string; percent?: number } {
 
 /** Changes exactly when a job's status must be rebuilt rather than updated in place. */
 export function statusKey(view: JobView | undefined): string {
-  return view ? [view.stage, view.video?.src, view.error?.message, view.error?.remedy, view.fetchable, view.accepted, view.cancelling, view.elsewhere].join('\n') : '';
+  return view
+    ? [
+        view.stage,
+        view.video?.src,
+        view.error?.message,
+        view.error?.remedy,
+        view.fetchable,
+        view.accepted,
+        view.cancelling,
+        view.elsewhere,
+      ].join('\n')
+    : '';
 }
 
 /** What a layout may ask of the form. */

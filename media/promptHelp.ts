@@ -1,6 +1,6 @@
 // The two lists above the prompt: the workspace's recent prompts and the motion presets. Picking
 // an entry replaces the prompt (which stays editable) and the list goes back to its title.
-import { MOTION_PRESETS } from '../src/protocol';
+import { MOTION_PRESETS } from '../src/shared/options';
 import { el } from './dom';
 
 /** Long prompts are cut in the list; the option's value and tooltip keep the whole text. */
@@ -46,12 +46,16 @@ function pickList(id: string, label: string, onPick: (prompt: string) => void): 
 export function buildPromptHelp(onPick: (prompt: string) => void): PromptHelp {
   const recent = pickList('recent-prompts', 'Recent prompts', onPick);
   const presets = pickList('presets', 'Motion presets', onPick);
-  presets.list.append(titleOption('Motion presets…'),
-    ...MOTION_PRESETS.map(({ label, prompt }) => el('option', { value: prompt, title: prompt }, label)));
+  presets.list.append(
+    titleOption('Motion presets…'),
+    ...MOTION_PRESETS.map(({ label, prompt }) => el('option', { value: prompt, title: prompt }, label)),
+  );
   function setRecent(prompts: readonly string[]): void {
     const texts = prompts.filter((prompt) => typeof prompt === 'string' && prompt.trim() !== '');
-    recent.list.replaceChildren(titleOption('Recent prompts…'),
-      ...texts.map((prompt) => el('option', { value: prompt, title: prompt }, shorten(prompt))));
+    recent.list.replaceChildren(
+      titleOption('Recent prompts…'),
+      ...texts.map((prompt) => el('option', { value: prompt, title: prompt }, shorten(prompt))),
+    );
     recent.box.hidden = texts.length === 0;
   }
   setRecent([]);

@@ -1,6 +1,6 @@
 // The one-image layout: the big image above the form and, under it, the job's status with all
 // its buttons. The status is rebuilt when the stage changes and updated in place within a stage.
-import type { ImageView, JobView } from '../src/protocol';
+import type { ImageView, JobView } from '../src/shared/messages';
 import { button, el, progressBar, setProgress } from './dom';
 import { imageAction, isCancellable, isPaidAndWaiting, isWorking, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
 
@@ -52,13 +52,20 @@ function showImage(box: HTMLElement, image: ImageView): void {
 function stageText(view: JobView): string {
   if (view.cancelling) return 'Cancelling…';
   switch (view.stage) {
-    case 'queued': return 'Queued…';
-    case 'uploading': return 'Uploading image…';
-    case 'generating': return 'Generating video…';
-    case 'downloading': return 'Downloading video…';
-    case 'done': return view.video ? `Done: ${view.video.name}` : 'Done.';
-    case 'cancelled': return 'Cancelled.';
-    default: return '';
+    case 'queued':
+      return 'Queued…';
+    case 'uploading':
+      return 'Uploading image…';
+    case 'generating':
+      return 'Generating video…';
+    case 'downloading':
+      return 'Downloading video…';
+    case 'done':
+      return view.video ? `Done: ${view.video.name}` : 'Done.';
+    case 'cancelled':
+      return 'Cancelled.';
+    default:
+      return '';
   }
 }
 
@@ -83,7 +90,11 @@ function cancelActions(view: JobView, imageUri: string, actions: ViewActions): H
       cancel.focus();
     });
     row.replaceChildren(
-      el('p', { class: 'confirm', id: 'cancel-question' }, 'The video is already paid for. Stop waiting? The job is kept, so you can fetch it later.'),
+      el(
+        'p',
+        { class: 'confirm', id: 'cancel-question' },
+        'The video is already paid for. Stop waiting? The job is kept, so you can fetch it later.',
+      ),
       button('stop-waiting', 'Stop Waiting', 'primary', () => actions.post({ type: 'cancel', imageUri, confirmed: true })),
       keep,
     );
@@ -94,15 +105,24 @@ function cancelActions(view: JobView, imageUri: string, actions: ViewActions): H
 }
 
 function doneActions(imageUri: string, actions: ViewActions): HTMLElement {
-  return el('div', { class: 'actions' },
+  return el(
+    'div',
+    { class: 'actions' },
     button('open-video', 'Open Video', 'primary', imageAction(actions, 'openVideo', imageUri)),
     button('reveal-video', 'Reveal in Explorer', 'secondary', imageAction(actions, 'revealVideo', imageUri)),
     button('copy-link', 'Copy Markdown Link', 'secondary', imageAction(actions, 'copyMarkdownLink', imageUri)),
-    button('save-as', 'Save As…', 'secondary', imageAction(actions, 'saveVideoAs', imageUri)));
+    button('save-as', 'Save As…', 'secondary', imageAction(actions, 'saveVideoAs', imageUri)),
+  );
 }
 
 /** Builds the status section for a new stage (or new video/error); returns the parts that change. */
-function buildStatus(status: HTMLElement, view: JobView | undefined, key: string, imageUri: string, actions: ViewActions): StatusParts | undefined {
+function buildStatus(
+  status: HTMLElement,
+  view: JobView | undefined,
+  key: string,
+  imageUri: string,
+  actions: ViewActions,
+): StatusParts | undefined {
   if (!view || view.stage === 'editing') {
     status.replaceChildren();
     return undefined;
@@ -116,14 +136,27 @@ function buildStatus(status: HTMLElement, view: JobView | undefined, key: string
   if (view.stage === 'failed') {
     box.append(el('div', { id: 'error', class: 'error-box', role: 'alert' }, view.error?.message ?? 'Something went wrong.'), note);
     const remedy = view.error?.remedy;
-    if (remedy === 'setApiKey') box.append(el('div', { class: 'actions' }, button('set-api-key', 'Set API Key', 'primary', () => actions.post({ type: 'setApiKey' }))));
+    if (remedy === 'setApiKey')
+      box.append(
+        el(
+          'div',
+          { class: 'actions' },
+          button('set-api-key', 'Set API Key', 'primary', () => actions.post({ type: 'setApiKey' })),
+        ),
+      );
     if (remedy === 'retry') box.append(el('div', { class: 'actions' }, button('retry', 'Try Again', 'primary', actions.retry)));
   } else {
     box.append(el('p', { class: 'stage' }, text, ' ', detail), note);
   }
   if (view.fetchable) {
-    box.append(el('div', { class: 'actions' }, button('fetch-video', 'Fetch Video', 'primary', imageAction(actions, 'fetch', imageUri)),
-      el('span', { class: 'hint' }, 'Already paid for: fetching does not charge again')));
+    box.append(
+      el(
+        'div',
+        { class: 'actions' },
+        button('fetch-video', 'Fetch Video', 'primary', imageAction(actions, 'fetch', imageUri)),
+        el('span', { class: 'hint' }, 'Already paid for: fetching does not charge again'),
+      ),
+    );
   }
   if (isWorking(view)) {
     progress = progressBar(stageText(view));

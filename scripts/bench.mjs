@@ -25,7 +25,8 @@ const POLL_SPREAD_MS = Number(process.env.BENCH_POLL_SPREAD_S ?? 55) * 1000;
 const KEY = 'bench-key';
 const OPTIONS = { prompt: 'bench', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
 /** PNG's signature, then random bytes: what the simulator takes for a PNG of `size` bytes. */
-const fakePng = (size) => new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]));
+const fakePng = (size) =>
+  new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]));
 const figures = [];
 const print = (name, value) => {
   figures.push(name);
@@ -45,10 +46,15 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'luma-bench-'));
 function transferCpus() {
   const affinity = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
   if (affinity.status !== 0) return undefined;
-  const cpus = affinity.stdout.split(':').pop().trim().split(',').flatMap((range) => {
-    const [from, to = from] = range.split('-').map(Number);
-    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-  });
+  const cpus = affinity.stdout
+    .split(':')
+    .pop()
+    .trim()
+    .split(',')
+    .flatMap((range) => {
+      const [from, to = from] = range.split('-').map(Number);
+      return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    });
   return cpus.length >= 2 ? { server: cpus[0], client: cpus[1] } : undefined;
 }
 const cpus = transferCpus();
@@ -69,15 +75,18 @@ function curl(args) {
 
 /** The client's worker process: send a command, get its answer. */
 function startWorker() {
-  const child = spawn(...on('client', process.execPath, [path.join(root, 'scripts/bench-client.mjs'), 'worker']), { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(...on('client', process.execPath, [path.join(root, 'scripts/bench-client.mjs'), 'worker']), {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = readline.createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
   return {
-    run: (command) => new Promise((resolve) => {
-      waiting.push(resolve);
-      child.stdin.write(`${JSON.stringify(command)}\n`);
-    }),
+    run: (command) =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        child.stdin.write(`${JSON.stringify(command)}\n`);
+      }),
     stop: () => child.stdin.end(),
   };
 }
@@ -88,7 +97,17 @@ function startWorker() {
  * server during later uploads, noise of the same size as what is measured.
  */
 async function startSimulatorProcess() {
-  const args = [path.join(root, 'out/test/simulator/cli.js'), '--key', KEY, '--video-size', String(VIDEO_BYTES), '--generation', '0', '--forget-uploads', '--quiet'];
+  const args = [
+    path.join(root, 'out/test/simulator/cli.js'),
+    '--key',
+    KEY,
+    '--video-size',
+    String(VIDEO_BYTES),
+    '--generation',
+    '0',
+    '--forget-uploads',
+    '--quiet',
+  ];
   const child = spawn(...on('server', process.execPath, args), { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {
     child.stdout.once('data', (chunk) => resolve(String(chunk)));
@@ -120,7 +139,8 @@ async function transfers() {
     // On disk, as a video is saved for real (both sides write the same file).
     const dest = path.join(work, 'video.mp4');
     const clientUpload = async () => (await uploadWorker.run({ op: 'upload', api: sim.apiBaseUrl, key: KEY, file: image })).ms;
-    const curlUpload = async () => curl(['/dev/null', '-H', `API-KEY: ${KEY}`, '-F', `asset=@${image};type=image/png`, `${sim.apiBaseUrl}/api/assets`]);
+    const curlUpload = async () =>
+      curl(['/dev/null', '-H', `API-KEY: ${KEY}`, '-F', `asset=@${image};type=image/png`, `${sim.apiBaseUrl}/api/assets`]);
     const clientDownload = async () => (await downloadWorker.run({ op: 'download', url: videoUrl, dest })).ms;
     const curlDownload = async () => curl([dest, videoUrl]);
     /** Both, in the given order; the file is removed after each download. */
@@ -199,10 +219,13 @@ async function polling() {
         poll: DEFAULT_POLL,
         onAccepted: (uuid) => {
           // Finish at a random moment, 5 s or more after acceptance.
-          setTimeout(() => {
-            finishedAt.set(uuid, Date.now());
-            sim.finishJob(uuid);
-          }, 5000 + Math.random() * POLL_SPREAD_MS);
+          setTimeout(
+            () => {
+              finishedAt.set(uuid, Date.now());
+              sim.finishJob(uuid);
+            },
+            5000 + Math.random() * POLL_SPREAD_MS,
+          );
         },
       }),
     );
@@ -216,7 +239,8 @@ async function polling() {
       const index = polls.findIndex((r) => r.at >= finishedAt.get(uuid));
       const delay = polls[index].at - finishedAt.get(uuid);
       // The interval in effect when the job finished: from the check before to the one that noticed.
-      const interval = index > 0 ? polls[index].at - polls[index - 1].at : polls[index].at - sim.jobs().find((j) => j.uuid === uuid).createdAt;
+      const interval =
+        index > 0 ? polls[index].at - polls[index - 1].at : polls[index].at - sim.jobs().find((j) => j.uuid === uuid).createdAt;
       delays.push(delay);
       intervals.push(interval);
       if (delay <= interval) withinInterval++;
@@ -242,7 +266,11 @@ function sizes() {
 
 /** activate_ms, form_open_ms and the 50-job queue, measured inside the real extension host. */
 function inHost() {
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts/run-integration.mjs'), 'out/test/bench/index.js'], { cwd: root, encoding: 'utf8', env: { ...process.env, QUIET: '1' } });
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts/run-integration.mjs'), 'out/test/bench/index.js'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, QUIET: '1' },
+  });
   const lines = result.stdout.split('\n').filter((line) => /^[a-z0-9_]+: [-\d.]+$/.test(line.trim()));
   if (result.status !== 0 || lines.length === 0) throw new Error(`the in-host bench failed:\n${result.stdout}\n${result.stderr}`);
   for (const line of lines) {
@@ -251,7 +279,9 @@ function inHost() {
   }
 }
 
-console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${cpus ? `; transfers: server on CPU ${cpus.server}, client and curl on CPU ${cpus.client}` : ''}`);
+console.log(
+  `machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${cpus ? `; transfers: server on CPU ${cpus.server}, client and curl on CPU ${cpus.client}` : ''}`,
+);
 // BENCH_ONLY=transfers,polling runs some parts only (while working on one figure).
 const only = process.env.BENCH_ONLY?.split(',');
 const part = (name) => !only || only.includes(name);

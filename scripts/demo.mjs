@@ -9,7 +9,8 @@ const port = Number(process.env.PORT ?? 8080);
 
 const sim = await Simulator.start({ apiKey: DEMO_KEY, generationMs: Number(process.env.DEMO_GENERATION_MS ?? 8000), latencyMs: 150 });
 sim.onRequestDone((request) => {
-  if (request.server === 'api' || request.status !== 200) console.log(`  simulator: ${request.method} ${request.path.split('?')[0]} -> ${request.status}`);
+  if (request.server === 'api' || request.status !== 200)
+    console.log(`  simulator: ${request.method} ${request.path.split('?')[0]} -> ${request.status}`);
 });
 let server;
 try {

@@ -10,7 +10,8 @@ import { CHROMIUM, root, startCodeServer } from './code-server.mjs';
 
 const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 300_000);
 // Workbench chatter that says nothing about our tests.
-const NOISE = /^(\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|Resolv|Creating a socket|Updating additional builtin|getaddrinfo|Timed out waiting for authentication provider)/;
+const NOISE =
+  /^(\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|Resolv|Creating a socket|Updating additional builtin|getaddrinfo|Timed out waiting for authentication provider)/;
 
 const started = Date.now();
 const server = await startCodeServer({ extensionTests: true });
@@ -35,7 +36,12 @@ try {
   await page.goto(`${server.workspaceUrl()}&payload=${encodeURIComponent(payload)}`);
   code = await Promise.race([
     finished,
-    new Promise((resolve) => setTimeout(() => { console.error(`Integration tests timed out after ${timeoutMs} ms.`); resolve(124); }, timeoutMs)),
+    new Promise((resolve) =>
+      setTimeout(() => {
+        console.error(`Integration tests timed out after ${timeoutMs} ms.`);
+        resolve(124);
+      }, timeoutMs),
+    ),
   ]);
 } catch (error) {
   console.error(error);
@@ -45,5 +51,8 @@ try {
   if (code !== 0) console.error(server.output().split('\n').slice(-40).join('\n'));
   await server.stop();
 }
-if (!process.env.QUIET || code !== 0) console.log(`${process.argv[2] ? path.basename(path.dirname(process.argv[2])) : 'integration'}: exit ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (!process.env.QUIET || code !== 0)
+  console.log(
+    `${process.argv[2] ? path.basename(path.dirname(process.argv[2])) : 'integration'}: exit ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 process.exit(code);

@@ -10,8 +10,8 @@ import { jobStoreFolder, JobService } from './host/jobService';
 import { JobStatusBar } from './host/statusBar';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from './host/videoActions';
 import type { JobRecord } from './jobs/job';
-import { LumaError } from './onemin/errors';
-import { VIEW_TYPE } from './protocol';
+import { LumaError } from './util/lumaError';
+import { VIEW_TYPE } from './shared/messages';
 import { redactingLogger, redactSecrets } from './util/redact';
 import { GenerationsProvider, VIEW_ID } from './views/generationsView';
 
@@ -50,12 +50,24 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const statusBar = new JobStatusBar();
   const jobs = new JobService(keys, redactingLogger(log, keys.known), statusBar, jobStoreFolder(context.globalStorageUri), redactKeys);
   lastingParts = { jobs, log, statusBar };
-  const services: FormServices = { extensionUri: context.extensionUri, jobs, log, workspaceState: context.workspaceState, drafts: new FormDrafts(context.workspaceState), secrets: keys.known };
+  const services: FormServices = {
+    extensionUri: context.extensionUri,
+    jobs,
+    log,
+    workspaceState: context.workspaceState,
+    drafts: new FormDrafts(context.workspaceState),
+    secrets: keys.known,
+  };
   const generations = new GenerationsProvider(jobs);
 
   /** Commands from the view get the job; from elsewhere (tests, keybindings) its id. */
   const jobOf = (arg: unknown): JobRecord | undefined => {
-    const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as JobRecord).id === 'string' ? (arg as JobRecord).id : undefined;
+    const id =
+      typeof arg === 'string'
+        ? arg
+        : typeof arg === 'object' && arg !== null && typeof (arg as JobRecord).id === 'string'
+          ? (arg as JobRecord).id
+          : undefined;
     return id ? jobs.machine.get(id) : undefined;
   };
   const videoOf = (arg: unknown): vscode.Uri | undefined => {
@@ -74,7 +86,9 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
       let images = imagesFromInvocation(first, selection);
       if (images.length === 0) {
         if (first instanceof vscode.Uri && !isImageUri(first)) {
-          void vscode.window.showWarningMessage(`Luma: ${first.path.split('/').pop()} is not a PNG, JPEG or WebP image. Choose one of those.`);
+          void vscode.window.showWarningMessage(
+            `Luma: ${first.path.split('/').pop()} is not a PNG, JPEG or WebP image. Choose one of those.`,
+          );
           return undefined;
         }
         const picked = await pickImage();
@@ -82,7 +96,9 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
         images = [picked];
       }
       if (images.length > MAX_BATCH) {
-        void vscode.window.showWarningMessage(`Luma: one form takes up to ${MAX_BATCH} images; it opened with the first ${MAX_BATCH} of the ${images.length} selected.`);
+        void vscode.window.showWarningMessage(
+          `Luma: one form takes up to ${MAX_BATCH} images; it opened with the first ${MAX_BATCH} of the ${images.length} selected.`,
+        );
         images = images.slice(0, MAX_BATCH);
       }
       return FormPanel.createOrShow(services, images);
@@ -156,10 +172,14 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   // logged; then paid jobs left unfinished by a reload, crash or restart go on by themselves.
   if (jobs.hasUnfinished() || jobs.hasLegacy(context.workspaceState)) {
     // A key that cannot be read (no keychain, say) must not stop paid jobs from resuming.
-    void keys.get().catch(() => undefined).then(() => {
-      jobs.importLegacy(context.workspaceState);
-      return jobs.resumeUnfinished();
-    }).catch((error) => log.error(`Resuming unfinished jobs failed: ${redactKeys(String(error))}`));
+    void keys
+      .get()
+      .catch(() => undefined)
+      .then(() => {
+        jobs.importLegacy(context.workspaceState);
+        return jobs.resumeUnfinished();
+      })
+      .catch((error) => log.error(`Resuming unfinished jobs failed: ${redactKeys(String(error))}`));
   }
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);

@@ -46,7 +46,16 @@ export async function pickImage(): Promise<vscode.Uri | undefined> {
   );
   void found.then((uris) => {
     picker.items = [
-      ...uris.map((uri): Item => ({ label: uri.path.split('/').pop() ?? uri.path, description: vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1), uri, iconPath: vscode.ThemeIcon.File, resourceUri: uri } as Item)),
+      ...uris.map(
+        (uri): Item =>
+          ({
+            label: uri.path.split('/').pop() ?? uri.path,
+            description: vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
+            uri,
+            iconPath: vscode.ThemeIcon.File,
+            resourceUri: uri,
+          }) as Item,
+      ),
       { label: '', kind: vscode.QuickPickItemKind.Separator },
       browse,
     ];

@@ -1,5 +1,5 @@
 // What an image is by its bytes (not its name), and whether the service will take it.
-import { LumaError } from '../onemin/errors';
+import { LumaError } from '../util/lumaError';
 
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
 export const DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -19,7 +19,8 @@ function detectImageFormat(bytes: Uint8Array): Detected | undefined {
   if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return { format: 'WebP', mimeType: 'image/webp' };
   if (startsWith(bytes, ascii('GIF8'))) return { format: 'GIF' };
   if (startsWith(bytes, ascii('BM'))) return { format: 'BMP' };
-  if (startsWith(bytes, ascii('ftyp'), 4) && /^(heic|heix|mif1|avif|hevc)/.test(String.fromCharCode(...bytes.slice(8, 12)))) return { format: 'HEIC/AVIF' };
+  if (startsWith(bytes, ascii('ftyp'), 4) && /^(heic|heix|mif1|avif|hevc)/.test(String.fromCharCode(...bytes.slice(8, 12))))
+    return { format: 'HEIC/AVIF' };
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return { format: 'TIFF' };
   return undefined;
 }
@@ -28,12 +29,22 @@ function detectImageFormat(bytes: Uint8Array): Detected | undefined {
 export function checkImage(bytes: Uint8Array, fileName: string, maxBytes = DEFAULT_MAX_IMAGE_BYTES): string {
   if (bytes.byteLength === 0) throw new LumaError('input', `${fileName} is empty. Choose an image with content.`);
   const detected = detectImageFormat(bytes);
-  if (!detected) throw new LumaError('input', `${fileName} is not an image (its content is not PNG, JPEG or WebP, whatever its name says). Choose a real image.`);
+  if (!detected)
+    throw new LumaError(
+      'input',
+      `${fileName} is not an image (its content is not PNG, JPEG or WebP, whatever its name says). Choose a real image.`,
+    );
   if (!detected.mimeType) {
-    throw new LumaError('input', `${fileName} is a ${detected.format} image; 1min.ai takes PNG, JPEG and WebP only. Convert it (for example to PNG) and try again.`);
+    throw new LumaError(
+      'input',
+      `${fileName} is a ${detected.format} image; 1min.ai takes PNG, JPEG and WebP only. Convert it (for example to PNG) and try again.`,
+    );
   }
   if (bytes.byteLength > maxBytes) {
-    throw new LumaError('input', `${fileName} is ${formatSize(bytes.byteLength)}; 1min.ai takes images up to ${formatSize(maxBytes)}. Resize or compress it and try again.`);
+    throw new LumaError(
+      'input',
+      `${fileName} is ${formatSize(bytes.byteLength)}; 1min.ai takes images up to ${formatSize(maxBytes)}. Resize or compress it and try again.`,
+    );
   }
   return detected.mimeType;
 }

@@ -16,7 +16,12 @@ export class LocalFolderOutput implements VideoOutput {
    * it runs again, finds and removes what it left. Without one, a random tag (nothing to resume).
    * `ops` is how the folder is reached; Node's fs unless a test wraps it.
    */
-  constructor(private readonly folder: string, imageFileName: string, tag: string = newAttempt(), ops: FolderOps = new NodeFolderOps(folder)) {
+  constructor(
+    private readonly folder: string,
+    imageFileName: string,
+    tag: string = newAttempt(),
+    ops: FolderOps = new NodeFolderOps(folder),
+  ) {
     this.saver = new VideoSaver(ops, imageFileName, tag);
   }
 

@@ -15,7 +15,8 @@
 // of a file and its first byte, an empty file) that recover() finds by its content or by the
 // hidden file's name; after 4, the video, which recover() finds through the journal.
 
-import { diskError, isDiskError, LumaError } from '../onemin/errors';
+import { diskError, isDiskError } from '../util/diskErrors';
+import { LumaError } from '../util/lumaError';
 import { sleep } from '../util/timing';
 import { MAX_CANDIDATES, nameBytes, newAttempt, VideoNames } from './naming';
 
@@ -74,7 +75,11 @@ const RENAME_RETRY_DELAYS_MS = [50, 100, 200, 400, 800];
 export class VideoSaver {
   readonly names: VideoNames;
 
-  constructor(private readonly ops: FolderOps, private readonly imageFileName: string, tag: string) {
+  constructor(
+    private readonly ops: FolderOps,
+    private readonly imageFileName: string,
+    tag: string,
+  ) {
     this.names = new VideoNames(imageFileName, tag);
   }
 
@@ -83,7 +88,11 @@ export class VideoSaver {
     try {
       await this.ops.makeFolder();
     } catch (error) {
-      throw new LumaError('disk', `Cannot create the output folder ${where} (${describeFsError(error)}). Choose another with the "lumaVideo.outputFolder" setting.`, { detail: String(error) });
+      throw new LumaError(
+        'disk',
+        `Cannot create the output folder ${where} (${describeFsError(error)}). Choose another with the "lumaVideo.outputFolder" setting.`,
+        { detail: String(error) },
+      );
     }
     // As long as the longest name this job can write, so a name or path the folder cannot take
     // fails here, before anything is sent or paid for, and not after the download.
@@ -113,7 +122,10 @@ export class VideoSaver {
       const taken = new Set(await this.ops.list());
       for (let n = 1; claimed === undefined; n++) {
         if (n > MAX_CANDIDATES) {
-          throw new LumaError('disk', `More than ${MAX_CANDIDATES} videos of ${this.imageFileName} are already in ${this.ops.where}. Move some away, then try again.`);
+          throw new LumaError(
+            'disk',
+            `More than ${MAX_CANDIDATES} videos of ${this.imageFileName} are already in ${this.ops.where}. Move some away, then try again.`,
+          );
         }
         const candidate = this.names.final(n);
         if (taken.has(candidate)) continue;
@@ -133,12 +145,17 @@ export class VideoSaver {
       if (!(await this.holds(claimed, placeholder))) {
         const lost = claimed;
         claimed = undefined;
-        throw new LumaError('disk', `Another save took the name ${lost} in ${this.ops.where} at the same moment; nothing was overwritten. Press Fetch Video to save this one under a free name.`, { detail: `placeholder replaced at ${lost}` });
+        throw new LumaError(
+          'disk',
+          `Another save took the name ${lost} in ${this.ops.where} at the same moment; nothing was overwritten. Press Fetch Video to save this one under a free name.`,
+          { detail: `placeholder replaced at ${lost}` },
+        );
       }
       await this.renameRetrying(current, claimed);
       return claimed;
     } catch (error) {
-      if (claimed !== undefined && (await this.holds(claimed, placeholder).catch(() => false))) await this.ops.remove(claimed).catch(() => undefined);
+      if (claimed !== undefined && (await this.holds(claimed, placeholder).catch(() => false)))
+        await this.ops.remove(claimed).catch(() => undefined);
       await this.ops.remove(current).catch(() => undefined);
       throw this.saveFailure(error);
     }
@@ -158,11 +175,13 @@ export class VideoSaver {
       // leaves the trail for the next run.
       for (const name of names) {
         const claiming = this.names.parseHidden(name)?.claiming;
-        if (claiming !== undefined && (await this.ops.size(this.names.final(claiming))) === 0) await this.ops.remove(this.names.final(claiming));
+        if (claiming !== undefined && (await this.ops.size(this.names.final(claiming))) === 0)
+          await this.ops.remove(this.names.final(claiming));
       }
       const ownPlaceholder = this.placeholder('0'.repeat(8));
       for (const name of names) {
-        if (this.names.candidateOf(name) !== undefined && (await this.holds(name, ownPlaceholder, this.ownPlaceholderPrefix()))) await this.ops.remove(name);
+        if (this.names.candidateOf(name) !== undefined && (await this.holds(name, ownPlaceholder, this.ownPlaceholderPrefix())))
+          await this.ops.remove(name);
       }
       for (const name of names) {
         if (this.names.parseHidden(name)) await this.ops.remove(name);
@@ -187,11 +206,18 @@ export class VideoSaver {
   saveFailure(error: unknown): unknown {
     if (error instanceof LumaError || typeof errorCode(error) !== 'string') return error;
     if (isDiskError(error)) return diskError(error, this.ops.where);
-    return new LumaError('disk', `Could not save the video in ${this.ops.where} (${describeFsError(error)}). Choose another folder with "lumaVideo.outputFolder", then try again.`, { detail: String(error), cause: error });
+    return new LumaError(
+      'disk',
+      `Could not save the video in ${this.ops.where} (${describeFsError(error)}). Choose another folder with "lumaVideo.outputFolder", then try again.`,
+      { detail: String(error), cause: error },
+    );
   }
 
   private placeholder(attempt: string): Uint8Array {
-    return Buffer.from(`${this.ownPlaceholderPrefix()}${attempt}\nA video is being saved under this name. If this file stays, the save was cut off; the job removes it when it runs again.\n`, 'utf8');
+    return Buffer.from(
+      `${this.ownPlaceholderPrefix()}${attempt}\nA video is being saved under this name. If this file stays, the save was cut off; the job removes it when it runs again.\n`,
+      'utf8',
+    );
   }
 
   private ownPlaceholderPrefix(): string {
@@ -221,12 +247,24 @@ export class VideoSaver {
     const detail = String(error);
     switch (errorCode(error)) {
       case 'ENAMETOOLONG':
-        return new LumaError('disk', `Cannot save videos in ${where}: the video's file names would be too long there (up to ${this.names.longestBytes} bytes, in a folder whose path is ${nameBytes(where)} bytes). Rename the image to a shorter name, or choose a folder with a shorter path with the "lumaVideo.outputFolder" setting.`, { detail });
+        return new LumaError(
+          'disk',
+          `Cannot save videos in ${where}: the video's file names would be too long there (up to ${this.names.longestBytes} bytes, in a folder whose path is ${nameBytes(where)} bytes). Rename the image to a shorter name, or choose a folder with a shorter path with the "lumaVideo.outputFolder" setting.`,
+          { detail },
+        );
       case 'EINVAL':
       case 'EILSEQ':
-        return new LumaError('disk', `Cannot save videos in ${where}: that drive does not allow a character of the image's name (${this.imageFileName}) in file names. Rename the image, or choose another folder with the "lumaVideo.outputFolder" setting.`, { detail });
+        return new LumaError(
+          'disk',
+          `Cannot save videos in ${where}: that drive does not allow a character of the image's name (${this.imageFileName}) in file names. Rename the image, or choose another folder with the "lumaVideo.outputFolder" setting.`,
+          { detail },
+        );
       default:
-        return new LumaError('disk', `Cannot save videos in ${where} (${describeFsError(error)}). Choose a folder you can write to with the "lumaVideo.outputFolder" setting.`, { detail });
+        return new LumaError(
+          'disk',
+          `Cannot save videos in ${where} (${describeFsError(error)}). Choose a folder you can write to with the "lumaVideo.outputFolder" setting.`,
+          { detail },
+        );
     }
   }
 }

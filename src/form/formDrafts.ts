@@ -2,7 +2,8 @@
 // whose extension host died (a crash, "Developer: Restart Extension Host") can be rebuilt by the
 // next host with the same images and the same text. A form the person closes forgets its draft.
 import type * as vscode from 'vscode';
-import { FormDraft, isRecord } from '../protocol';
+import { FormDraft } from '../shared/messages';
+import { isRecord } from '../shared/options';
 
 const KEY = 'lumaVideo.formDrafts';
 /** Drafts of forms nobody closed (crashes) are dropped beyond this many, oldest first. */
@@ -25,15 +26,28 @@ export class FormDrafts {
     if (!isRecord(saved)) return {};
     const drafts: Record<string, SavedDraft> = {};
     for (const [key, value] of Object.entries(saved)) {
-      if (!isRecord(value) || typeof value.title !== 'string' || !Array.isArray(value.images) || !value.images.every((image) => typeof image === 'string')) continue;
-      drafts[key] = { title: value.title, images: value.images as string[], draft: isRecord(value.draft) ? (value.draft as unknown as FormDraft) : undefined, savedAt: typeof value.savedAt === 'number' ? value.savedAt : 0 };
+      if (
+        !isRecord(value) ||
+        typeof value.title !== 'string' ||
+        !Array.isArray(value.images) ||
+        !value.images.every((image) => typeof image === 'string')
+      )
+        continue;
+      drafts[key] = {
+        title: value.title,
+        images: value.images as string[],
+        draft: isRecord(value.draft) ? (value.draft as unknown as FormDraft) : undefined,
+        savedAt: typeof value.savedAt === 'number' ? value.savedAt : 0,
+      };
     }
     return drafts;
   }
 
   save(key: string, entry: Omit<SavedDraft, 'savedAt'>): Thenable<void> {
     const drafts = { ...this.all(), [key]: { ...entry, savedAt: Date.now() } };
-    const kept = Object.entries(drafts).sort(([, a], [, b]) => b.savedAt - a.savedAt).slice(0, MAX_DRAFTS);
+    const kept = Object.entries(drafts)
+      .sort(([, a], [, b]) => b.savedAt - a.savedAt)
+      .slice(0, MAX_DRAFTS);
     return this.state.update(KEY, Object.fromEntries(kept));
   }
 

@@ -5,7 +5,8 @@
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { FormDraft, GenerationOptions, HostMessage, ImageAction, JobView, MAX_RECENT_PROMPTS, parseWebviewMessage, validateBatch, VIEW_TYPE, WebviewMessage } from '../protocol';
+import { FormDraft, HostMessage, ImageAction, JobView, parseWebviewMessage, VIEW_TYPE, WebviewMessage } from '../shared/messages';
+import { GenerationOptions, MAX_RECENT_PROMPTS, validateBatch } from '../shared/options';
 import { isImageUri } from '../commands/pickImages';
 import { isFetchable, JobRecord } from '../jobs/job';
 import type { JobSnapshot } from '../jobs/machine';
@@ -13,7 +14,7 @@ import { JobService } from '../host/jobService';
 import { readSettings } from '../host/settings';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
 import { redactDeep } from '../util/redact';
-import { LumaError } from '../onemin/errors';
+import { LumaError } from '../util/lumaError';
 import { FormDrafts } from './formDrafts';
 
 const RECENT_PROMPTS_KEY = 'lumaVideo.recentPrompts';
@@ -68,7 +69,12 @@ export class FormPanel implements vscode.Disposable {
     }
     // Generate Again starts from the job's prompt: a fresh form, not one with other typed text.
     existing?.panel.dispose();
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, FormPanel.title(images), opening.viewColumn ?? vscode.ViewColumn.Active, FormPanel.webviewOptions(services, images));
+    const panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      FormPanel.title(images),
+      opening.viewColumn ?? vscode.ViewColumn.Active,
+      FormPanel.webviewOptions(services, images),
+    );
     return new FormPanel(panel, services, images, opening);
   }
 
@@ -103,7 +109,10 @@ export class FormPanel implements vscode.Disposable {
   }
 
   static keyOf(images: vscode.Uri[]): string {
-    return images.map((uri) => uri.toString()).sort().join('\n');
+    return images
+      .map((uri) => uri.toString())
+      .sort()
+      .join('\n');
   }
 
   static title(images: vscode.Uri[]): string {
@@ -117,10 +126,15 @@ export class FormPanel implements vscode.Disposable {
    */
   private static webviewOptions(services: FormServices, images: vscode.Uri[]): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     const { extensionUri } = services;
-    const folders = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...images.map((image) => vscode.Uri.joinPath(image, '..'))];
+    const folders = [
+      vscode.Uri.joinPath(extensionUri, 'dist'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+      ...images.map((image) => vscode.Uri.joinPath(image, '..')),
+    ];
     const keys = new Set(images.map((image) => image.toString()));
     for (const { job } of services.jobs.machine.snapshots()) {
-      if (keys.has(job.imageUri) && job.state === 'done' && job.videoUri) folders.push(vscode.Uri.joinPath(vscode.Uri.parse(job.videoUri), '..'));
+      if (keys.has(job.imageUri) && job.state === 'done' && job.videoUri)
+        folders.push(vscode.Uri.joinPath(vscode.Uri.parse(job.videoUri), '..'));
     }
     const roots = [...new Map(folders.map((folder) => [folder.toString(), folder])).values()];
     return { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: false, enableFindWidget: false };
@@ -248,7 +262,16 @@ export class FormPanel implements vscode.Disposable {
         }
         return;
       case 'draft':
-        await this.services.drafts.save(this.key, { title: this.panel.title, images: this.imageKeys, draft: { options: message.options, prompts: message.prompts, advancedOpen: message.advancedOpen, perImageOpen: message.perImageOpen } });
+        await this.services.drafts.save(this.key, {
+          title: this.panel.title,
+          images: this.imageKeys,
+          draft: {
+            options: message.options,
+            prompts: message.prompts,
+            advancedOpen: message.advancedOpen,
+            perImageOpen: message.perImageOpen,
+          },
+        });
         return;
       case 'setApiKey':
         await vscode.commands.executeCommand('lumaVideo.setApiKey');
@@ -306,14 +329,22 @@ export class FormPanel implements vscode.Disposable {
     if (latest && latest.job.id !== job.id) return;
     // A reload follows: the webview's 'ready' brings the whole state, video included.
     if (this.allowVideoFolder(job)) return;
-    this.post({ type: 'job', imageUri: job.imageUri, job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() } });
+    this.post({
+      type: 'job',
+      imageUri: job.imageUri,
+      job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() },
+    });
   }
 
   /** Every image's job as it is now (after a declined Generate, so the form settles). */
   private postJobs(): void {
     for (const image of this.images) {
       const latest = this.latest(image);
-      this.post({ type: 'job', imageUri: image.toString(), job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() } });
+      this.post({
+        type: 'job',
+        imageUri: image.toString(),
+        job: latest ? this.toView(latest) : { stage: 'editing', stageStartedAt: Date.now() },
+      });
     }
   }
 
@@ -330,7 +361,8 @@ export class FormPanel implements vscode.Disposable {
     if (live?.cancelling) view.cancelling = true;
     if (snapshot.elsewhere) view.elsewhere = true;
     // A paid job is fetched, never generated again: its remedy is Fetch Video, not Try Again.
-    if (job.state === 'failed') view.error = { message: job.error ?? 'Something went wrong.', remedy: job.uuid && job.remedy === 'retry' ? undefined : job.remedy };
+    if (job.state === 'failed')
+      view.error = { message: job.error ?? 'Something went wrong.', remedy: job.uuid && job.remedy === 'retry' ? undefined : job.remedy };
     if (job.state === 'cancelled' || job.state === 'stopped') view.note = job.error;
     if (job.state === 'done' && job.videoUri) {
       const video = vscode.Uri.parse(job.videoUri);
@@ -348,7 +380,11 @@ export class FormPanel implements vscode.Disposable {
     }
     this.post({
       type: 'init',
-      images: this.images.map((image) => ({ name: image.path.split('/').pop() ?? 'image', src: this.panel.webview.asWebviewUri(image).toString(), uri: image.toString() })),
+      images: this.images.map((image) => ({
+        name: image.path.split('/').pop() ?? 'image',
+        src: this.panel.webview.asWebviewUri(image).toString(),
+        uri: image.toString(),
+      })),
       defaults,
       jobs,
       recentPrompts: recentPrompts(this.services.workspaceState),
@@ -405,9 +441,12 @@ export function recentPrompts(state: vscode.Memento): string[] {
 /** The stage the form shows for each state. */
 function stageOf(state: JobSnapshot['job']['state']): JobView['stage'] {
   switch (state) {
-    case 'requesting': return 'generating';
-    case 'stopped': return 'cancelled';
-    default: return state;
+    case 'requesting':
+      return 'generating';
+    case 'stopped':
+      return 'cancelled';
+    default:
+      return state;
   }
 }
 

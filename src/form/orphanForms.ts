@@ -5,7 +5,7 @@
 // live form owns a few seconds later is an orphan: it is closed and a working form opens in its
 // place, for the same images, with what was typed there (formDrafts.ts) and the jobs' true state.
 import * as vscode from 'vscode';
-import { VIEW_TYPE } from '../protocol';
+import { VIEW_TYPE } from '../shared/messages';
 import { FormPanel, FormServices } from './formPanel';
 
 /** A restored form is revived within a fraction of a second of being shown; this leaves room. */
@@ -17,7 +17,9 @@ function isFormTab(tab: vscode.Tab | undefined): tab is vscode.Tab & { input: vs
 }
 
 function isOwned(tab: vscode.Tab): boolean {
-  return FormPanel.all().some((form) => form.panel.title === tab.label && (form.panel.viewColumn === undefined || form.panel.viewColumn === tab.group.viewColumn));
+  return FormPanel.all().some(
+    (form) => form.panel.title === tab.label && (form.panel.viewColumn === undefined || form.panel.viewColumn === tab.group.viewColumn),
+  );
 }
 
 export function watchForOrphanedForms(services: FormServices, graceMs = GRACE_MS): vscode.Disposable {
@@ -60,7 +62,9 @@ async function replace(services: FormServices, tab: vscode.Tab): Promise<void> {
   const viewColumn = tab.group.viewColumn;
   await vscode.window.tabGroups.close(tab, true);
   if (images.length === 0) {
-    void vscode.window.showInformationMessage(`Luma: the form "${tab.label}" stopped working when the extension restarted. Open it again from its image.`);
+    void vscode.window.showInformationMessage(
+      `Luma: the form "${tab.label}" stopped working when the extension restarted. Open it again from its image.`,
+    );
     return;
   }
   services.log.info(`Rebuilt the form "${tab.label}", which the extension host that ran it left behind.`);

@@ -38,11 +38,16 @@ export class ApiKeyStore {
   async ask(reason?: string): Promise<string | undefined> {
     const key = await vscode.window.showInputBox({
       title: 'Luma: 1min.ai API Key',
-      prompt: reason ?? 'Paste your 1min.ai API key (1min.ai → Account → API Keys). It is kept in VS Code\'s secret storage.',
+      prompt: reason ?? "Paste your 1min.ai API key (1min.ai → Account → API Keys). It is kept in VS Code's secret storage.",
       placeHolder: '1min.ai API key',
       password: true,
       ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() === '' ? 'Paste the key, or press Escape to cancel.' : /\s/.test(value.trim()) ? 'A key has no spaces in it; check what you pasted.' : undefined),
+      validateInput: (value) =>
+        value.trim() === ''
+          ? 'Paste the key, or press Escape to cancel.'
+          : /\s/.test(value.trim())
+            ? 'A key has no spaces in it; check what you pasted.'
+            : undefined,
     });
     if (!key?.trim()) return undefined;
     await this.set(key);
@@ -56,7 +61,9 @@ export class ApiKeyStore {
   async getOrAsk(): Promise<string | undefined> {
     const stored = await this.get();
     if (stored) return stored;
-    this.asking ??= this.ask('Generating a video needs your 1min.ai API key. Paste it here; it is kept in VS Code\'s secret storage.').finally(() => (this.asking = undefined));
+    this.asking ??= this.ask(
+      "Generating a video needs your 1min.ai API key. Paste it here; it is kept in VS Code's secret storage.",
+    ).finally(() => (this.asking = undefined));
     return this.asking;
   }
 

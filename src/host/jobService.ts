@@ -12,8 +12,8 @@ import { isActive, JobRecord } from '../jobs/job';
 import { JobStore } from '../jobs/jobStore';
 import { JobMachine, JobPorts, JobSnapshot, LiveProgress, NewJob, Question } from '../jobs/machine';
 import { OneMinClient } from '../onemin/client';
-import { LumaError } from '../onemin/errors';
-import type { GenerationOptions } from '../protocol';
+import { LumaError } from '../util/lumaError';
+import type { GenerationOptions } from '../shared/options';
 import type { Logger } from '../util/log';
 import { ApiKeyStore } from './apiKey';
 import { readSettings } from './settings';
@@ -29,24 +29,35 @@ const LEGACY_KEY = 'lumaVideo.jobs';
 
 /** One folder per workspace, shared by every window of it (a window's own storage is not). */
 export function jobStoreFolder(globalStorage: vscode.Uri): string {
-  const identity = vscode.workspace.workspaceFile?.toString() ?? (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.toString()).sort().join('\n');
+  const identity =
+    vscode.workspace.workspaceFile?.toString() ??
+    (vscode.workspace.workspaceFolders ?? [])
+      .map((folder) => folder.uri.toString())
+      .sort()
+      .join('\n');
   const key = identity ? createHash('sha256').update(identity).digest('hex').slice(0, 16) : 'no-folder';
   return path.join(globalStorage.fsPath, 'jobs', key);
 }
 
 /** "generating 1:23"-style text for the status bar and the notification. */
 export function stageText(job: JobRecord, live: LiveProgress | undefined): string {
-  if (live?.cancelling) return 'cancelling, waiting for 1min.ai\'s answer';
+  if (live?.cancelling) return "cancelling, waiting for 1min.ai's answer";
   switch (job.state) {
-    case 'queued': return 'queued';
-    case 'uploading': return 'uploading the image';
+    case 'queued':
+      return 'queued';
+    case 'uploading':
+      return 'uploading the image';
     case 'requesting':
-    case 'generating': return 'generating';
+    case 'generating':
+      return 'generating';
     case 'downloading': {
       const progress = live?.progress;
-      return progress && progress.total > 0 ? `downloading the video (${Math.floor((100 * progress.received) / progress.total)}%)` : 'downloading the video';
+      return progress && progress.total > 0
+        ? `downloading the video (${Math.floor((100 * progress.received) / progress.total)}%)`
+        : 'downloading the video';
     }
-    default: return job.state;
+    default:
+      return job.state;
   }
 }
 
@@ -125,9 +136,11 @@ export class JobService implements vscode.Disposable {
     const resumed = await this.machine.recover();
     if (resumed.length === 0) return;
     const names = resumed.map((job) => job.imageName).join(', ');
-    void vscode.window.showInformationMessage(resumed.length === 1
-      ? `Luma: resuming an unfinished video (${names}). It was already paid for.`
-      : `Luma: resuming ${resumed.length} unfinished videos (${names}). They were already paid for.`);
+    void vscode.window.showInformationMessage(
+      resumed.length === 1
+        ? `Luma: resuming an unfinished video (${names}). It was already paid for.`
+        : `Luma: resuming ${resumed.length} unfinished videos (${names}). They were already paid for.`,
+    );
   }
 
   private onChange(snapshot: JobSnapshot): void {
@@ -149,22 +162,28 @@ export class JobService implements vscode.Disposable {
     let lastText = '';
     const entry: { report: (text: string) => void; done: () => void } = { report: () => undefined, done };
     this.notifications.set(job.id, entry);
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Luma: ${job.imageName}`, cancellable: true }, (progress, token) => {
-      entry.report = (text) => {
-        if (text !== lastText) progress.report({ message: text });
-        lastText = text;
-      };
-      const snapshot = this.machine.snapshot(job.id);
-      if (snapshot) entry.report(stageText(snapshot.job, snapshot.live));
-      token.onCancellationRequested(() => void this.machine.cancel(job.id));
-      return finished;
-    });
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Luma: ${job.imageName}`, cancellable: true },
+      (progress, token) => {
+        entry.report = (text) => {
+          if (text !== lastText) progress.report({ message: text });
+          lastText = text;
+        };
+        const snapshot = this.machine.snapshot(job.id);
+        if (snapshot) entry.report(stageText(snapshot.job, snapshot.live));
+        token.onCancellationRequested(() => void this.machine.cancel(job.id));
+        return finished;
+      },
+    );
   }
 
   private showStatus(): void {
     const running = this.machine.snapshots().filter((s) => s.here && s.live);
     const { queued } = this.machine.counts();
-    this.statusBar.show(running.map((s) => `${s.job.imageName}: ${stageText(s.job, s.live)}`), queued);
+    this.statusBar.show(
+      running.map((s) => `${s.job.imageName}: ${stageText(s.job, s.live)}`),
+      queued,
+    );
   }
 
   /** A message per finished video, or for a batch one when its last job ends, however it ended. */
@@ -181,7 +200,10 @@ export class JobService implements vscode.Disposable {
     }
     if (batch.some((s) => s.here || s.elsewhere)) return;
     const done = batch.filter((s) => s.job.state === 'done').length;
-    const message = done === batch.length ? `Luma: all ${batch.length} videos of the batch are ready.` : `Luma: ${done} of ${batch.length} videos of the batch are ready; see Luma Generations for the others.`;
+    const message =
+      done === batch.length
+        ? `Luma: all ${batch.length} videos of the batch are ready.`
+        : `Luma: ${done} of ${batch.length} videos of the batch are ready; see Luma Generations for the others.`;
     void vscode.window.showInformationMessage(message, SHOW_GENERATIONS).then((choice) => {
       if (choice === SHOW_GENERATIONS) void vscode.commands.executeCommand('lumaVideo.showGenerations');
     });
@@ -213,9 +235,13 @@ async function readImage(job: JobRecord): Promise<ImageInput> {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (error) {
     if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') {
-      throw new LumaError('input', `${job.imageName} is no longer there (moved or deleted?). Choose the image again.`, { detail: String(error) });
+      throw new LumaError('input', `${job.imageName} is no longer there (moved or deleted?). Choose the image again.`, {
+        detail: String(error),
+      });
     }
-    throw new LumaError('input', `${job.imageName} could not be read. Check that you can open it, then try again.`, { detail: String(error) });
+    throw new LumaError('input', `${job.imageName} could not be read. Check that you can open it, then try again.`, {
+      detail: String(error),
+    });
   }
   return { bytes, fileName: job.imageName, mimeType: checkImage(bytes, job.imageName, readSettings(uri).maxImageBytes) };
 }

@@ -1,7 +1,7 @@
 // Reading the extension's settings in one place, with the types the rest of the code wants. Which
 // layer counts and the ranges are decided in util/settingValues.ts; this only asks VS Code.
 import * as vscode from 'vscode';
-import { coerceDefaults, GenerationOptions } from '../protocol';
+import { coerceDefaults, GenerationOptions } from '../shared/options';
 import { DEFAULT_POLL, PollPolicy } from '../jobs/generation';
 import { resolveSettingValues, SettingLayers } from '../util/settingValues';
 

@@ -16,9 +16,10 @@ export class JobStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = running.length === 1 && queued === 0
-      ? `$(loading~spin) Luma: ${running[0]}`
-      : `$(loading~spin) Luma: ${running.length} running${queued ? `, ${queued} queued` : ''}`;
+    this.item.text =
+      running.length === 1 && queued === 0
+        ? `$(loading~spin) Luma: ${running[0]}`
+        : `$(loading~spin) Luma: ${running.length} running${queued ? `, ${queued} queued` : ''}`;
     this.item.tooltip = [...running, ...(queued ? [`${queued} queued`] : []), 'Click to show Luma Generations'].join('\n');
     this.item.show();
   }

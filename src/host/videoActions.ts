@@ -19,7 +19,12 @@ export async function revealInExplorer(uri: vscode.Uri): Promise<void> {
 function markdownLink(video: vscode.Uri, activeDocument?: vscode.Uri): string {
   const name = path.posix.basename(video.path);
   let base: string | undefined;
-  if (activeDocument && activeDocument.scheme === video.scheme && activeDocument.authority === video.authority && /\.(md|markdown|mdx)$/i.test(activeDocument.path)) {
+  if (
+    activeDocument &&
+    activeDocument.scheme === video.scheme &&
+    activeDocument.authority === video.authority &&
+    /\.(md|markdown|mdx)$/i.test(activeDocument.path)
+  ) {
     base = path.posix.dirname(activeDocument.path);
   } else {
     base = vscode.workspace.getWorkspaceFolder(video)?.uri.path;
@@ -39,7 +44,12 @@ export async function copyMarkdownLink(video: vscode.Uri): Promise<string> {
 export async function saveVideoAs(video: vscode.Uri): Promise<vscode.Uri | undefined> {
   // Start from "<name> copy.mp4" beside it, so accepting at once makes a copy rather than nothing.
   const suggested = vscode.Uri.joinPath(video, '..', `${path.posix.basename(video.path, '.mp4')} copy.mp4`);
-  const target = await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { 'MP4 video': ['mp4'] }, title: 'Save Video As', saveLabel: 'Save Video' });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: suggested,
+    filters: { 'MP4 video': ['mp4'] },
+    title: 'Save Video As',
+    saveLabel: 'Save Video',
+  });
   if (!target || target.toString() === video.toString()) return undefined;
   await vscode.workspace.fs.copy(video, target, { overwrite: true });
   return target;

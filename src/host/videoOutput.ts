@@ -23,7 +23,9 @@ export function outputFolderFor(imageUri: vscode.Uri, outputFolder: string): vsc
 
 /** `tag` is the job's id: it marks what the job leaves, so the job cleans it up when it runs again. */
 export function videoOutputFor(folder: vscode.Uri, imageFileName: string, tag?: string): VideoOutput {
-  return folder.scheme === 'file' ? new LocalFolderOutput(folder.fsPath, imageFileName, tag) : new WorkspaceFsOutput(folder, imageFileName, tag);
+  return folder.scheme === 'file'
+    ? new LocalFolderOutput(folder.fsPath, imageFileName, tag)
+    : new WorkspaceFsOutput(folder, imageFileName, tag);
 }
 
 /**

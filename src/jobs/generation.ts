@@ -4,9 +4,9 @@
 // `resumeGeneration` chain them without a machine, for the client's own tests and tools.
 
 import type { OneMinClient } from '../onemin/client';
-import { cancelled, isCancel, leavesChargeOpen, LumaError } from '../onemin/errors';
+import { cancelled, isCancel, leavesChargeOpen, LumaError } from '../util/lumaError';
 import type { VideoRecord } from '../onemin/record';
-import type { GenerationOptions } from '../protocol';
+import type { GenerationOptions } from '../shared/options';
 import type { VideoOutput } from '../files/localOutput';
 import { Logger } from '../util/log';
 import { backoffDelay, BackoffPolicy, sleep } from '../util/timing';
@@ -82,7 +82,12 @@ export async function uploadImage(image: ImageInput, run: GenerationRun): Promis
  * only repeats after a refusal); a request that went out is never cut off, since its answer
  * carries the uuid of a video that may be paid for. A failure that leaves the charge open says so.
  */
-export async function requestGeneration(imagePath: string, options: GenerationOptions, run: Pick<GenerationRun, 'client' | 'log'>, betweenAttempts?: AbortSignal): Promise<VideoRecord> {
+export async function requestGeneration(
+  imagePath: string,
+  options: GenerationOptions,
+  run: Pick<GenerationRun, 'client' | 'log'>,
+  betweenAttempts?: AbortSignal,
+): Promise<VideoRecord> {
   run.log.info(`Requesting a ${options.length} s video (${options.modelName}, enhance ${options.enhancePrompt ? 'on' : 'off'}).`);
   try {
     const record = await run.client.requestVideo(imagePath, options, betweenAttempts);
@@ -105,7 +110,11 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
       run.log.warn(`${record.uuid} reports the status "${record.unknownStatus}", which this extension does not know; it goes on waiting.`);
     }
     if (now() - since > poll.maxWaitMs) {
-      throw new LumaError('server', `The video is still not ready after ${Math.round(poll.maxWaitMs / 60_000)} minutes. It is paid for and may still arrive: its id is ${record.uuid}.`, { detail: `gave up polling ${record.uuid}`, remedy: 'retry' });
+      throw new LumaError(
+        'server',
+        `The video is still not ready after ${Math.round(poll.maxWaitMs / 60_000)} minutes. It is paid for and may still arrive: its id is ${record.uuid}.`,
+        { detail: `gave up polling ${record.uuid}`, remedy: 'retry' },
+      );
     }
     const delay = backoffDelay(poll, attempt, run.random);
     run.log.debug(`${record.uuid} is ${record.status}; next check in ${delay} ms.`);
@@ -115,7 +124,11 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
     record = next;
   }
   if (record.state === 'failure') {
-    throw new LumaError('generationFailed', `Luma could not make this video${record.failureReason ? `: ${record.failureReason}` : ''}. Try another prompt or image.`, { detail: `${record.uuid} ${record.status} ${record.failureReason ?? ''}` });
+    throw new LumaError(
+      'generationFailed',
+      `Luma could not make this video${record.failureReason ? `: ${record.failureReason}` : ''}. Try another prompt or image.`,
+      { detail: `${record.uuid} ${record.status} ${record.failureReason ?? ''}` },
+    );
   }
   run.log.info(`${record.uuid} is ${record.status} after ${Math.round((now() - since) / 1000)} s.`);
   return record;
@@ -144,7 +157,11 @@ export async function saveVideo(finished: VideoRecord, run: GenerationRun): Prom
     let bytes = 0;
     for (let refresh = 0; ; refresh++) {
       if (record.videoUrls.length === 0) {
-        throw new LumaError('protocol', `Luma reports the video as done but 1min.ai gave no address to fetch it from (id ${record.uuid}). Try again later.`, { detail: `${record.uuid}: SUCCESS without temporaryUrl or resultObject`, remedy: 'retry' });
+        throw new LumaError(
+          'protocol',
+          `Luma reports the video as done but 1min.ai gave no address to fetch it from (id ${record.uuid}). Try again later.`,
+          { detail: `${record.uuid}: SUCCESS without temporaryUrl or resultObject`, remedy: 'retry' },
+        );
       }
       try {
         bytes = await downloadFirstAvailable(record, tempPath, run, downloadingSince);
@@ -210,7 +227,12 @@ async function downloadFirstAvailable(record: VideoRecord, tempPath: string, run
   for (const url of record.videoUrls) {
     try {
       run.log.info(`Downloading ${record.uuid} from ${new URL(url).host}.`);
-      return await run.client.download(url, tempPath, (progress) => run.onUpdate?.({ stage: 'downloading', uuid: record.uuid, stageStartedAt: since, progress }), run.signal);
+      return await run.client.download(
+        url,
+        tempPath,
+        (progress) => run.onUpdate?.({ stage: 'downloading', uuid: record.uuid, stageStartedAt: since, progress }),
+        run.signal,
+      );
     } catch (error) {
       if (isCancel(error) || !(error instanceof LumaError) || (error.kind !== 'notFound' && error.kind !== 'expired')) throw error;
       failures.push(error);
@@ -220,7 +242,11 @@ async function downloadFirstAvailable(record: VideoRecord, tempPath: string, run
 }
 
 function unknownJob(uuid: string): LumaError {
-  return new LumaError('protocol', `1min.ai no longer knows the generation ${uuid} (it answered with an empty record). Check your 1min.ai history; the video may still be there.`, { detail: `aiRecord null for ${uuid}` });
+  return new LumaError(
+    'protocol',
+    `1min.ai no longer knows the generation ${uuid} (it answered with an empty record). Check your 1min.ai history; the video may still be there.`,
+    { detail: `aiRecord null for ${uuid}` },
+  );
 }
 
 /** The words every "it may have been charged" message ends with. */

@@ -1,7 +1,8 @@
 // What a job is, the states it goes through and the only moves allowed between them. The job
 // machine (machine.ts) refuses any other move, so no code path can put a record into a state
 // nobody reviewed; the randomized fault runs check the same table.
-import type { GenerationOptions, Remedy } from '../protocol';
+import type { GenerationOptions } from '../shared/options';
+import type { Remedy } from '../shared/messages';
 
 export type JobState =
   | 'queued' // waiting for a free slot: nothing sent, nothing charged
@@ -14,7 +15,17 @@ export type JobState =
   | 'cancelled' // stopped before anything was charged
   | 'stopped'; // the person stopped waiting for a paid video: fetchable later
 
-export const JOB_STATES: readonly JobState[] = ['queued', 'uploading', 'requesting', 'generating', 'downloading', 'done', 'failed', 'cancelled', 'stopped'];
+export const JOB_STATES: readonly JobState[] = [
+  'queued',
+  'uploading',
+  'requesting',
+  'generating',
+  'downloading',
+  'done',
+  'failed',
+  'cancelled',
+  'stopped',
+];
 
 /**
  * Every allowed move. A job moves back to 'queued' only by Retry of one never accepted, and to
@@ -69,7 +80,13 @@ export interface JobRecord {
 
 /** Queued or running, as far as the record says (it may be running in another window). */
 export function isActive(job: JobRecord): boolean {
-  return job.state === 'queued' || job.state === 'uploading' || job.state === 'requesting' || job.state === 'generating' || job.state === 'downloading';
+  return (
+    job.state === 'queued' ||
+    job.state === 'uploading' ||
+    job.state === 'requesting' ||
+    job.state === 'generating' ||
+    job.state === 'downloading'
+  );
 }
 
 /** Paid and not saved yet: the video can be fetched without paying again. */

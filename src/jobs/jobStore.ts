@@ -145,7 +145,10 @@ export class JobStore {
     const copy = { ...job, options: { ...job.options } };
     this.jobs.set(job.id, copy);
     const write = this.writes.run(job.id, () => this.writeFile(copy));
-    void write.then(() => this.trim(), () => undefined);
+    void write.then(
+      () => this.trim(),
+      () => undefined,
+    );
     return write;
   }
 
@@ -246,7 +249,8 @@ export class JobStore {
         const stat = await fs.stat(path.join(this.jobsDir, name));
         const known = this.stamps.get(id);
         if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) continue;
-        if (this.accept(name, await fs.readFile(path.join(this.jobsDir, name), 'utf8'), { mtimeMs: stat.mtimeMs, size: stat.size })) changed.push(id);
+        if (this.accept(name, await fs.readFile(path.join(this.jobsDir, name), 'utf8'), { mtimeMs: stat.mtimeMs, size: stat.size }))
+          changed.push(id);
       } catch {
         // removed between the listing and the read: the next look sees it gone
       }
@@ -273,7 +277,12 @@ export class JobStore {
       mkdirSync(this.jobsDir, { recursive: true });
       const watcher = watchFolder(this.jobsDir, poke);
       watcher.on('error', () => watcher.close());
-      return { dispose: () => { clearTimeout(timer); watcher.close(); } };
+      return {
+        dispose: () => {
+          clearTimeout(timer);
+          watcher.close();
+        },
+      };
     } catch {
       return { dispose: () => clearTimeout(timer) };
     }
@@ -297,5 +306,4 @@ export class JobStore {
     }
     return imported;
   }
-
 }

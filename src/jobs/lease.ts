@@ -57,7 +57,9 @@ export function processIsAlive(owner: LeaseOwner): boolean | undefined {
 function parseOwner(raw: string): LeaseOwner | undefined {
   try {
     const value = JSON.parse(raw) as Partial<LeaseOwner>;
-    return typeof value.hostId === 'string' && typeof value.pid === 'number' && typeof value.hostname === 'string' ? (value as LeaseOwner) : undefined;
+    return typeof value.hostId === 'string' && typeof value.pid === 'number' && typeof value.hostname === 'string'
+      ? (value as LeaseOwner)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -75,7 +77,11 @@ export class Leases {
   private readonly content: string;
   readonly heartbeatMs: number;
 
-  constructor(private readonly dir: string, readonly me: LeaseOwner, options: LeaseOptions = {}) {
+  constructor(
+    private readonly dir: string,
+    readonly me: LeaseOwner,
+    options: LeaseOptions = {},
+  ) {
     this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
     this.staleMs = options.staleMs ?? STALE_MS;
     this.isAlive = options.isAlive ?? processIsAlive;

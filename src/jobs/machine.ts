@@ -12,11 +12,22 @@
 // - "nothing was charged" is said only where the request certainly never went out.
 import { createHash, randomUUID } from 'node:crypto';
 import type { VideoOutput } from '../files/localOutput';
-import { isCancel, leavesChargeOpen, LumaError } from '../onemin/errors';
+import { isCancel, leavesChargeOpen, LumaError } from '../util/lumaError';
 import type { VideoRecord } from '../onemin/record';
-import type { GenerationOptions } from '../protocol';
+import type { GenerationOptions } from '../shared/options';
 import { Logger } from '../util/log';
-import { currentRecord, GenerationClient, GenerationRun, ImageInput, JobUpdate, PollPolicy, requestGeneration, saveVideo, uploadImage, waitForVideo } from './generation';
+import {
+  currentRecord,
+  GenerationClient,
+  GenerationRun,
+  ImageInput,
+  JobUpdate,
+  PollPolicy,
+  requestGeneration,
+  saveVideo,
+  uploadImage,
+  waitForVideo,
+} from './generation';
 import { canMove, chargeIsOpen, isActive, JobRecord, JobState } from './job';
 import type { JobStore } from './jobStore';
 import { KeyedQueue } from '../util/keyedQueue';
@@ -107,7 +118,8 @@ const NOTHING_SENT = 'Cancelled before anything was sent for generation, so noth
 const CANCELLED_QUEUED = 'Cancelled while queued, so nothing was charged.';
 const WINDOW_CLOSED = 'The window running this job closed before it was sent, so nothing was charged. Retry runs it.';
 /** An earlier attempt of the job may have been charged: this one cost nothing, that one may have. */
-const EARLIER_MAY_BE_CHARGED = 'Cancelled before it was sent again. The earlier attempt may still have been charged: check your 1min.ai history.';
+const EARLIER_MAY_BE_CHARGED =
+  'Cancelled before it was sent again. The earlier attempt may still have been charged: check your 1min.ai history.';
 /** An earlier attempt reached the service (and was refused): "nothing was sent" would not be true. */
 const NOT_SENT_AGAIN = 'Cancelled before it was sent again.';
 
@@ -236,12 +248,19 @@ export class JobMachine {
       for (const request of requests) this.asking.add(request.imageUri);
       let confirmed: boolean;
       try {
-        confirmed = await this.ports.confirm(generateAgainQuestion(worries.map((entry) => ({ imageName: entry.request.imageName, worry: entry.worry! })), requests.length));
+        confirmed = await this.ports.confirm(
+          generateAgainQuestion(
+            worries.map((entry) => ({ imageName: entry.request.imageName, worry: entry.worry! })),
+            requests.length,
+          ),
+        );
       } finally {
         for (const request of requests) this.asking.delete(request.imageUri);
       }
       if (!confirmed) {
-        this.log.info(`Generate declined: the last attempt for ${worries.map((entry) => entry.request.imageName).join(', ')} may already be paid for.`);
+        this.log.info(
+          `Generate declined: the last attempt for ${worries.map((entry) => entry.request.imageName).join(', ')} may already be paid for.`,
+        );
         return [];
       }
       for (const entry of worries) asked.add(entry.request.imageUri);
@@ -251,7 +270,11 @@ export class JobMachine {
       await this.lookAround();
       this.refuseBusy(requests.map((request) => request.imageUri));
       const unasked = requests.filter((request) => !asked.has(request.imageUri) && this.lastAttemptWorry(request.imageUri));
-      if (unasked.length > 0) throw new LumaError('input', `Another window has just generated a video of ${unasked.map((request) => request.imageName).join(', ')}. Look at it first, then press Generate again if you want another.`);
+      if (unasked.length > 0)
+        throw new LumaError(
+          'input',
+          `Another window has just generated a video of ${unasked.map((request) => request.imageName).join(', ')}. Look at it first, then press Generate again if you want another.`,
+        );
       return this.queueNew(requests, batchId);
     });
   }
@@ -261,7 +284,9 @@ export class JobMachine {
    * Generate for one image at the same instant would otherwise both see it idle.
    */
   private async withImagesLocked<T>(images: { imageUri: string; imageName: string }[], decide: () => Promise<T[]>): Promise<T[]> {
-    const locks = [...new Map(images.map((image) => [imageLockId(image.imageUri), image.imageName])).entries()].sort(([a], [b]) => a.localeCompare(b));
+    const locks = [...new Map(images.map((image) => [imageLockId(image.imageUri), image.imageName])).entries()].sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
     const held: string[] = [];
     try {
       for (const [lock, imageName] of locks) {
@@ -271,7 +296,11 @@ export class JobMachine {
         } catch (error) {
           throw storageError(error, imageName);
         }
-        if (!taken) throw new LumaError('input', `${imageName} is being started in another window (or this one) right now. Wait a moment, then press Generate again if it did not start.`);
+        if (!taken)
+          throw new LumaError(
+            'input',
+            `${imageName} is being started in another window (or this one) right now. Wait a moment, then press Generate again if it did not start.`,
+          );
         held.push(lock);
       }
       return await decide();
@@ -285,14 +314,26 @@ export class JobMachine {
     const busy = this.busyJobsOf(imageUris);
     if (busy.length === 0) return;
     const names = [...new Set(busy.map((job) => job.imageName))].join(', ');
-    throw new LumaError('input', `A video of ${names} is already being generated${busy.some((job) => this.elsewhere.has(job.id)) ? ' in another window' : ''}. Wait for it, or cancel it first.`);
+    throw new LumaError(
+      'input',
+      `A video of ${names} is already being generated${busy.some((job) => this.elsewhere.has(job.id)) ? ' in another window' : ''}. Wait for it, or cancel it first.`,
+    );
   }
 
   private async queueNew(requests: NewJob[], batchId: string | undefined): Promise<JobRecord[]> {
     const jobs: JobRecord[] = [];
     for (const request of requests) {
       const now = this.now();
-      const job: JobRecord = { id: randomUUID(), imageUri: request.imageUri, imageName: request.imageName, outputFolder: request.outputFolder, options: { ...request.options }, state: 'queued', createdAt: now, updatedAt: now };
+      const job: JobRecord = {
+        id: randomUUID(),
+        imageUri: request.imageUri,
+        imageName: request.imageName,
+        outputFolder: request.outputFolder,
+        options: { ...request.options },
+        state: 'queued',
+        createdAt: now,
+        updatedAt: now,
+      };
       if (batchId && requests.length > 1) job.batchId = batchId;
       try {
         await this.store.leases.acquire(job.id);
@@ -339,7 +380,18 @@ export class JobMachine {
   private enqueue(job: JobRecord, takesSlot: boolean): Run {
     let settle!: (job: JobRecord) => void;
     const settled = new Promise<JobRecord>((resolve) => (settle = resolve));
-    const run: Run = { job: { ...job }, abort: new AbortController(), betweenAttempts: new AbortController(), cancelRequested: false, started: false, takesSlot, sentBefore: requestWentOut(job), live: { stageStartedAt: this.now() }, settled, settle };
+    const run: Run = {
+      job: { ...job },
+      abort: new AbortController(),
+      betweenAttempts: new AbortController(),
+      cancelRequested: false,
+      started: false,
+      takesSlot,
+      sentBefore: requestWentOut(job),
+      live: { stageStartedAt: this.now() },
+      settled,
+      settle,
+    };
     this.runs.set(job.id, run);
     if (takesSlot) this.queue.push(job.id);
     this.keepWatching();
@@ -397,7 +449,12 @@ export class JobMachine {
       const image = await this.ports.readImage(job);
       this.throwIfCancelled(run);
       const apiKey = await this.ports.apiKey(true);
-      if (!apiKey) throw new LumaError('auth', 'No 1min.ai API key is set, so nothing was sent. Set one with "Luma: Set API Key" and press Generate again.', { remedy: 'setApiKey' });
+      if (!apiKey)
+        throw new LumaError(
+          'auth',
+          'No 1min.ai API key is set, so nothing was sent. Set one with "Luma: Set API Key" and press Generate again.',
+          { remedy: 'setApiKey' },
+        );
       this.throwIfCancelled(run);
       const client = this.ports.client(job, apiKey);
       const steps = this.steps(run, client, output);
@@ -424,7 +481,9 @@ export class JobMachine {
         answered();
       }
       if (run.cancelRequested) {
-        await this.move(run, 'stopped', { error: `Cancelled after 1min.ai had accepted the request (id ${record.uuid}), so it is paid for. The job is kept: press Fetch Video to get it without paying again.` });
+        await this.move(run, 'stopped', {
+          error: `Cancelled after 1min.ai had accepted the request (id ${record.uuid}), so it is paid for. The job is kept: press Fetch Video to get it without paying again.`,
+        });
         return;
       }
       await this.finish(run, client, output, record, this.now());
@@ -443,7 +502,9 @@ export class JobMachine {
       await this.move(run, 'generating', patch);
     } catch (error) {
       if (!(error instanceof LeaseLost) || !(await this.store.leases.acquire(run.job.id))) {
-        this.log.error(`1min.ai accepted the generation ${uuid} for ${run.job.imageName}, but this window could not save it: ${String(error)}. It is in your 1min.ai history.`);
+        this.log.error(
+          `1min.ai accepted the generation ${uuid} for ${run.job.imageName}, but this window could not save it: ${String(error)}. It is in your 1min.ai history.`,
+        );
         throw error;
       }
       const current = this.store.get(run.job.id) ?? run.job;
@@ -467,14 +528,26 @@ export class JobMachine {
         // video is in place. Otherwise the save undid its claim, and the name is no longer this job's.
         const placed = await output.recover(claimedName, claimedBytes).catch(() => undefined);
         if (placed) {
-          await this.move(run, 'done', { videoUri: this.ports.videoUri(run.job, placed), claimedName: undefined, claimedBytes: undefined, error: undefined, remedy: undefined });
+          await this.move(run, 'done', {
+            videoUri: this.ports.videoUri(run.job, placed),
+            claimedName: undefined,
+            claimedBytes: undefined,
+            error: undefined,
+            remedy: undefined,
+          });
           return;
         }
         await this.save(run, { claimedName: undefined, claimedBytes: undefined }).catch(() => undefined);
       }
       throw error;
     }
-    await this.move(run, 'done', { videoUri: this.ports.videoUri(run.job, result.videoName), claimedName: undefined, claimedBytes: undefined, error: undefined, remedy: undefined });
+    await this.move(run, 'done', {
+      videoUri: this.ports.videoUri(run.job, result.videoName),
+      claimedName: undefined,
+      claimedBytes: undefined,
+      error: undefined,
+      remedy: undefined,
+    });
   }
 
   private steps(run: Run, client: GenerationClient, output: VideoOutput): GenerationRun {
@@ -511,7 +584,8 @@ export class JobMachine {
     const failure = this.asFailure(error);
     try {
       if (phase === 'before') {
-        if (isCancel(error) || run.cancelRequested) await this.move(run, 'cancelled', { error: cancelNote(run.job, run.sentBefore, NOTHING_SENT) });
+        if (isCancel(error) || run.cancelRequested)
+          await this.move(run, 'cancelled', { error: cancelNote(run.job, run.sentBefore, NOTHING_SENT) });
         else await this.move(run, 'failed', { error: failure.message, remedy: failure.remedy });
       } else if (phase === 'sending') {
         if (isCancel(error)) {
@@ -525,7 +599,9 @@ export class JobMachine {
         }
       } else if (isCancel(error) || run.cancelRequested) {
         this.log.info(`Stopped waiting for ${job.imageName} (generation ${job.uuid} stays fetchable).`);
-        await this.move(run, 'stopped', { error: `Stopped waiting. 1min.ai had already accepted this generation (id ${job.uuid}), so it is paid for: press Fetch Video to get it later.` });
+        await this.move(run, 'stopped', {
+          error: `Stopped waiting. 1min.ai had already accepted this generation (id ${job.uuid}), so it is paid for: press Fetch Video to get it later.`,
+        });
       } else {
         await this.move(run, 'failed', { error: failure.message, remedy: failure.remedy });
       }
@@ -541,7 +617,9 @@ export class JobMachine {
       return error;
     }
     this.log.error(`Unexpected: ${this.redact(String((error as Error)?.stack ?? error))}`);
-    return new LumaError('disk', 'Something unexpected went wrong; the details are in the "Luma Image to Video" output.', { detail: String(error) });
+    return new LumaError('disk', 'Something unexpected went wrong; the details are in the "Luma Image to Video" output.', {
+      detail: String(error),
+    });
   }
 
   /**
@@ -556,7 +634,12 @@ export class JobMachine {
       return;
     }
     const live = run.live;
-    run.live = { ...live, stageStartedAt: this.now(), progress: to === 'downloading' ? { received: 0, total: 0 } : undefined, cancelling: to === 'requesting' ? live.cancelling : undefined };
+    run.live = {
+      ...live,
+      stageStartedAt: this.now(),
+      progress: to === 'downloading' ? { received: 0, total: 0 } : undefined,
+      cancelling: to === 'requesting' ? live.cancelling : undefined,
+    };
     try {
       await this.save(run, { ...patch, state: to });
     } catch (error) {
@@ -652,7 +735,13 @@ export class JobMachine {
     const current = this.store.get(id) ?? job;
     const run = this.enqueue({ ...current }, true);
     try {
-      await this.move(run, 'queued', { error: undefined, remedy: undefined, videoUri: undefined, claimedName: undefined, createdAt: this.now() });
+      await this.move(run, 'queued', {
+        error: undefined,
+        remedy: undefined,
+        videoUri: undefined,
+        claimedName: undefined,
+        createdAt: this.now(),
+      });
     } catch (error) {
       this.log.warn(`Could not queue ${job.imageName} again: ${String(error)}`);
       run.started = true;
@@ -712,7 +801,12 @@ export class JobMachine {
       }
       if (run.job.claimedName) await this.save(run, { claimedName: undefined, claimedBytes: undefined });
       const apiKey = await this.ports.apiKey(ask);
-      if (!apiKey) throw new LumaError('auth', 'No 1min.ai API key is set, so the paid video could not be fetched. Set one with "Luma: Set API Key", then press Fetch Video.', { remedy: 'setApiKey' });
+      if (!apiKey)
+        throw new LumaError(
+          'auth',
+          'No 1min.ai API key is set, so the paid video could not be fetched. Set one with "Luma: Set API Key", then press Fetch Video.',
+          { remedy: 'setApiKey' },
+        );
       this.throwIfCancelled(run);
       const client = this.ports.client(job, apiKey);
       this.log.info(`Fetching ${job.uuid} for ${job.imageName}.`);
@@ -736,7 +830,14 @@ export class JobMachine {
       try {
         // Only what was asked about: the job as it is on disk now must be the one the person saw.
         const current = await this.store.reload(id);
-        if (!current || isActive(current) || current.state !== job.state || current.uuid !== job.uuid || current.mayBeCharged !== job.mayBeCharged) return false;
+        if (
+          !current ||
+          isActive(current) ||
+          current.state !== job.state ||
+          current.uuid !== job.uuid ||
+          current.mayBeCharged !== job.mayBeCharged
+        )
+          return false;
         await this.store.remove(id);
         return true;
       } finally {
@@ -785,7 +886,8 @@ export class JobMachine {
         this.log.error(`Could not pick up ${job.imageName} (${job.id}): ${this.redact(String(error))}`);
       }
     }
-    if (resumed.length > 0) this.log.info(`Resuming ${resumed.length} paid video(s) left unfinished: ${resumed.map((job) => job.imageName).join(', ')}.`);
+    if (resumed.length > 0)
+      this.log.info(`Resuming ${resumed.length} paid video(s) left unfinished: ${resumed.map((job) => job.imageName).join(', ')}.`);
     if (this.elsewhere.size > 0) this.keepWatching();
     return resumed;
   }
@@ -809,9 +911,14 @@ export class JobMachine {
       this.startFetch(current, false);
       return current;
     }
-    const ending: Partial<JobRecord> = current.state === 'requesting'
-      ? { state: 'failed', mayBeCharged: true, error: `The window asking 1min.ai for the video of ${current.imageName} closed before the answer came; it may have been made and charged. Check your 1min.ai history before trying again.` }
-      : { state: 'cancelled', error: cancelNote(current, requestWentOut(current), WINDOW_CLOSED) };
+    const ending: Partial<JobRecord> =
+      current.state === 'requesting'
+        ? {
+            state: 'failed',
+            mayBeCharged: true,
+            error: `The window asking 1min.ai for the video of ${current.imageName} closed before the answer came; it may have been made and charged. Check your 1min.ai history before trying again.`,
+          }
+        : { state: 'cancelled', error: cancelNote(current, requestWentOut(current), WINDOW_CLOSED) };
     try {
       if (canMove(current.state, ending.state!)) await this.store.save({ ...current, ...ending, updatedAt: this.now() });
     } finally {
@@ -932,7 +1039,11 @@ export class JobMachine {
 /** The job list (or its leases) could not be written: nothing was sent, and the person is told why. */
 function storageError(error: unknown, imageName: string): LumaError {
   const code = (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message;
-  return new LumaError('disk', `Could not keep the job list in VS Code's storage (${code}), so nothing was sent for ${imageName}. Free some disk space, then press Generate again.`, { detail: String(error) });
+  return new LumaError(
+    'disk',
+    `Could not keep the job list in VS Code's storage (${code}), so nothing was sent for ${imageName}. Free some disk space, then press Generate again.`,
+    { detail: String(error) },
+  );
 }
 
 /** The name of the short lease a window holds on an image while it decides to start a job for it. */

@@ -16,18 +16,31 @@ export function generateAgainQuestion(worries: { imageName: string; worry: Worry
   const open = worries.filter((entry) => entry.worry === 'open').map((entry) => entry.imageName);
   const paid = worries.filter((entry) => entry.worry === 'paid').map((entry) => entry.imageName);
   const facts: string[] = [];
-  if (open.length > 0) facts.push(`The last attempt for ${list(open)} may have reached 1min.ai and been charged without a video arriving: check your 1min.ai history first.`);
-  if (paid.length > 0) facts.push(`The video of ${list(paid)} is already paid for and not fetched yet: Fetch Video gets it without paying again.`);
+  if (open.length > 0)
+    facts.push(
+      `The last attempt for ${list(open)} may have reached 1min.ai and been charged without a video arriving: check your 1min.ai history first.`,
+    );
+  if (paid.length > 0)
+    facts.push(`The video of ${list(paid)} is already paid for and not fetched yet: Fetch Video gets it without paying again.`);
   const names = worries.map((entry) => entry.imageName);
   return total === 1
-    ? { message: `Generate the video of ${names[0]} again?`, detail: `${facts.join(' ')} Generating again is charged again.`, confirm: 'Generate Again' }
-    : { message: `Generate all ${total} videos?`, detail: `${facts.join(' ')} Generating again is charged again.`, confirm: 'Generate All' };
+    ? {
+        message: `Generate the video of ${names[0]} again?`,
+        detail: `${facts.join(' ')} Generating again is charged again.`,
+        confirm: 'Generate Again',
+      }
+    : {
+        message: `Generate all ${total} videos?`,
+        detail: `${facts.join(' ')} Generating again is charged again.`,
+        confirm: 'Generate All',
+      };
 }
 
 export function stopWaitingQuestion(job: JobRecord): Question {
   return {
     message: `Stop waiting for the video of ${job.imageName}?`,
-    detail: '1min.ai has already accepted it, so it is paid for. The job is kept: you can fetch the video later from the form or the Luma Generations view.',
+    detail:
+      '1min.ai has already accepted it, so it is paid for. The job is kept: you can fetch the video later from the form or the Luma Generations view.',
     confirm: 'Stop Waiting',
   };
 }

@@ -10,11 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
-import type { GenerationOptions } from '../protocol';
+import type { GenerationOptions } from '../shared/options';
 import { Logger, silentLogger } from '../util/log';
 import { redactDeep, redactingLogger, redactSecrets } from '../util/redact';
 import { backoffDelay, BackoffPolicy, Deadline, formatDuration, retryAfterMs, sleep } from '../util/timing';
-import { cancelled, diskError, httpError, isDiskError, LumaError, redirectError } from './errors';
+import { cancelled, LumaError } from '../util/lumaError';
+import { diskError, isDiskError } from '../util/diskErrors';
+import { httpError, redirectError } from './errors';
 import { parseRecordBody, VideoRecord } from './record';
 
 export interface RetryPolicy extends BackoffPolicy {
@@ -100,7 +102,19 @@ function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_BAD_RESPONSE', 'ERR_NETWORK']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_BAD_RESPONSE',
+  'ERR_NETWORK',
+]);
 
 /** One request to the API host, with what its retries and limits need to know. */
 interface ApiCall {
@@ -139,11 +153,17 @@ export class OneMinClient {
     try {
       apiBaseUrl = new URL(options.apiBaseUrl);
     } catch {
-      throw new LumaError('input', `The "lumaVideo.apiBaseUrl" setting is not an address: "${options.apiBaseUrl}". Set it to https://api.1min.ai.`);
+      throw new LumaError(
+        'input',
+        `The "lumaVideo.apiBaseUrl" setting is not an address: "${options.apiBaseUrl}". Set it to https://api.1min.ai.`,
+      );
     }
     // The key must not cross a network in clear text: plain http only to this machine (a local simulator or proxy).
     if (apiBaseUrl.protocol !== 'https:' && !(apiBaseUrl.protocol === 'http:' && isLoopback(apiBaseUrl.hostname))) {
-      throw new LumaError('input', `The "lumaVideo.apiBaseUrl" setting must be an https address (plain http only for this machine), not "${options.apiBaseUrl}".`);
+      throw new LumaError(
+        'input',
+        `The "lumaVideo.apiBaseUrl" setting must be an https address (plain http only for this machine), not "${options.apiBaseUrl}".`,
+      );
     }
     // No axios `timeout`: it only measures socket inactivity; every request has a Deadline instead.
     this.api = axios.create({
@@ -171,12 +191,18 @@ export class OneMinClient {
         during: 'uploading the image',
         deadlineMs: this.deadlines.uploadMs,
         signal,
-        send: (limit) => this.api.post('/api/assets', multipart.stream(), { signal: limit, headers: { 'Content-Type': multipart.contentType, 'Content-Length': String(multipart.length) } }),
+        send: (limit) =>
+          this.api.post('/api/assets', multipart.stream(), {
+            signal: limit,
+            headers: { 'Content-Type': multipart.contentType, 'Content-Length': String(multipart.length) },
+          }),
       });
       const reply = typeof body === 'object' && body !== null ? (body as Record<string, any>) : {};
       const path = [reply.fileContent?.path, reply.asset?.key].find((value) => typeof value === 'string' && value.trim() !== '');
       if (typeof path !== 'string') {
-        throw new LumaError('protocol', '1min.ai accepted the upload but did not say where the image is. Try again.', { detail: JSON.stringify(body).slice(0, 300) });
+        throw new LumaError('protocol', '1min.ai accepted the upload but did not say where the image is. Try again.', {
+          detail: JSON.stringify(body).slice(0, 300),
+        });
       }
       return path;
     });
@@ -198,7 +224,12 @@ export class OneMinClient {
         send: (limit) => this.api.post('/api/features', featureRequestBody(imagePath, options), { signal: limit }),
       });
       const record = parseRecordBody(body, this.options.assetBaseUrl);
-      if (!record) throw new LumaError('protocol', '1min.ai accepted the request but returned no record. Check your 1min.ai history before trying again: the video may have been made.', { detail: 'aiRecord: null after POST /api/features' });
+      if (!record)
+        throw new LumaError(
+          'protocol',
+          '1min.ai accepted the request but returned no record. Check your 1min.ai history before trying again: the video may have been made.',
+          { detail: 'aiRecord: null after POST /api/features' },
+        );
       return record;
     });
   }
@@ -226,7 +257,10 @@ export class OneMinClient {
     return this.guarded('downloading the video', async () => {
       const parsed = URL.canParse(url) ? new URL(url) : undefined;
       if (parsed?.protocol !== 'https:' && parsed?.protocol !== 'http:') {
-        throw new LumaError('protocol', `1min.ai gave a video address that is not an http(s) address${parsed ? ` (${parsed.protocol})` : ''}; it was not fetched.`);
+        throw new LumaError(
+          'protocol',
+          `1min.ai gave a video address that is not an http(s) address${parsed ? ` (${parsed.protocol})` : ''}; it was not fetched.`,
+        );
       }
       const started = Date.now();
       for (let attempt = 0; ; attempt++) {
@@ -235,7 +269,8 @@ export class OneMinClient {
         } catch (error) {
           await fs.rm(filePath, { force: true });
           const failure = this.toLumaError(error, 'downloading the video');
-          const retryable = failure.kind === 'network' || failure.kind === 'notFound' || failure.kind === 'server' || failure.kind === 'rateLimited';
+          const retryable =
+            failure.kind === 'network' || failure.kind === 'notFound' || failure.kind === 'server' || failure.kind === 'rateLimited';
           const delay = retryable ? this.nextDelay(attempt, started, (error as { retryAfter?: number }).retryAfter) : undefined;
           if (delay === undefined) throw failure;
           this.log.warn(`Download attempt ${attempt + 1} failed (${failure.detail ?? failure.message}); retrying in ${delay} ms.`);
@@ -245,18 +280,36 @@ export class OneMinClient {
     });
   }
 
-  private async downloadOnce(url: string, filePath: string, onProgress: ((progress: DownloadProgress) => void) | undefined, signal?: AbortSignal): Promise<number> {
+  private async downloadOnce(
+    url: string,
+    filePath: string,
+    onProgress: ((progress: DownloadProgress) => void) | undefined,
+    signal?: AbortSignal,
+  ): Promise<number> {
     const deadline = new Deadline({ totalMs: this.deadlines.downloadMs, stallMs: this.deadlines.downloadStallMs, cancel: signal });
     try {
       // Our own decoding (decompress: false), so the bytes as sent can be held to Content-Length.
-      const response = await this.storage.get(url, { responseType: 'stream', signal: deadline.signal, decompress: false, headers: { 'Accept-Encoding': 'identity' } });
+      const response = await this.storage.get(url, {
+        responseType: 'stream',
+        signal: deadline.signal,
+        decompress: false,
+        headers: { 'Accept-Encoding': 'identity' },
+      });
       return await this.writeBody(response, filePath, onProgress, deadline);
     } catch (error) {
       if (deadline.expired === 'stalled') {
-        throw new LumaError('network', `The download stalled: nothing arrived for ${formatDuration(this.deadlines.downloadStallMs)}. Check your connection and try again.`, { code: 'ETIMEDOUT', detail: `no data for ${this.deadlines.downloadStallMs} ms` });
+        throw new LumaError(
+          'network',
+          `The download stalled: nothing arrived for ${formatDuration(this.deadlines.downloadStallMs)}. Check your connection and try again.`,
+          { code: 'ETIMEDOUT', detail: `no data for ${this.deadlines.downloadStallMs} ms` },
+        );
       }
       if (deadline.expired === 'deadline') {
-        throw new LumaError('network', `The download did not finish within ${formatDuration(this.deadlines.downloadMs)}. Check your connection and try again.`, { code: 'ETIMEDOUT', detail: `download deadline of ${this.deadlines.downloadMs} ms passed` });
+        throw new LumaError(
+          'network',
+          `The download did not finish within ${formatDuration(this.deadlines.downloadMs)}. Check your connection and try again.`,
+          { code: 'ETIMEDOUT', detail: `download deadline of ${this.deadlines.downloadMs} ms passed` },
+        );
       }
       if (signal?.aborted) throw cancelled();
       throw error;
@@ -266,15 +319,26 @@ export class OneMinClient {
   }
 
   /** Writes a storage answer to `filePath`, holding it to its Content-Length and to the size cap. */
-  private async writeBody(response: AxiosResponse, filePath: string, onProgress: ((progress: DownloadProgress) => void) | undefined, deadline: Deadline): Promise<number> {
+  private async writeBody(
+    response: AxiosResponse,
+    filePath: string,
+    onProgress: ((progress: DownloadProgress) => void) | undefined,
+    deadline: Deadline,
+  ): Promise<number> {
     const stream = response.data as IncomingMessage;
     if (response.status !== 200) {
       stream.destroy();
       if (response.status === 403) {
-        throw new LumaError('expired', 'The video\'s download address has expired.', { status: 403, detail: `HTTP 403 from the storage host` });
+        throw new LumaError('expired', "The video's download address has expired.", {
+          status: 403,
+          detail: `HTTP 403 from the storage host`,
+        });
       }
       if (response.status === 404) {
-        throw new LumaError('notFound', 'The finished video is not available for download yet, or no longer. Try again in a few minutes.', { status: 404, detail: 'HTTP 404 from the storage host' });
+        throw new LumaError('notFound', 'The finished video is not available for download yet, or no longer. Try again in a few minutes.', {
+          status: 404,
+          detail: 'HTTP 404 from the storage host',
+        });
       }
       const failure = httpError(response.status, undefined, 'downloading the video');
       throw Object.assign(failure, { retryAfter: retryAfterMs(response.headers['retry-after']) });
@@ -300,7 +364,12 @@ export class OneMinClient {
       stopped ??= failure;
       stream.destroy(failure);
     };
-    const overLength = () => new LumaError('protocol', `The storage host sent more than the ${announced} bytes it announced, so the download cannot be trusted; nothing was saved. Try again later.`, { detail: `more than Content-Length ${announced}` });
+    const overLength = () =>
+      new LumaError(
+        'protocol',
+        `The storage host sent more than the ${announced} bytes it announced, so the download cannot be trusted; nothing was saved. Try again later.`,
+        { detail: `more than Content-Length ${announced}` },
+      );
     // Counted on the side rather than through a transform: one stream hop less per chunk.
     stream.on('data', (chunk: Buffer) => {
       received += chunk.length;
@@ -335,18 +404,29 @@ export class OneMinClient {
       if (deadline.signal.aborted) throw cancelled();
       if (isDiskError(error)) throw diskError(error, filePath);
       if (decoder && /^Z_/.test((error as NodeJS.ErrnoException).code ?? '')) {
-        throw new LumaError('protocol', 'The video arrived compressed in a form that could not be read; nothing was saved. Try again later.', { detail: `${response.headers['content-encoding']}: ${(error as Error).message}` });
+        throw new LumaError(
+          'protocol',
+          'The video arrived compressed in a form that could not be read; nothing was saved. Try again later.',
+          { detail: `${response.headers['content-encoding']}: ${(error as Error).message}` },
+        );
       }
-      throw new LumaError('network', 'The download was cut off before the whole video arrived. Try again.', { detail: `after ${received} of ${announced ?? '?'} bytes: ${(error as Error).message}` });
+      throw new LumaError('network', 'The download was cut off before the whole video arrived. Try again.', {
+        detail: `after ${received} of ${announced ?? '?'} bytes: ${(error as Error).message}`,
+      });
     } finally {
       request?.off?.('error', onRequestError);
     }
     if (stopped) throw stopped;
     if (announced !== undefined && received < announced) {
-      throw new LumaError('network', 'The download was cut off before the whole video arrived. Try again.', { detail: `received ${received} of ${announced} bytes` });
+      throw new LumaError('network', 'The download was cut off before the whole video arrived. Try again.', {
+        detail: `received ${received} of ${announced} bytes`,
+      });
     }
     const bytes = decoder ? decoded : received;
-    if (bytes === 0) throw new LumaError('notFound', 'The storage host sent an empty file instead of the video. Try again in a few minutes.', { detail: 'empty body' });
+    if (bytes === 0)
+      throw new LumaError('notFound', 'The storage host sent an empty file instead of the video. Try again in a few minutes.', {
+        detail: 'empty body',
+      });
     onProgress?.({ received, total: announced ?? received });
     return bytes;
   }
@@ -381,7 +461,11 @@ export class OneMinClient {
       return await call.send(deadline.signal);
     } catch (error) {
       if (deadline.expired) {
-        throw new LumaError('network', `1min.ai did not answer in full within ${formatDuration(call.deadlineMs)} while ${call.during}. Check your connection and try again.`, { code: 'ETIMEDOUT', detail: `deadline of ${call.deadlineMs} ms passed while ${call.during}` });
+        throw new LumaError(
+          'network',
+          `1min.ai did not answer in full within ${formatDuration(call.deadlineMs)} while ${call.during}. Check your connection and try again.`,
+          { code: 'ETIMEDOUT', detail: `deadline of ${call.deadlineMs} ms passed while ${call.during}` },
+        );
       }
       throw this.toLumaError(error, call.during);
     } finally {
@@ -399,14 +483,19 @@ export class OneMinClient {
 
   /** Reads a non-retryable answer: the parsed body on 2xx, a LumaError otherwise. */
   private readBody(response: AxiosResponse, during: string): unknown {
-    if (response.status >= 300 && response.status < 400) throw redirectError(response.status, response.headers.location, this.options.apiBaseUrl, during);
+    if (response.status >= 300 && response.status < 400)
+      throw redirectError(response.status, response.headers.location, this.options.apiBaseUrl, during);
     if (response.status < 200 || response.status >= 300) throw httpError(response.status, this.parsedBody(response), during);
     const text = this.bodyText(response);
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new LumaError('protocol', `1min.ai sent an unreadable answer while ${during} (not valid JSON). Try again; if it keeps happening, the service may be having trouble.`, { detail: `body starts: ${text.slice(0, 120)}` });
+      throw new LumaError(
+        'protocol',
+        `1min.ai sent an unreadable answer while ${during} (not valid JSON). Try again; if it keeps happening, the service may be having trouble.`,
+        { detail: `body starts: ${text.slice(0, 120)}` },
+      );
     }
     return redactDeep(body, this.secrets);
   }
@@ -439,7 +528,10 @@ export class OneMinClient {
     const code = axiosError?.code ?? '';
     const message = redactSecrets(String(axiosError?.message ?? error), this.secrets);
     if (NETWORK_CODES.has(code) || /socket hang up|aborted|ECONNRESET|timeout/i.test(message)) {
-      return new LumaError('network', `Could not reach 1min.ai while ${during}. Check your connection and try again.`, { detail: `${code || 'network'}: ${message}`, code });
+      return new LumaError('network', `Could not reach 1min.ai while ${during}. Check your connection and try again.`, {
+        detail: `${code || 'network'}: ${message}`,
+        code,
+      });
     }
     return new LumaError('network', `Something went wrong while ${during}. Try again.`, { detail: message });
   }
@@ -471,11 +563,19 @@ function isLoopback(hostname: string): boolean {
  * (and the garbage it leaves) costs more than the rest of the request. `stream()` gives a fresh
  * stream for each attempt.
  */
-function multipartBody(field: string, fileName: string, mimeType: string, bytes: Uint8Array): { stream(): Readable; length: number; contentType: string } {
+function multipartBody(
+  field: string,
+  fileName: string,
+  mimeType: string,
+  bytes: Uint8Array,
+): { stream(): Readable; length: number; contentType: string } {
   const boundary = `----LumaImageToVideo${randomBytes(12).toString('hex')}`;
   // Quotes and line breaks in a file name would break the header; the service only keeps it for display.
   const safeName = fileName.replace(/["\r\n\\]/g, '_');
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${safeName}"\r\nContent-Type: ${mimeType}\r\n\r\n`, 'utf8');
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${safeName}"\r\nContent-Type: ${mimeType}\r\n\r\n`,
+    'utf8',
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
   return {
     stream: () => Readable.from([head, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), tail], { objectMode: false }),
@@ -507,12 +607,20 @@ function decoderFor(header: unknown): Transform | undefined {
   if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.createGunzip();
   if (encoding === 'deflate') return zlib.createInflate();
   if (encoding === 'br') return zlib.createBrotliDecompress();
-  throw new LumaError('protocol', `The storage host sent the video in an encoding that cannot be read ("${encoding}"); nothing was saved. Try again later.`, { detail: `Content-Encoding: ${encoding}` });
+  throw new LumaError(
+    'protocol',
+    `The storage host sent the video in an encoding that cannot be read ("${encoding}"); nothing was saved. Try again later.`,
+    { detail: `Content-Encoding: ${encoding}` },
+  );
 }
 
 function videoTooLarge(cap: number, detail: string): LumaError {
   const size = `${Math.round(cap / (1024 * 1024))} MB`;
-  return new LumaError('tooLarge', `The video is larger than ${size}, which no Luma video is, so the storage host is sending something else; nothing was saved. Try again later.`, { detail });
+  return new LumaError(
+    'tooLarge',
+    `The video is larger than ${size}, which no Luma video is, so the storage host is sending something else; nothing was saved. Try again later.`,
+    { detail },
+  );
 }
 
 function capitalize(text: string): string {

@@ -1,8 +1,8 @@
 // Reading the service's AI record in all the shapes the contract lists: finished or pending,
 // result entries as keys, URLs or {url} objects, failures as statuses, flags or error objects.
 
-import { isRecord } from '../protocol';
-import { LumaError } from './errors';
+import { isRecord } from '../shared/options';
+import { LumaError } from '../util/lumaError';
 
 export type RecordState = 'pending' | 'success' | 'failure';
 
@@ -23,12 +23,43 @@ export interface VideoRecord {
   unknownStatus?: string;
 }
 
-const FAILED = new Set(['FAILURE', 'FAILED', 'ERROR', 'ERRORED', 'CANCELLED', 'CANCELED', 'ABORTED', 'REJECTED', 'TIMEOUT', 'TIMED_OUT', 'EXPIRED']);
+const FAILED = new Set([
+  'FAILURE',
+  'FAILED',
+  'ERROR',
+  'ERRORED',
+  'CANCELLED',
+  'CANCELED',
+  'ABORTED',
+  'REJECTED',
+  'TIMEOUT',
+  'TIMED_OUT',
+  'EXPIRED',
+]);
 const DONE = new Set(['SUCCESS', 'SUCCEEDED', 'SUCCESSFUL', 'COMPLETED', 'COMPLETE', 'DONE', 'FINISHED']);
 /** Still on its way, in the words of 1min.ai, Luma's own API ("dreaming") and common job queues. */
 const PENDING = new Set([
-  'PROCESSING', 'PENDING', 'QUEUED', 'QUEUEING', 'QUEUING', 'IN_QUEUE', 'IN_PROGRESS', 'INPROGRESS', 'RUNNING', 'STARTED', 'STARTING',
-  'CREATED', 'SUBMITTED', 'ACCEPTED', 'SCHEDULED', 'WAITING', 'NEW', 'INITIALIZING', 'PREPARING', 'GENERATING', 'DREAMING',
+  'PROCESSING',
+  'PENDING',
+  'QUEUED',
+  'QUEUEING',
+  'QUEUING',
+  'IN_QUEUE',
+  'IN_PROGRESS',
+  'INPROGRESS',
+  'RUNNING',
+  'STARTED',
+  'STARTING',
+  'CREATED',
+  'SUBMITTED',
+  'ACCEPTED',
+  'SCHEDULED',
+  'WAITING',
+  'NEW',
+  'INITIALIZING',
+  'PREPARING',
+  'GENERATING',
+  'DREAMING',
 ]);
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -52,7 +83,8 @@ function resolveVideoUrl(entry: unknown, assetBaseUrl: string): string | undefin
 /** "CODE: message" from an error object ({code, message} without a url), or undefined. */
 function errorObjectText(value: unknown): string | undefined {
   const object = asRecord(value);
-  if (!object || typeof object.url === 'string' || (typeof object.code !== 'string' && typeof object.message !== 'string')) return undefined;
+  if (!object || typeof object.url === 'string' || (typeof object.code !== 'string' && typeof object.message !== 'string'))
+    return undefined;
   return [object.code, object.message].filter((part) => typeof part === 'string' && part).join(': ') || 'unknown error';
 }
 
@@ -72,10 +104,15 @@ function nonEmptyText(value: unknown): string | undefined {
  * What a record says went wrong, wherever it says it: an error object or text on the record or
  * its detail (`error`, `errorMessage`, `message`), or an error object among the results.
  */
-function errorCarried(record: Record<string, unknown>, detail: Record<string, unknown> | undefined, results: unknown[]): string | undefined {
+function errorCarried(
+  record: Record<string, unknown>,
+  detail: Record<string, unknown> | undefined,
+  results: unknown[],
+): string | undefined {
   for (const holder of [record, detail]) {
     if (!holder) continue;
-    const said = errorObjectText(holder.error) ?? nonEmptyText(holder.error) ?? nonEmptyText(holder.errorMessage) ?? nonEmptyText(holder.message);
+    const said =
+      errorObjectText(holder.error) ?? nonEmptyText(holder.error) ?? nonEmptyText(holder.errorMessage) ?? nonEmptyText(holder.message);
     if (said) return said;
   }
   return errorInside(results);
@@ -84,7 +121,12 @@ function errorCarried(record: Record<string, unknown>, detail: Record<string, un
 /** Upper case with spaces and hyphens as underscores: "in progress" and "In-Progress" read alike. */
 function normalStatus(status: unknown): string {
   if (typeof status === 'number') return String(status);
-  return typeof status === 'string' ? status.trim().toUpperCase().replace(/[\s-]+/g, '_') : '';
+  return typeof status === 'string'
+    ? status
+        .trim()
+        .toUpperCase()
+        .replace(/[\s-]+/g, '_')
+    : '';
 }
 
 /**
@@ -94,12 +136,26 @@ function normalStatus(status: unknown): string {
  */
 export function parseRecordBody(body: unknown, assetBaseUrl: string): VideoRecord | undefined {
   const top = asRecord(body);
-  if (!top) throw new LumaError('protocol', '1min.ai sent an answer that is not a record. Try again; if it keeps happening, the service may have changed.', { detail: `body: ${String(body).slice(0, 200)}` });
+  if (!top)
+    throw new LumaError(
+      'protocol',
+      '1min.ai sent an answer that is not a record. Try again; if it keeps happening, the service may have changed.',
+      { detail: `body: ${String(body).slice(0, 200)}` },
+    );
   if (top.success === false) {
     const said = typeof top.message === 'string' ? top.message : typeof top.error === 'string' ? top.error : undefined;
-    throw new LumaError('generationFailed', `1min.ai reported a failure${said ? `: ${said}` : ''}. Try again, perhaps with another prompt.`, { detail: JSON.stringify(top).slice(0, 300) });
+    throw new LumaError(
+      'generationFailed',
+      `1min.ai reported a failure${said ? `: ${said}` : ''}. Try again, perhaps with another prompt.`,
+      { detail: JSON.stringify(top).slice(0, 300) },
+    );
   }
-  if (!('aiRecord' in top)) throw new LumaError('protocol', '1min.ai sent an answer without a record. Try again; if it keeps happening, the service may have changed.', { detail: JSON.stringify(top).slice(0, 300) });
+  if (!('aiRecord' in top))
+    throw new LumaError(
+      'protocol',
+      '1min.ai sent an answer without a record. Try again; if it keeps happening, the service may have changed.',
+      { detail: JSON.stringify(top).slice(0, 300) },
+    );
   if (top.aiRecord === null) return undefined;
   const record = asRecord(top.aiRecord);
   if (!record || typeof record.uuid !== 'string' || record.uuid === '') {
@@ -116,7 +172,8 @@ export function parseRecordBody(body: unknown, assetBaseUrl: string): VideoRecor
     const reason = errorInside(results) ?? nonEmptyText(record.message) ?? nonEmptyText(detail?.message) ?? nonEmptyText(results[0]);
     return { uuid: record.uuid, state: 'failure', status, videoUrls: [], failureReason: reason, credit };
   }
-  if (status === '' || PENDING.has(status)) return { uuid: record.uuid, state: 'pending', status: status || 'PROCESSING', videoUrls: [], credit };
+  if (status === '' || PENDING.has(status))
+    return { uuid: record.uuid, state: 'pending', status: status || 'PROCESSING', videoUrls: [], credit };
   if (!DONE.has(status)) {
     // A status we do not know: an error with it ends the job now, in the service's words;
     // without one it may be a new step on the way (moderation, upscaling), so keep waiting.

@@ -10,7 +10,16 @@ export const REDACTED = '[redacted]';
 /** Shorter values would blank out ordinary text; no real key is this short. */
 const MIN_SECRET_LENGTH = 4;
 
-const JSON_SHORT_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't' };
+const JSON_SHORT_ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  '\b': 'b',
+  '\f': 'f',
+  '\n': 'n',
+  '\r': 'r',
+  '\t': 't',
+};
 const XML_ENTITIES: Record<string, string> = { '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' };
 
 /** Compiled patterns of recent secrets: there is one key at a time, so this stays tiny. */
@@ -107,5 +116,11 @@ export function redactDeep<T>(value: T, secrets: Iterable<string | undefined>): 
  */
 export function redactingLogger(log: Logger, secrets: Iterable<string | undefined>): Logger {
   const level = (write: (message: string) => void) => (message: string) => write(redactSecrets(message, secrets));
-  return { trace: level(log.trace.bind(log)), debug: level(log.debug.bind(log)), info: level(log.info.bind(log)), warn: level(log.warn.bind(log)), error: level(log.error.bind(log)) };
+  return {
+    trace: level(log.trace.bind(log)),
+    debug: level(log.debug.bind(log)),
+    info: level(log.info.bind(log)),
+    warn: level(log.warn.bind(log)),
+    error: level(log.error.bind(log)),
+  };
 }

@@ -1,14 +1,17 @@
 // Waiting that a cancel can cut short, and the back-off schedule shared by every retry.
-import { cancelled } from '../onemin/errors';
+import { cancelled } from './lumaError';
 
 /** Resolves after `ms`, or rejects with a cancel error as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(cancelled());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     const onAbort = () => {
       clearTimeout(timer);
       reject(cancelled());

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { isActive, isFetchable, JobRecord } from '../jobs/job';
 import type { JobSnapshot } from '../jobs/machine';
 import { JobService } from '../host/jobService';
-import { formatElapsed } from '../protocol';
+import { formatElapsed } from '../shared/format';
 
 export const VIEW_ID = 'lumaVideo.generations';
 
@@ -12,14 +12,18 @@ export const VIEW_ID = 'lumaVideo.generations';
 export function stateText(snapshot: JobSnapshot, now = Date.now()): string {
   const { job, live } = snapshot;
   if (snapshot.elsewhere) return `${job.state === 'requesting' ? 'generating' : job.state} (in another window)`;
-  if (live?.cancelling) return 'cancelling (waiting for 1min.ai\'s answer)';
+  if (live?.cancelling) return "cancelling (waiting for 1min.ai's answer)";
   if ((job.state === 'generating' || job.state === 'requesting') && live) return `generating ${formatElapsed(now - live.stageStartedAt)}`;
-  if (job.state === 'downloading' && live?.progress?.total) return `downloading ${Math.floor((100 * live.progress.received) / live.progress.total)}%`;
+  if (job.state === 'downloading' && live?.progress?.total)
+    return `downloading ${Math.floor((100 * live.progress.received) / live.progress.total)}%`;
   switch (job.state) {
-    case 'stopped': return 'stopped waiting (paid)';
-    case 'requesting': return 'generating';
+    case 'stopped':
+      return 'stopped waiting (paid)';
+    case 'requesting':
+      return 'generating';
     // A record that says "running" but runs nowhere was interrupted; resume picks it up.
-    default: return job.state;
+    default:
+      return job.state;
   }
 }
 
@@ -32,7 +36,8 @@ export function contextValue(snapshot: JobSnapshot): string {
   if (snapshot.here) flags.push('cancellable');
   if (!running && !isActive(job)) flags.push('removable');
   if (job.state === 'done' && job.videoUri) flags.push('hasVideo');
-  if (!running && (job.state === 'failed' || job.state === 'cancelled' || job.state === 'stopped' || (isActive(job) && isFetchable(job)))) flags.push('retryable');
+  if (!running && (job.state === 'failed' || job.state === 'cancelled' || job.state === 'stopped' || (isActive(job) && isFetchable(job))))
+    flags.push('retryable');
   return flags.join(' ');
 }
 
@@ -77,9 +82,10 @@ export class GenerationsProvider implements vscode.TreeDataProvider<JobRecord>, 
     item.contextValue = contextValue(snapshot);
     item.tooltip = tooltip({ ...job, error: job.error && this.jobs.redact(job.error) }, state);
     item.accessibilityInformation = { label: `${job.imageName}, ${state}, prompt: ${job.options.prompt}` };
-    item.command = job.state === 'done' && job.videoUri
-      ? { command: 'lumaVideo.job.openVideo', title: 'Open Video', arguments: [job] }
-      : { command: 'lumaVideo.job.showForm', title: 'Show Form', arguments: [job] };
+    item.command =
+      job.state === 'done' && job.videoUri
+        ? { command: 'lumaVideo.job.openVideo', title: 'Open Video', arguments: [job] }
+        : { command: 'lumaVideo.job.showForm', title: 'Show Form', arguments: [job] };
     return item;
   }
 

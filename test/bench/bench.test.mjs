@@ -6,12 +6,31 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const FIGURES = [
-  'bundle_kb', 'webview_bundle_kb', 'vsix_kb',
-  'upload_ratio_vs_curl', 'upload_client_ms', 'upload_curl_ms', 'download_ratio_vs_curl', 'download_client_ms', 'download_curl_ms', 'download_peak_rss_mb', 'download_peak_rss_mb_plain_node',
-  'poll_detect_delay_ms', 'poll_interval_at_finish_ms', 'poll_noticed_within_interval_pct', 'poll_requests_per_minute', 'poll_interval_cap_ms',
-  'activate_ms', 'form_open_ms',
-  'queue_50_total_s', 'queue_50_videos_landed', 'queue_concurrency_limit', 'queue_concurrency_peak',
-  'command_median_ms_during_queue', 'command_p95_ms_during_queue', 'command_max_ms_during_queue',
+  'bundle_kb',
+  'webview_bundle_kb',
+  'vsix_kb',
+  'upload_ratio_vs_curl',
+  'upload_client_ms',
+  'upload_curl_ms',
+  'download_ratio_vs_curl',
+  'download_client_ms',
+  'download_curl_ms',
+  'download_peak_rss_mb',
+  'download_peak_rss_mb_plain_node',
+  'poll_detect_delay_ms',
+  'poll_interval_at_finish_ms',
+  'poll_noticed_within_interval_pct',
+  'poll_requests_per_minute',
+  'poll_interval_cap_ms',
+  'activate_ms',
+  'form_open_ms',
+  'queue_50_total_s',
+  'queue_50_videos_landed',
+  'queue_concurrency_limit',
+  'queue_concurrency_peak',
+  'command_median_ms_during_queue',
+  'command_p95_ms_during_queue',
+  'command_max_ms_during_queue',
 ];
 
 describe('npm run bench', () => {
@@ -22,7 +41,8 @@ describe('npm run bench', () => {
       env: { ...process.env, BENCH_ROUNDS: '1', BENCH_VIDEO_MB: '20', BENCH_POLL_SPREAD_S: '5', BENCH_POLL_JOBS: '3' },
     });
     assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
-    for (const name of FIGURES) assert.match(result.stdout, new RegExp(`^${name}: -?\\d+(\\.\\d+)?$`, 'm'), `${name} missing in:\n${result.stdout}`);
+    for (const name of FIGURES)
+      assert.match(result.stdout, new RegExp(`^${name}: -?\\d+(\\.\\d+)?$`, 'm'), `${name} missing in:\n${result.stdout}`);
     assert.match(result.stdout, /^queue_50_videos_landed: 50$/m);
   });
 });

@@ -4,16 +4,25 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
-import type { GenerationOptions } from '../../src/protocol';
+import type { GenerationOptions } from '../../src/shared/options';
 import { Simulator } from '../simulator/simulator';
 import { EXTENSION_ID, readLogs } from '../integration/helpers';
 
 const KEY = 'bench-key';
 const QUEUE_SIZE = 50;
-const options: GenerationOptions = { prompt: 'slow zoom in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+const options: GenerationOptions = {
+  prompt: 'slow zoom in',
+  length: 5,
+  enhancePrompt: true,
+  modelName: 'ray-v2',
+  aspectRatio: '',
+  resolution: '',
+  loop: false,
+};
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 const print = (name: string, value: number | string) => console.log(`${name}: ${value}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58,7 +67,9 @@ export async function run(): Promise<void> {
       await vscode.workspace.fs.writeFile(copy, bytes);
       images.push(copy);
     }
-    const form = (await vscode.commands.executeCommand('lumaVideo.generate', images[0], images)) as { handleMessage(m: unknown): Promise<void> };
+    const form = (await vscode.commands.executeCommand('lumaVideo.generate', images[0], images)) as {
+      handleMessage(m: unknown): Promise<void>;
+    };
     let peak = 0;
     const answers: number[] = [];
     let done = false;

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
         if (count % 100 === 0) console.log(`  ${count} sequences, ${((Date.now() - started) / 1000).toFixed(0)} s`);
       },
     });
-    console.log(`fault runs: ${result.runs} sequences passed every rule (seed ${result.seed}) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `fault runs: ${result.runs} sequences passed every rule (seed ${result.seed}) in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   } catch (error) {
     console.error(String((error as Error).message ?? error));
     process.exitCode = 1;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { canMove, isActive, isFetchable, JobRecord, JobState } from '../../src/jobs/job';
 import { JobStore } from '../../src/jobs/jobStore';
 import type { Question } from '../../src/jobs/machine';
-import { LumaError } from '../../src/onemin/errors';
+import { LumaError } from '../../src/util/lumaError';
 import { silentLogger } from '../../src/util/log';
 import { sleep } from '../../src/util/timing';
 import type { Endpoint, Fault, Simulator } from '../simulator/simulator';
@@ -86,7 +86,12 @@ const faultArb: fc.Arbitrary<{ endpoint: Endpoint; fault: Fault }> = fc.oneof(
     endpoint: fc.constantFrom<Endpoint>('upload', 'features', 'result', 'download'),
     fault: fc.integer({ min: 50, max: 300 }).map((ms): Fault => ({ kind: 'hold', ms })),
   }),
-  fc.integer({ min: 50, max: 300 }).map((ms) => ({ endpoint: 'features' as Endpoint, fault: { kind: 'hold', ms, then: { kind: 'status', status: 504, charge: true } } as Fault })),
+  fc
+    .integer({ min: 50, max: 300 })
+    .map((ms) => ({
+      endpoint: 'features' as Endpoint,
+      fault: { kind: 'hold', ms, then: { kind: 'status', status: 504, charge: true } } as Fault,
+    })),
   fc.constant({ endpoint: 'download' as Endpoint, fault: { kind: 'drip', intervalMs: 20, bytesPerTick: 4096 } as Fault }),
 );
 
@@ -94,13 +99,31 @@ const windowArb = fc.integer({ min: 0, max: WINDOWS - 1 });
 const pickArb = fc.nat({ max: 20 });
 
 export const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('generate' as const), window: windowArb, image: fc.integer({ min: 0, max: IMAGES.length - 1 }), yes: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('generate' as const),
+      window: windowArb,
+      image: fc.integer({ min: 0, max: IMAGES.length - 1 }),
+      yes: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('batch' as const), window: windowArb, yes: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('cancel' as const), window: windowArb, pick: pickArb, confirm: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), window: windowArb, pick: pickArb, yes: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('fetch' as const), window: windowArb, pick: pickArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), window: windowArb, pick: pickArb, yes: fc.boolean() }) },
-  { weight: 5, arbitrary: faultArb.chain(({ endpoint, fault }) => fc.record({ kind: fc.constant('fault' as const), endpoint: fc.constant(endpoint), fault: fc.constant(fault), times: fc.integer({ min: 1, max: 3 }) })) },
+  {
+    weight: 5,
+    arbitrary: faultArb.chain(({ endpoint, fault }) =>
+      fc.record({
+        kind: fc.constant('fault' as const),
+        endpoint: fc.constant(endpoint),
+        fault: fc.constant(fault),
+        times: fc.integer({ min: 1, max: 3 }),
+      }),
+    ),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), window: windowArb }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'secondWindow' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('disk' as const), window: windowArb, full: fc.boolean() }) },
@@ -134,7 +157,12 @@ class World {
   private answer = false;
   private promptCount = 0;
 
-  constructor(readonly sim: Simulator, readonly storeDir: string, readonly videoDir: string, readonly step: () => number) {}
+  constructor(
+    readonly sim: Simulator,
+    readonly storeDir: string,
+    readonly videoDir: string,
+    readonly step: () => number,
+  ) {}
 
   open(window: number): TestHost {
     const host = createHost({
@@ -153,7 +181,10 @@ class World {
     host.machine.onDidChange(({ job, here }) => {
       const before = last.get(job.id);
       // Moves this window made (another window's arrive as they are now, steps in between unseen).
-      if (here && before && before !== job.state && !canMove(before, job.state)) this.violations.push(`${host.hostId}: job ${job.options.prompt} moved from ${before} to ${job.state}, which the state table forbids`);
+      if (here && before && before !== job.state && !canMove(before, job.state))
+        this.violations.push(
+          `${host.hostId}: job ${job.options.prompt} moved from ${before} to ${job.state}, which the state table forbids`,
+        );
       if (job.state === 'queued' && before !== 'queued') this.runsStarted.set(job.id, (this.runsStarted.get(job.id) ?? 0) + 1);
       // A saved video lets the next generation of its image through without a question.
       if (job.state === 'done' && before !== 'done') this.credit(job.imageName, `${job.options.prompt} saved`);
@@ -230,22 +261,41 @@ async function applyStep(world: World, step: Step): Promise<void> {
   switch (step.kind) {
     case 'generate': {
       const on = host(step.window);
-      world.track(on, world.with(step.yes, () => on.machine.start([world.request(on, IMAGES[step.image])])));
+      world.track(
+        on,
+        world.with(step.yes, () => on.machine.start([world.request(on, IMAGES[step.image])])),
+      );
       break;
     }
     case 'batch': {
       const on = host(step.window);
-      world.track(on, world.with(step.yes, () => on.machine.start(IMAGES.map((image) => world.request(on, image)), `batch-${world.step()}`)));
+      world.track(
+        on,
+        world.with(step.yes, () =>
+          on.machine.start(
+            IMAGES.map((image) => world.request(on, image)),
+            `batch-${world.step()}`,
+          ),
+        ),
+      );
       break;
     }
     case 'cancel': {
       const job = pick(step.pick);
-      if (job) world.track(host(step.window), world.with(step.confirm, () => host(step.window).machine.cancel(job.id)));
+      if (job)
+        world.track(
+          host(step.window),
+          world.with(step.confirm, () => host(step.window).machine.cancel(job.id)),
+        );
       break;
     }
     case 'retry': {
       const job = pick(step.pick);
-      if (job) world.track(host(step.window), world.with(step.yes, () => host(step.window).machine.retry(job.id)));
+      if (job)
+        world.track(
+          host(step.window),
+          world.with(step.yes, () => host(step.window).machine.retry(job.id)),
+        );
       break;
     }
     case 'fetch': {
@@ -296,15 +346,24 @@ async function checkAnyInstant(world: World, final: boolean): Promise<void> {
     const bytes = await fs.readFile(path.join(world.videoDir, name)).catch(() => undefined);
     if (!bytes) continue;
     const placeholder = bytes.length < 1024 && bytes.toString('latin1').startsWith(PLACEHOLDER_MARK);
-    if (!bytes.equals(sampleVideo) && !(placeholder && !final)) violations.push(`${name} holds ${placeholder ? 'a placeholder after everything settled' : `${bytes.length} bytes that are not the video`}`);
+    if (!bytes.equals(sampleVideo) && !(placeholder && !final))
+      violations.push(
+        `${name} holds ${placeholder ? 'a placeholder after everything settled' : `${bytes.length} bytes that are not the video`}`,
+      );
   }
   const charged = chargedPrompts(sim);
   // Requests the service read (whatever it answered): their job may never say nothing was charged.
-  const reached = new Set(sim.requests.filter((r) => r.endpoint === 'features').map((r) => (r.json as { promptObject?: { prompt?: string } } | undefined)?.promptObject?.prompt));
+  const reached = new Set(
+    sim.requests
+      .filter((r) => r.endpoint === 'features')
+      .map((r) => (r.json as { promptObject?: { prompt?: string } } | undefined)?.promptObject?.prompt),
+  );
   const saysNothingCharged = (job: JobRecord, where: string) => {
     if (!/nothing was charged/i.test(job.error ?? '')) return;
-    if (charged.has(job.options.prompt)) violations.push(`${job.options.prompt}: says "nothing was charged" ${where} but 1min.ai charged it`);
-    else if (reached.has(job.options.prompt)) violations.push(`${job.options.prompt}: says "nothing was charged" ${where} but its request reached 1min.ai`);
+    if (charged.has(job.options.prompt))
+      violations.push(`${job.options.prompt}: says "nothing was charged" ${where} but 1min.ai charged it`);
+    else if (reached.has(job.options.prompt))
+      violations.push(`${job.options.prompt}: says "nothing was charged" ${where} but its request reached 1min.ai`);
   };
   for (const host of world.alive()) {
     // The key in no log line and in nothing a form would be sent.
@@ -325,7 +384,9 @@ async function checkAnyInstant(world: World, final: boolean): Promise<void> {
 }
 
 function containsKey(text: string): boolean {
-  return [FAULT_KEY, JSON.stringify(FAULT_KEY).slice(1, -1), FAULT_KEY.replace(/\//g, '\\/'), encodeURIComponent(FAULT_KEY)].some((form) => text.includes(form));
+  return [FAULT_KEY, JSON.stringify(FAULT_KEY).slice(1, -1), FAULT_KEY.replace(/\//g, '\\/'), encodeURIComponent(FAULT_KEY)].some((form) =>
+    text.includes(form),
+  );
 }
 
 /** Prompt -> the simulator's charged jobs for it (uuid, when). */
@@ -352,11 +413,13 @@ async function checkSettled(world: World): Promise<void> {
     const job = byPrompt.get(prompt);
     for (const charge of charges) {
       if (!job) {
-        if (!world.removedWithConsent.has(charge.uuid) && !world.removedPrompts.has(prompt)) violations.push(`${prompt}: charged (${charge.uuid}) but gone from the list`);
+        if (!world.removedWithConsent.has(charge.uuid) && !world.removedPrompts.has(prompt))
+          violations.push(`${prompt}: charged (${charge.uuid}) but gone from the list`);
         continue;
       }
       if (job.uuid === charge.uuid) {
-        if (charge.status === 'SUCCESS' && job.state !== 'done' && !isFetchable(job)) violations.push(`${prompt}: charged, made, but neither saved nor fetchable (${job.state})`);
+        if (charge.status === 'SUCCESS' && job.state !== 'done' && !isFetchable(job))
+          violations.push(`${prompt}: charged, made, but neither saved nor fetchable (${job.state})`);
         if (job.state === 'done' && !(await exists(job.videoUri))) violations.push(`${prompt}: done, but its video is missing`);
       } else if (!job.mayBeCharged) {
         violations.push(`${prompt}: charged (${charge.uuid}) but the job neither knows the id nor says it may have been charged`);
@@ -365,7 +428,12 @@ async function checkSettled(world: World): Promise<void> {
   }
   // At most one generation request per run of a job (refusals with 429 aside): none repeated by itself.
   for (const job of jobs) {
-    const posts = sim.requests.filter((r) => r.endpoint === 'features' && r.status !== 429 && (r.json as { promptObject?: { prompt?: string } })?.promptObject?.prompt === job.options.prompt).length;
+    const posts = sim.requests.filter(
+      (r) =>
+        r.endpoint === 'features' &&
+        r.status !== 429 &&
+        (r.json as { promptObject?: { prompt?: string } })?.promptObject?.prompt === job.options.prompt,
+    ).length;
     const runs = world.runsStarted.get(job.id) ?? 1;
     if (posts > runs) violations.push(`${job.options.prompt}: ${posts} generation requests for ${runs} run(s)`);
   }
@@ -377,12 +445,17 @@ async function checkSettled(world: World): Promise<void> {
     for (const charge of charges) chargesByImage.set(image, [...(chargesByImage.get(image) ?? []), { at: charge.at, prompt }]);
   }
   for (const [image, charges] of chargesByImage) {
-    const events = [...charges.map((charge) => ({ at: charge.at, delta: -1, why: `charged for ${charge.prompt}` })), ...(world.credits.get(image) ?? []).map((credit) => ({ at: credit.at, delta: 1, why: credit.why }))].sort((a, b) => a.at - b.at || b.delta - a.delta);
+    const events = [
+      ...charges.map((charge) => ({ at: charge.at, delta: -1, why: `charged for ${charge.prompt}` })),
+      ...(world.credits.get(image) ?? []).map((credit) => ({ at: credit.at, delta: 1, why: credit.why })),
+    ].sort((a, b) => a.at - b.at || b.delta - a.delta);
     let balance = 1;
     for (const event of events) {
       balance += event.delta;
       if (balance < 0) {
-        violations.push(`${image}: ${event.why} with no saved video or confirmation since the last charge (${events.map((e) => e.why).join(' -> ')})`);
+        violations.push(
+          `${image}: ${event.why} with no saved video or confirmation since the last charge (${events.map((e) => e.why).join(' -> ')})`,
+        );
         break;
       }
     }
@@ -396,7 +469,10 @@ async function checkSettled(world: World): Promise<void> {
     owners.set(job.videoUri!, job.options.prompt);
   }
   // Every video on disk belongs to a saved job (no duplicate), and nothing hidden is left over.
-  const saved = new Set([...jobs.filter((job) => job.state === 'done' && job.videoUri).map((job) => fileURLToPath(job.videoUri!)), ...world.removedVideos]);
+  const saved = new Set([
+    ...jobs.filter((job) => job.state === 'done' && job.videoUri).map((job) => fileURLToPath(job.videoUri!)),
+    ...world.removedVideos,
+  ]);
   for (const name of await fs.readdir(world.videoDir)) {
     const file = path.join(world.videoDir, name);
     if (name.startsWith('.')) violations.push(`a hidden file is left over: ${name}`);
@@ -429,7 +505,13 @@ async function settle(world: World, timeoutMs = 20_000): Promise<void> {
       idleSince = undefined;
     }
     if (Date.now() - started > timeoutMs) {
-      world.violations.push(`jobs never ended: ${world.jobs().filter(isActive).map((job) => `${job.options.prompt} ${job.state}`).join(', ')}`);
+      world.violations.push(
+        `jobs never ended: ${world
+          .jobs()
+          .filter(isActive)
+          .map((job) => `${job.options.prompt} ${job.state}`)
+          .join(', ')}`,
+      );
       return;
     }
     world.sim.release();
@@ -458,7 +540,12 @@ export async function runSequence(sim: Simulator, steps: Step[]): Promise<string
       // A later start: one more window looks at the list and fetches every paid video it can.
       const last = world.crash(WINDOWS);
       await settle(world);
-      await Promise.all(world.jobs().filter((job) => job.uuid && isFetchable(job)).map((job) => last.machine.fetch(job.id)));
+      await Promise.all(
+        world
+          .jobs()
+          .filter((job) => job.uuid && isFetchable(job))
+          .map((job) => last.machine.fetch(job.id)),
+      );
       await settle(world);
       await checkAnyInstant(world, true);
       await checkSettled(world);

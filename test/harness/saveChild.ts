@@ -46,11 +46,19 @@ async function main(input: ChildInput): Promise<void> {
   const temp = await output.tempPath();
   const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   // The key never goes to the storage host; this client only downloads.
-  const client = new OneMinClient({ apiBaseUrl: 'http://127.0.0.1:9', assetBaseUrl: new URL('/', input.url).toString(), apiKey: 'not-used-for-downloads', log: silent });
+  const client = new OneMinClient({
+    apiBaseUrl: 'http://127.0.0.1:9',
+    assetBaseUrl: new URL('/', input.url).toString(),
+    apiKey: 'not-used-for-downloads',
+    log: silent,
+  });
   process.stdout.write('downloading\n'); // the parent times its random kills from here
   await client.download(input.url, temp);
   process.stdout.write('placing\n');
-  const saved = await output.commit(temp, stepper.journal((name) => appendFileSync(input.journal, `${name}\n`)));
+  const saved = await output.commit(
+    temp,
+    stepper.journal((name) => appendFileSync(input.journal, `${name}\n`)),
+  );
   report({ saved, steps: stepper.steps });
 }
 

@@ -20,9 +20,14 @@ const otherNames = new VideoNames(IMAGE, OTHER_JOB);
 export async function seedForeign(folder: string): Promise<Map<string, Buffer>> {
   const foreign = new Map<string, Buffer>([
     ['cat.luma.mp4', Buffer.from('the older video the person made by hand')],
-    ['cat.luma-3.mp4', Buffer.from(`LUMA-VIDEO-PLACEHOLDER job ${OTHER_JOB} attempt 0badc0de\nA video is being saved under this name. If this file stays, the save was cut off; the job removes it when it runs again.\n`)],
+    [
+      'cat.luma-3.mp4',
+      Buffer.from(
+        `LUMA-VIDEO-PLACEHOLDER job ${OTHER_JOB} attempt 0badc0de\nA video is being saved under this name. If this file stays, the save was cut off; the job removes it when it runs again.\n`,
+      ),
+    ],
     ['cat.luma-4.mp4', Buffer.alloc(0)],
-    [otherNames.download('0badc0de'), Buffer.from('half of another job\'s download')],
+    [otherNames.download('0badc0de'), Buffer.from("half of another job's download")],
     [otherNames.claiming('0badc0de', 4), Buffer.from('another job claiming cat.luma-4.mp4')],
     ['dog.luma.mp4', Buffer.from('a video of another image')],
   ]);
@@ -49,17 +54,31 @@ function assertForeignIntact(found: Map<string, Buffer>, foreign: Map<string, Bu
 export async function checkAfterCrash(folder: string, foreign: Map<string, Buffer>, video: Buffer, when: string): Promise<void> {
   const found = await contents(folder);
   assertForeignIntact(found, foreign, when);
-  const trails = new Set([...found.keys()].map((name) => names.parseHidden(name)?.claiming).filter((n) => n !== undefined).map((n) => names.final(n)));
+  const trails = new Set(
+    [...found.keys()]
+      .map((name) => names.parseHidden(name)?.claiming)
+      .filter((n) => n !== undefined)
+      .map((n) => names.final(n)),
+  );
   for (const [name, bytes] of found) {
     if (foreign.has(name) || !isVideoName(name) || bytes.equals(video)) continue;
     const placeholder = bytes.toString('utf8').startsWith(`LUMA-VIDEO-PLACEHOLDER job ${JOB} `);
     const emptyClaim = bytes.length === 0 && trails.has(name);
-    assert.ok(placeholder || emptyClaim, `${when}: ${name} holds ${bytes.length} bytes that are neither the video nor this job's placeholder`);
+    assert.ok(
+      placeholder || emptyClaim,
+      `${when}: ${name} holds ${bytes.length} bytes that are neither the video nor this job's placeholder`,
+    );
   }
 }
 
 /** After the next start's recover(): only the foreign files, and the video if recover found it. */
-export async function checkAfterRecover(folder: string, foreign: Map<string, Buffer>, video: Buffer, recovered: string | undefined, when: string): Promise<void> {
+export async function checkAfterRecover(
+  folder: string,
+  foreign: Map<string, Buffer>,
+  video: Buffer,
+  recovered: string | undefined,
+  when: string,
+): Promise<void> {
   const found = await contents(folder);
   assertForeignIntact(found, foreign, when);
   const extra = [...found.keys()].filter((name) => !foreign.has(name));
@@ -75,6 +94,10 @@ export async function checkAfterRecover(folder: string, foreign: Map<string, Buf
 export async function checkEnd(folder: string, foreign: Map<string, Buffer>, video: Buffer, saved: string, when: string): Promise<void> {
   const found = await contents(folder);
   assertForeignIntact(found, foreign, when);
-  assert.deepEqual([...found.keys()].filter((name) => !foreign.has(name)), [saved], `${when}: files other than the one video`);
+  assert.deepEqual(
+    [...found.keys()].filter((name) => !foreign.has(name)),
+    [saved],
+    `${when}: files other than the one video`,
+  );
   assert.ok(found.get(saved)?.equals(video), `${when}: ${saved} is not the whole video`);
 }

@@ -5,17 +5,27 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
-import type { GenerationOptions } from '../../src/protocol';
+import type { GenerationOptions } from '../../src/shared/options';
 import { Simulator } from '../simulator/simulator';
 import { exists, readLogs, startSuite, until, workspaceFile } from './helpers';
 
 const KEY = 'integration-key-42';
 const root = path.resolve(__dirname, '../../..');
 const sampleVideo = readFileSync(path.join(root, 'test/simulator/sample.mp4'));
-const options: GenerationOptions = { prompt: 'the clouds drift slowly', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+const options: GenerationOptions = {
+  prompt: 'the clouds drift slowly',
+  length: 5,
+  enhancePrompt: true,
+  modelName: 'ray-v2',
+  aspectRatio: '',
+  resolution: '',
+  loop: false,
+};
 
 function formTab(label: string): vscode.Tab | undefined {
-  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.label === label && tab.input instanceof vscode.TabInputWebview);
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .find((tab) => tab.label === label && tab.input instanceof vscode.TabInputWebview);
 }
 
 describe('Luma Image to Video in a real VS Code', function () {
@@ -66,7 +76,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Luma: cat.png').length, 1);
   });
 
-  it('a submit through the form\'s message path writes the video beside the image, then the next one as -2', async () => {
+  it("a submit through the form's message path writes the video beside the image, then the next one as -2", async () => {
     await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
     const image = workspaceFile('cat.png');
     await vscode.commands.executeCommand('lumaVideo.generate', image);

@@ -3,12 +3,20 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
 import type { JobRecord } from '../../src/jobs/job';
-import type { GenerationOptions } from '../../src/protocol';
+import type { GenerationOptions } from '../../src/shared/options';
 import { Simulator } from '../simulator/simulator';
 import { EXTENSION_ID, exists, startSuite, until, workspaceFile } from './helpers';
 
 const KEY = 'generations-key-7';
-const options: GenerationOptions = { prompt: 'the leaves rustle in the wind', length: 5, enhancePrompt: false, modelName: 'ray-v2-flash', aspectRatio: '16:9', resolution: '720p', loop: true };
+const options: GenerationOptions = {
+  prompt: 'the leaves rustle in the wind',
+  length: 5,
+  enhancePrompt: false,
+  modelName: 'ray-v2-flash',
+  aspectRatio: '16:9',
+  resolution: '720p',
+  loop: true,
+};
 
 const openTabLabels = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
 
@@ -56,7 +64,8 @@ describe('Generations view, batches and the queue', function () {
     assert.match(item.contextValue ?? '', /\bhasVideo\b/);
     assert.match(item.contextValue ?? '', /\bremovable\b/);
     const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/\\/g, ''); // as shown, without Markdown escapes
-    for (const part of [options.prompt, 'ray-v2-flash', '16:9', '720p', 'loop', 'enhance prompt off', 'Video: beach.luma.mp4']) assert.ok(tooltip.includes(part), `${part} in ${tooltip}`);
+    for (const part of [options.prompt, 'ray-v2-flash', '16:9', '720p', 'loop', 'enhance prompt off', 'Video: beach.luma.mp4'])
+      assert.ok(tooltip.includes(part), `${part} in ${tooltip}`);
     assert.equal(item.command?.command, 'lumaVideo.job.openVideo');
   });
 
@@ -87,11 +96,15 @@ describe('Generations view, batches and the queue', function () {
 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const form = await vscode.commands.executeCommand<{ startingOptions(): GenerationOptions }>('lumaVideo.job.generateAgain', job);
-    assert.deepEqual(form.startingOptions(), options, 'the form starts from the job\'s prompt and options');
+    assert.deepEqual(form.startingOptions(), options, "the form starts from the job's prompt and options");
     await until('the form tab', () => openTabLabels().includes('Luma: beach.jpg'));
 
     await vscode.commands.executeCommand('lumaVideo.job.remove', job);
-    assert.equal(api.jobs().some((j) => j.id === job.id), false, 'gone from the list');
+    assert.equal(
+      api.jobs().some((j) => j.id === job.id),
+      false,
+      'gone from the list',
+    );
     assert.ok(await exists(vscode.Uri.parse(job.videoUri!)), 'the video itself is kept');
   });
 
@@ -166,10 +179,17 @@ describe('Generations view, batches and the queue', function () {
     assert.equal(peak, 2, 'two at a time');
     assert.ok(sawQueued, 'the third waited in the queue');
     for (const image of images) assert.equal(newestFor(image).state, 'done', image.path);
-    const prompts = sim.requests.filter((r) => r.endpoint === 'features').map((r) => (r.json as { promptObject: { prompt: string } }).promptObject.prompt).sort();
+    const prompts = sim.requests
+      .filter((r) => r.endpoint === 'features')
+      .map((r) => (r.json as { promptObject: { prompt: string } }).promptObject.prompt)
+      .sort();
     assert.deepEqual(prompts, [options.prompt, options.prompt, 'the dog wags its tail'].sort());
     assert.equal(sim.featureCalls, 3);
-    assert.deepEqual(api.recentPrompts().slice(0, 2).sort(), [options.prompt, 'the dog wags its tail'].sort(), 'the newest prompts come first, once each');
+    assert.deepEqual(
+      api.recentPrompts().slice(0, 2).sort(),
+      [options.prompt, 'the dog wags its tail'].sort(),
+      'the newest prompts come first, once each',
+    );
   });
 
   it('Cancel from the view: a queued job is dropped without charge while the running one finishes', async () => {
@@ -194,7 +214,9 @@ describe('Generations view, batches and the queue', function () {
 
   it('the view is reachable from the Command Palette and says what to do when empty', async () => {
     await vscode.commands.executeCommand('lumaVideo.showGenerations');
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { viewsWelcome: { view: string; contents: string }[] } };
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { viewsWelcome: { view: string; contents: string }[] };
+    };
     const welcome = manifest.contributes.viewsWelcome.find((w) => w.view === 'lumaVideo.generations');
     assert.match(welcome?.contents ?? '', /command:lumaVideo\.generate/);
   });

@@ -14,7 +14,10 @@ export function workspaceFile(...parts: string[]): vscode.Uri {
 }
 
 export async function exists(uri: vscode.Uri): Promise<boolean> {
-  return vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Polls until `probe` gives something truthy: tab and job changes reach the host asynchronously. */
@@ -33,7 +36,8 @@ export async function readLogs(folder: vscode.Uri): Promise<string> {
   let text = '';
   for (const [name, type] of await vscode.workspace.fs.readDirectory(folder).then(undefined, () => [] as [string, vscode.FileType][])) {
     const uri = vscode.Uri.joinPath(folder, name);
-    text += type === vscode.FileType.Directory ? await readLogs(uri) : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    text +=
+      type === vscode.FileType.Directory ? await readLogs(uri) : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
   }
   return text;
 }
@@ -43,7 +47,12 @@ export async function readLogs(folder: vscode.Uri): Promise<string> {
  * `roots`, as VS Code serves a form's image or video: answers the HTTP status and the bytes read.
  */
 export async function loadInWebview(src: string, roots: readonly vscode.Uri[]): Promise<{ status: number; bytes: number }> {
-  const panel = vscode.window.createWebviewPanel('lumaVideo.test.probe', 'Resource probe', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: roots });
+  const panel = vscode.window.createWebviewPanel(
+    'lumaVideo.test.probe',
+    'Resource probe',
+    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+    { enableScripts: true, localResourceRoots: roots },
+  );
   let timer: NodeJS.Timeout | undefined;
   try {
     const answer = new Promise<{ status: number; bytes: number }>((resolve) => panel.webview.onDidReceiveMessage(resolve));
@@ -56,7 +65,9 @@ fetch(${JSON.stringify(src)}).then(
   async (response) => vscode.postMessage({ status: response.status, bytes: response.ok ? (await response.arrayBuffer()).byteLength : 0 }),
   () => vscode.postMessage({ status: 0, bytes: 0 }));
 </script></body></html>`;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the probe webview did not answer for ${src}`)), 30_000)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`the probe webview did not answer for ${src}`)), 30_000)),
+    );
     return await Promise.race([answer, timeout]);
   } finally {
     clearTimeout(timer);

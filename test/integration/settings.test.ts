@@ -3,20 +3,33 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
-import type { GenerationOptions } from '../../src/protocol';
+import type { GenerationOptions } from '../../src/shared/options';
 import { Simulator } from '../simulator/simulator';
 import { EXTENSION_ID, exists, loadInWebview, readLogs, startSuite, until, workspaceFile } from './helpers';
 
 const KEY = 'settings-key-3/+=-';
-const options: GenerationOptions = { prompt: 'the grass sways', length: 5, enhancePrompt: false, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+const options: GenerationOptions = {
+  prompt: 'the grass sways',
+  length: 5,
+  enhancePrompt: false,
+  modelName: 'ray-v2',
+  aspectRatio: '',
+  resolution: '',
+  loop: false,
+};
 const config = () => vscode.workspace.getConfiguration('lumaVideo');
 
 /** Whether `uri` is one of `roots` or inside one. */
 function isUnder(uri: vscode.Uri, roots: readonly vscode.Uri[]): boolean {
-  return roots.some((root) => root.scheme === uri.scheme && root.authority === uri.authority && (uri.path === root.path || uri.path.startsWith(`${root.path.replace(/\/$/, '')}/`)));
+  return roots.some(
+    (root) =>
+      root.scheme === uri.scheme &&
+      root.authority === uri.authority &&
+      (uri.path === root.path || uri.path.startsWith(`${root.path.replace(/\/$/, '')}/`)),
+  );
 }
 
-describe('Settings: the key, the quota and the form\'s files', function () {
+describe("Settings: the key, the quota and the form's files", function () {
   this.timeout(90_000);
   let api: LumaVideoApi;
   let sim: Simulator;
@@ -50,22 +63,31 @@ describe('Settings: the key, the quota and the form\'s files', function () {
     }
   });
 
-  it('apiBaseUrl in the workspace\'s .vscode/settings.json is ignored: the key goes to the user\'s address only', async () => {
+  it("apiBaseUrl in the workspace's .vscode/settings.json is ignored: the key goes to the user's address only", async () => {
     const collector = await Simulator.start({ apiKey: KEY });
     const settingsFile = workspaceFile('.vscode', 'settings.json');
     // `loop` rides along to tell when VS Code has read the file.
-    await vscode.workspace.fs.writeFile(settingsFile, Buffer.from(JSON.stringify({
-      'lumaVideo.apiBaseUrl': collector.apiBaseUrl,
-      'lumaVideo.assetBaseUrl': collector.assetBaseUrl,
-      'lumaVideo.loop': true,
-    })));
+    await vscode.workspace.fs.writeFile(
+      settingsFile,
+      Buffer.from(
+        JSON.stringify({
+          'lumaVideo.apiBaseUrl': collector.apiBaseUrl,
+          'lumaVideo.assetBaseUrl': collector.assetBaseUrl,
+          'lumaVideo.loop': true,
+        }),
+      ),
+    );
     try {
       await until('the workspace settings to be read', () => config().inspect('loop')?.workspaceValue === true);
       assert.equal(config().get('apiBaseUrl'), sim.apiBaseUrl, 'VS Code gives the user value');
       const form = await generate(workspaceFile('cat.png'));
       assert.equal(form.jobView()?.stage, 'done', JSON.stringify(form.jobView()));
-      assert.equal(sim.featureCalls, 1, 'the generation went to the user\'s address');
-      assert.deepEqual(collector.requests.map((request) => `${request.method} ${request.path}`), [], 'nothing reached the workspace\'s address');
+      assert.equal(sim.featureCalls, 1, "the generation went to the user's address");
+      assert.deepEqual(
+        collector.requests.map((request) => `${request.method} ${request.path}`),
+        [],
+        "nothing reached the workspace's address",
+      );
     } finally {
       await vscode.workspace.fs.delete(workspaceFile('.vscode'), { recursive: true });
       await until('the workspace settings to be gone', () => config().inspect('loop')?.workspaceValue === undefined);
@@ -101,7 +123,10 @@ describe('Settings: the key, the quota and the form\'s files', function () {
     await config().update('maxImageSizeMB', 0.005, vscode.ConfigurationTarget.Global);
     try {
       const form = await generate(image);
-      assert.match(form.jobView()?.error?.message ?? '', /large\.png is 150\.0 KB; 1min\.ai takes images up to 102\.4 KB\. Resize or compress it/);
+      assert.match(
+        form.jobView()?.error?.message ?? '',
+        /large\.png is 150\.0 KB; 1min\.ai takes images up to 102\.4 KB\. Resize or compress it/,
+      );
       assert.equal(sim.requests.length, 0);
     } finally {
       await config().update('maxImageSizeMB', undefined, vscode.ConfigurationTarget.Global);
@@ -109,7 +134,7 @@ describe('Settings: the key, the quota and the form\'s files', function () {
     }
   });
 
-  it('a form reads only its images\' folders and its own videos\' folders, never the outputFolder setting\'s', async () => {
+  it("a form reads only its images' folders and its own videos' folders, never the outputFolder setting's", async () => {
     const outputFolder = `luma-roots-${Date.now()}`;
     const target = workspaceFile(outputFolder);
     const image = workspaceFile('photos', 'dog.webp');
@@ -125,7 +150,13 @@ describe('Settings: the key, the quota and the form\'s files', function () {
       await form.whenReady();
       const generatedAt = Date.now();
       /** The log's "Form … ready" lines for this image since Generate (the log stamps local time). */
-      const readiesSinceGenerate = async () => (await readLogs(api.logUri)).split('\n').filter((line) => line.includes('Form "Luma: dog.webp" ready in') && new Date(line.slice(0, 23).replace(' ', 'T')).getTime() > generatedAt).length;
+      const readiesSinceGenerate = async () =>
+        (await readLogs(api.logUri))
+          .split('\n')
+          .filter(
+            (line) =>
+              line.includes('Form "Luma: dog.webp" ready in') && new Date(line.slice(0, 23).replace(' ', 'T')).getTime() > generatedAt,
+          ).length;
       await form.handleMessage({ type: 'generate', options });
       const view = form.jobView();
       assert.equal(view?.stage, 'done', JSON.stringify(view));

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { VideoNames } from '../../src/files/naming';
 import { WorkspaceFsOutput } from '../../src/host/videoOutput';
-import { LumaError } from '../../src/onemin/errors';
+import { LumaError } from '../../src/util/lumaError';
 
 const SCHEME = 'luma-test-mem';
 const JOB = '3e0c8a52-7d1b-4c39-9f0e-6a2b5c4d8e71';
@@ -29,7 +29,9 @@ class MemoryFs implements vscode.FileSystemProvider {
   }
   readDirectory(uri: vscode.Uri): [string, vscode.FileType][] {
     const prefix = uri.path.endsWith('/') ? uri.path : `${uri.path}/`;
-    return [...this.files.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => [p.slice(prefix.length), vscode.FileType.File]);
+    return [...this.files.keys()]
+      .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+      .map((p) => [p.slice(prefix.length), vscode.FileType.File]);
   }
   createDirectory(uri: vscode.Uri): void {
     this.folders.add(uri.path);
@@ -60,7 +62,11 @@ describe('saving through vscode.workspace.fs (remote and virtual folders)', () =
   const memory = new MemoryFs();
   let registration: vscode.Disposable;
   const folder = vscode.Uri.from({ scheme: SCHEME, path: '/videos' });
-  const names = () => [...memory.files.keys()].filter((p) => p.startsWith('/videos/')).map((p) => p.slice('/videos/'.length)).sort();
+  const names = () =>
+    [...memory.files.keys()]
+      .filter((p) => p.startsWith('/videos/'))
+      .map((p) => p.slice('/videos/'.length))
+      .sort();
   const text = (name: string) => Buffer.from(memory.files.get(`/videos/${name}`) ?? []).toString('utf8');
 
   before(() => {
@@ -99,7 +105,12 @@ describe('saving through vscode.workspace.fs (remote and virtual folders)', () =
     // A crash while claiming: a placeholder of this job and its hidden download left behind.
     const job = new VideoNames('cat.png', JOB);
     memory.files.set(`/videos/${job.claiming('00c0ffee', 2)}`, Buffer.from('the whole download'));
-    memory.files.set('/videos/cat.luma-2.mp4', Buffer.from(`LUMA-VIDEO-PLACEHOLDER job ${JOB} attempt 00c0ffee\nA video is being saved under this name. If this file stays, the save was cut off; the job removes it when it runs again.\n`));
+    memory.files.set(
+      '/videos/cat.luma-2.mp4',
+      Buffer.from(
+        `LUMA-VIDEO-PLACEHOLDER job ${JOB} attempt 00c0ffee\nA video is being saved under this name. If this file stays, the save was cut off; the job removes it when it runs again.\n`,
+      ),
+    );
     assert.equal(await new WorkspaceFsOutput(folder, 'cat.png', JOB).recover('cat.luma-2.mp4'), undefined);
     assert.deepEqual(names(), ['cat.luma.mp4']);
   });
@@ -121,9 +132,15 @@ describe('saving through vscode.workspace.fs (remote and virtual folders)', () =
     const scheme = `${SCHEME}-short`;
     const disposable = vscode.workspace.registerFileSystemProvider(scheme, tooLong);
     try {
-      const error = await new WorkspaceFsOutput(vscode.Uri.from({ scheme, path: '/videos' }), 'cat.png', JOB).prepare().then(() => undefined, (e: unknown) => e);
+      const error = await new WorkspaceFsOutput(vscode.Uri.from({ scheme, path: '/videos' }), 'cat.png', JOB).prepare().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof LumaError && error.kind === 'disk', String(error));
-      assert.match(error.message, /file names would be too long there .* Rename the image to a shorter name, or choose a folder with a shorter path/);
+      assert.match(
+        error.message,
+        /file names would be too long there .* Rename the image to a shorter name, or choose a folder with a shorter path/,
+      );
     } finally {
       disposable.dispose();
     }

@@ -5,7 +5,8 @@
 
 import { Simulator, type SimulatorOptions } from './simulator';
 
-const USAGE = 'usage: cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--forget-uploads] [--quiet]';
+const USAGE =
+  'usage: cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--forget-uploads] [--quiet]';
 
 /** --quiet: no request log (benchmarks). --forget-uploads: keepUploads false (benchmarks). */
 let quiet = false;
@@ -82,10 +83,11 @@ async function main(): Promise<void> {
 
   sim = await Simulator.start(options);
   // Method, path (no query: presigned links are long) and status only; never header values.
-  if (!quiet) sim.onRequestDone((r) => {
-    const status = r.status === 0 ? 'no answer' : String(r.status);
-    process.stderr.write(`[sim ${r.server}] ${r.method} ${r.path.split('?')[0]} -> ${status}\n`);
-  });
+  if (!quiet)
+    sim.onRequestDone((r) => {
+      const status = r.status === 0 ? 'no answer' : String(r.status);
+      process.stderr.write(`[sim ${r.server}] ${r.method} ${r.path.split('?')[0]} -> ${status}\n`);
+    });
   process.stdout.write(`${JSON.stringify({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: sim.options.apiKey })}\n`);
 }
 

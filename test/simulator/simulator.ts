@@ -139,9 +139,15 @@ const MODEL_NAMES = ['ray-v1', 'ray-v2', 'ray-v2-flash', 'ray-v3', 'ray-v3-reaso
 const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'];
 const RESOLUTIONS = ['720p', '1080p'];
 const IMAGE_TYPES: Record<string, { ext: string; matches: (b: Buffer) => boolean }> = {
-  'image/png': { ext: 'png', matches: (b) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  'image/png': {
+    ext: 'png',
+    matches: (b) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   'image/jpeg': { ext: 'jpg', matches: (b) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  'image/webp': { ext: 'webp', matches: (b) => b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP' },
+  'image/webp': {
+    ext: 'webp',
+    matches: (b) => b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
+  },
 };
 /** Presigned links from the service are valid 7 days. */
 const PRESIGN_EXPIRES = 604800;
@@ -178,16 +184,22 @@ const CHARGEABLE: readonly Fault['kind'][] = ['status', 'malformed', 'truncated'
 /** Refuses a fault that cannot happen where it is injected, so a test mistake shows at once. */
 function checkFault(endpoint: Endpoint, fault: Fault): void {
   if (!FAULT_ENDPOINTS[fault.kind]?.includes(endpoint)) {
-    throw new Error(`Simulator.inject: fault '${fault.kind}' does not apply to '${endpoint}' (only ${FAULT_ENDPOINTS[fault.kind]?.join(', ')})`);
+    throw new Error(
+      `Simulator.inject: fault '${fault.kind}' does not apply to '${endpoint}' (only ${FAULT_ENDPOINTS[fault.kind]?.join(', ')})`,
+    );
   }
   if ('charge' in fault && fault.charge && (endpoint !== 'features' || !CHARGEABLE.includes(fault.kind))) {
     throw new Error(`Simulator.inject: charge: true applies to ${CHARGEABLE.join(', ')} on 'features' only`);
   }
   if (fault.kind === 'hold' && fault.then) {
-    if (fault.then.kind === 'hold' || fault.then.kind === 'drip') throw new Error(`Simulator.inject: a hold cannot be followed by '${fault.then.kind}'`);
+    if (fault.then.kind === 'hold' || fault.then.kind === 'drip')
+      throw new Error(`Simulator.inject: a hold cannot be followed by '${fault.then.kind}'`);
     checkFault(endpoint, fault.then);
   }
-  if (fault.kind === 'drip' && (!((fault.intervalMs ?? 1000) >= 0) || !Number.isInteger(fault.bytesPerTick ?? 1) || (fault.bytesPerTick ?? 1) < 1)) {
+  if (
+    fault.kind === 'drip' &&
+    (!((fault.intervalMs ?? 1000) >= 0) || !Number.isInteger(fault.bytesPerTick ?? 1) || (fault.bytesPerTick ?? 1) < 1)
+  ) {
     throw new Error('Simulator.inject: drip needs intervalMs >= 0 and a whole bytesPerTick >= 1');
   }
 }
@@ -273,7 +285,10 @@ function timestampKey(date: Date): string {
 }
 
 function amzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,7 +433,7 @@ const PATTERN = Buffer.alloc(CHUNK + 256, 0);
 for (let i = 0; i < PATTERN.length; i++) PATTERN[i] = i & 0xff;
 
 function* generatedBytes(start: number, end: number): Generator<Buffer> {
-  for (let offset = start; offset <= end; ) {
+  for (let offset = start; offset <= end;) {
     const n = Math.min(CHUNK, end - offset + 1);
     let chunk = PATTERN.subarray(offset & 0xff, (offset & 0xff) + n);
     if (offset < FTYP.length) {
@@ -837,7 +852,12 @@ export class Simulator {
    * Announces `announced` bytes, sends only `chunks`, then closes the connection once they are
    * out (destroySoon flushes first), so the client gets a short body rather than lost data.
    */
-  private async cut(ctx: Ctx, chunks: Iterable<Buffer> | AsyncIterable<Buffer>, announced: number, headers: http.OutgoingHttpHeaders): Promise<void> {
+  private async cut(
+    ctx: Ctx,
+    chunks: Iterable<Buffer> | AsyncIterable<Buffer>,
+    announced: number,
+    headers: http.OutgoingHttpHeaders,
+  ): Promise<void> {
     const { res } = ctx;
     if (!this.head(ctx, 200, { ...headers, 'Content-Length': announced })) return;
     for await (const chunk of chunks) {
@@ -918,7 +938,9 @@ export class Simulator {
       case 'redirect': {
         // Express's redirect(): a Location header and a one-line body.
         const location = fault.location ?? `https://elsewhere.example${splitTarget(ctx.seen.path).pathname}`;
-        return this.answer(ctx, fault.status ?? 302, new Raw('text/plain; charset=utf-8', `Found. Redirecting to ${location}`), { Location: location });
+        return this.answer(ctx, fault.status ?? 302, new Raw('text/plain; charset=utf-8', `Found. Redirecting to ${location}`), {
+          Location: location,
+        });
       }
       case 'aiRecordNull':
         return this.answer(ctx, 200, { aiRecord: null });
@@ -969,7 +991,12 @@ export class Simulator {
     const contentType = req.headers['content-type'] ?? '';
     if (!/^multipart\/form-data\s*(;|$)/i.test(contentType)) {
       await drain(req);
-      return this.error(ctx, 400, 'BAD_REQUEST', `Expected a multipart/form-data body with a file field named "asset" (got Content-Type ${show(contentType || undefined)})`);
+      return this.error(
+        ctx,
+        400,
+        'BAD_REQUEST',
+        `Expected a multipart/form-data body with a file field named "asset" (got Content-Type ${show(contentType || undefined)})`,
+      );
     }
     const boundary = boundaryOf(contentType);
     if (!boundary) {
@@ -999,16 +1026,28 @@ export class Simulator {
     if (assets.length === 0) return this.error(ctx, 400, 'BAD_REQUEST', 'No file received: expected a file field named "asset"');
     if (assets.length > 1) return this.error(ctx, 400, 'BAD_REQUEST', 'Unexpected field "asset": send exactly one file');
     const file = assets[0];
-    if (file.filename === undefined) return this.error(ctx, 400, 'BAD_REQUEST', 'Field "asset" must be a file (with a filename), not a text value');
+    if (file.filename === undefined)
+      return this.error(ctx, 400, 'BAD_REQUEST', 'Field "asset" must be a file (with a filename), not a text value');
     if (file.data.length === 0) return this.error(ctx, 400, 'BAD_REQUEST', `The file "${file.filename}" is empty`);
-    if (file.data.length > max) return this.error(ctx, 413, 'FILE_TOO_LARGE', `File too large: ${file.data.length} bytes, the limit is ${max} bytes`);
+    if (file.data.length > max)
+      return this.error(ctx, 413, 'FILE_TOO_LARGE', `File too large: ${file.data.length} bytes, the limit is ${max} bytes`);
     const declared = file.contentType ?? '';
     const type = IMAGE_TYPES[declared];
     if (!type) {
-      return this.error(ctx, 400, 'UNSUPPORTED_FILE_TYPE', `Unsupported file type ${show(declared || undefined)}: only image/png, image/jpeg and image/webp are accepted`);
+      return this.error(
+        ctx,
+        400,
+        'UNSUPPORTED_FILE_TYPE',
+        `Unsupported file type ${show(declared || undefined)}: only image/png, image/jpeg and image/webp are accepted`,
+      );
     }
     if (!type.matches(file.data)) {
-      return this.error(ctx, 400, 'UNSUPPORTED_FILE_TYPE', `The file's content is not ${declared}: only PNG, JPEG and WEBP images are accepted`);
+      return this.error(
+        ctx,
+        400,
+        'UNSUPPORTED_FILE_TYPE',
+        `The file's content is not ${declared}: only PNG, JPEG and WEBP images are accepted`,
+      );
     }
 
     const safeName = (file.filename.split(/[\\/]/).pop() || `image.${type.ext}`).replace(/[^A-Za-z0-9._-]/g, '_');
@@ -1044,7 +1083,12 @@ export class Simulator {
     const body = await readBody(req, 1024 * 1024);
     if (body.overflow) return this.error(ctx, 413, 'PAYLOAD_TOO_LARGE', 'Request body too large');
     if (!/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
-      return this.error(ctx, 400, 'BAD_REQUEST', `Expected a JSON body (Content-Type application/json, got ${show(contentType || undefined)})`);
+      return this.error(
+        ctx,
+        400,
+        'BAD_REQUEST',
+        `Expected a JSON body (Content-Type application/json, got ${show(contentType || undefined)})`,
+      );
     }
     let json: unknown;
     try {
@@ -1106,31 +1150,39 @@ export class Simulator {
 
   private validateFeature(
     body: unknown,
-  ): { ok: true; prompt: string; length: number; promptObject: Record<string, unknown>; conversationId: string } | { ok: false; errorCode: string; message: string } {
+  ):
+    | { ok: true; prompt: string; length: number; promptObject: Record<string, unknown>; conversationId: string }
+    | { ok: false; errorCode: string; message: string } {
     const bad = (message: string, errorCode = 'BAD_REQUEST') => ({ ok: false as const, errorCode, message });
     if (!isRecord(body)) return bad('The body must be a JSON object');
     if (body.type !== 'IMAGE_TO_VIDEO') return bad(`type must be "IMAGE_TO_VIDEO" (got ${show(body.type)})`);
     if (body.model !== 'luma') return bad(`model ${show(body.model)} is not supported for IMAGE_TO_VIDEO; use "luma"`, 'UNSUPPORTED_MODEL');
-    if (typeof body.conversationId !== 'string' || body.conversationId === '') return bad(`conversationId is required (got ${show(body.conversationId)})`);
+    if (typeof body.conversationId !== 'string' || body.conversationId === '')
+      return bad(`conversationId is required (got ${show(body.conversationId)})`);
     const po = body.promptObject;
     if (!isRecord(po)) return bad(`promptObject is required and must be an object (got ${show(po)})`);
-    if (typeof po.imageUrl !== 'string' || po.imageUrl === '') return bad(`promptObject.imageUrl is required: the path returned by the upload (got ${show(po.imageUrl)})`);
-    if (typeof po.prompt !== 'string' || po.prompt.trim() === '') return bad(`promptObject.prompt must be a non-empty string (got ${show(po.prompt)})`);
+    if (typeof po.imageUrl !== 'string' || po.imageUrl === '')
+      return bad(`promptObject.imageUrl is required: the path returned by the upload (got ${show(po.imageUrl)})`);
+    if (typeof po.prompt !== 'string' || po.prompt.trim() === '')
+      return bad(`promptObject.prompt must be a non-empty string (got ${show(po.prompt)})`);
     if (po.length !== 5 && po.length !== 10) return bad(`promptObject.length must be the number 5 or 10 (got ${show(po.length)})`);
-    if (typeof po.enhancePrompt !== 'boolean') return bad(`promptObject.enhancePrompt must be true or false (got ${show(po.enhancePrompt)})`);
+    if (typeof po.enhancePrompt !== 'boolean')
+      return bad(`promptObject.enhancePrompt must be true or false (got ${show(po.enhancePrompt)})`);
     if (po.modelName === undefined) return bad(`promptObject.modelName is required: one of ${MODEL_NAMES.join(', ')}`);
     if (typeof po.modelName !== 'string' || !MODEL_NAMES.includes(po.modelName)) {
       return bad(`Model ${show(po.modelName)} is not supported; use one of ${MODEL_NAMES.join(', ')}`, 'UNSUPPORTED_MODEL');
     }
     if (po.duration !== '5s' && po.duration !== '10s') return bad(`promptObject.duration must be "5s" or "10s" (got ${show(po.duration)})`);
-    if (po.duration !== `${po.length}s`) return bad(`promptObject.duration ${show(po.duration)} does not match promptObject.length ${po.length}`);
+    if (po.duration !== `${po.length}s`)
+      return bad(`promptObject.duration ${show(po.duration)} does not match promptObject.length ${po.length}`);
     if (po.aspectRatio !== undefined && (typeof po.aspectRatio !== 'string' || !ASPECT_RATIOS.includes(po.aspectRatio))) {
       return bad(`promptObject.aspectRatio must be one of ${ASPECT_RATIOS.join(' ')}, or left out (got ${show(po.aspectRatio)})`);
     }
     if (po.resolution !== undefined && (typeof po.resolution !== 'string' || !RESOLUTIONS.includes(po.resolution))) {
       return bad(`promptObject.resolution must be one of ${RESOLUTIONS.join(', ')}, or left out (got ${show(po.resolution)})`);
     }
-    if (po.loop !== undefined && typeof po.loop !== 'boolean') return bad(`promptObject.loop must be true or false, or left out (got ${show(po.loop)})`);
+    if (po.loop !== undefined && typeof po.loop !== 'boolean')
+      return bad(`promptObject.loop must be true or false, or left out (got ${show(po.loop)})`);
     // Business check last, after the DTO validation, as the service does.
     if (!this.uploads.has(po.imageUrl)) return bad('Image not found');
     return { ok: true, prompt: po.prompt, length: po.length, promptObject: po, conversationId: body.conversationId };
@@ -1249,7 +1301,8 @@ export class Simulator {
   private onStorage(req: http.IncomingMessage, res: http.ServerResponse): void {
     const ctx = this.see('storage', req, res);
     this.handleStorage(ctx).catch(() => {
-      if (!res.headersSent && !res.destroyed) this.write(ctx, 500, s3Error('InternalError', 'We encountered an internal error. Please try again.'));
+      if (!res.headersSent && !res.destroyed)
+        this.write(ctx, 500, s3Error('InternalError', 'We encountered an internal error. Please try again.'));
       else res.destroy();
     });
   }
@@ -1272,7 +1325,11 @@ export class Simulator {
     }
     await drain(req);
     if (seen.method !== 'GET' && seen.method !== 'HEAD') {
-      return this.write(ctx, 405, s3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', { Method: seen.method }));
+      return this.write(
+        ctx,
+        405,
+        s3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', { Method: seen.method }),
+      );
     }
     const key = pathname.slice(1);
     if (video) {
@@ -1284,7 +1341,11 @@ export class Simulator {
       const query = new URLSearchParams(target.query);
       const signature = query.get('X-Amz-Signature');
       if (signature !== null && signature !== this.signature(job.uuid, query.get('X-Amz-Date') ?? '')) {
-        return this.write(ctx, 403, s3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'));
+        return this.write(
+          ctx,
+          403,
+          s3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'),
+        );
       }
       return this.serveVideo(ctx, false);
     }
@@ -1308,7 +1369,8 @@ export class Simulator {
   }
 
   private sendBuffer(ctx: Ctx, data: Buffer, type: string): void {
-    if (this.head(ctx, 200, { 'Content-Type': type, 'Content-Length': data.length })) ctx.res.end(ctx.req.method === 'HEAD' ? undefined : data);
+    if (this.head(ctx, 200, { 'Content-Type': type, 'Content-Length': data.length }))
+      ctx.res.end(ctx.req.method === 'HEAD' ? undefined : data);
   }
 
   private async storageFault(ctx: Ctx, fault: Fault): Promise<void> {
@@ -1318,7 +1380,12 @@ export class Simulator {
       case 'hang':
         return;
       case 'status':
-        return this.write(ctx, fault.status, this.faultBody(fault, storageStatusBody(fault.status, splitTarget(ctx.seen.path).pathname.slice(1))), retryAfterHeader(fault));
+        return this.write(
+          ctx,
+          fault.status,
+          this.faultBody(fault, storageStatusBody(fault.status, splitTarget(ctx.seen.path).pathname.slice(1))),
+          retryAfterHeader(fault),
+        );
       case 'expired':
         return this.write(
           ctx,
@@ -1339,7 +1406,12 @@ export class Simulator {
       case 'gzip':
         return this.serveGzip(ctx, fault.chunked ?? false);
       case 'gzipBomb':
-        return this.streamVideo(ctx, { 'Content-Type': 'video/mp4', 'Content-Encoding': 'gzip' }, bytesStream(zeros(fault.decodedBytes ?? 4 * 1024 ** 3)), zlib.createGzip({ level: 9 }));
+        return this.streamVideo(
+          ctx,
+          { 'Content-Type': 'video/mp4', 'Content-Encoding': 'gzip' },
+          bytesStream(zeros(fault.decodedBytes ?? 4 * 1024 ** 3)),
+          zlib.createGzip({ level: 9 }),
+        );
       default:
         throw new Error(`fault ${fault.kind} on download`);
     }
@@ -1349,7 +1421,12 @@ export class Simulator {
   private async video(): Promise<VideoBody> {
     const generated = this.opts.videoSizeBytes;
     if (generated !== undefined) {
-      return { size: generated, etag: `"gen-${generated.toString(16)}"`, modified: new Date(0), read: (start, end) => bytesStream(generatedBytes(start, end)) };
+      return {
+        size: generated,
+        etag: `"gen-${generated.toString(16)}"`,
+        modified: new Date(0),
+        read: (start, end) => bytesStream(generatedBytes(start, end)),
+      };
     }
     const file = this.opts.videoPath;
     const stat = await fs.promises.stat(file);
@@ -1424,9 +1501,14 @@ export class Simulator {
           if (m[2] !== '') end = Math.min(end, Number(m[2]));
         }
         if (start >= size || start > end) {
-          return this.write(ctx, 416, s3Error('InvalidRange', 'The requested range is not satisfiable', { RangeRequested: range, ActualObjectSize: String(size) }), {
-            'Content-Range': `bytes */${size}`,
-          });
+          return this.write(
+            ctx,
+            416,
+            s3Error('InvalidRange', 'The requested range is not satisfiable', { RangeRequested: range, ActualObjectSize: String(size) }),
+            {
+              'Content-Range': `bytes */${size}`,
+            },
+          );
         }
         status = 206;
         headers['Content-Range'] = `bytes ${start}-${end}/${size}`;

@@ -3,14 +3,22 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LumaError } from '../../src/onemin/errors';
-import type { GenerationOptions } from '../../src/protocol';
+import { LumaError } from '../../src/util/lumaError';
+import type { GenerationOptions } from '../../src/shared/options';
 import type { Logger } from '../../src/util/log';
 
 const root = path.resolve(__dirname, '../../..');
 export const sampleVideo = readFileSync(path.join(root, 'test/simulator/sample.mp4'));
 export const catPng = new Uint8Array(readFileSync(path.join(root, 'test/fixtures/workspace/cat.png')));
-export const generationOptions: GenerationOptions = { prompt: 'the camera slowly zooms in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+export const generationOptions: GenerationOptions = {
+  prompt: 'the camera slowly zooms in',
+  length: 5,
+  enhancePrompt: true,
+  modelName: 'ray-v2',
+  aspectRatio: '',
+  resolution: '',
+  loop: false,
+};
 
 /** A logger that keeps every line, whatever its level; `lines.length = 0` empties it. */
 export function recordingLog(): Logger & { lines: string[] } {

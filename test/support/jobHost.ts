@@ -12,7 +12,7 @@ import { JobStore } from '../../src/jobs/jobStore';
 import { LeaseOwner } from '../../src/jobs/lease';
 import { JobMachine, NewJob, Question } from '../../src/jobs/machine';
 import { OneMinClient } from '../../src/onemin/client';
-import type { GenerationOptions } from '../../src/protocol';
+import type { GenerationOptions } from '../../src/shared/options';
 import { catPng, generationOptions, recordingLog } from './fixtures';
 
 export { catPng, sampleVideo } from './fixtures';
@@ -60,7 +60,11 @@ export function createHost(options: HostOptions): TestHost {
     dir: options.storeDir,
     log: logger,
     owner,
-    lease: { heartbeatMs: options.heartbeatMs ?? 50, staleMs: options.staleMs ?? 400, isAlive: (other) => !options.deadHosts.has(other.hostId) },
+    lease: {
+      heartbeatMs: options.heartbeatMs ?? 50,
+      staleMs: options.staleMs ?? 400,
+      isAlive: (other) => !options.deadHosts.has(other.hostId),
+    },
   });
   const questions: Question[] = [];
   let crashed = false;
@@ -75,7 +79,15 @@ export function createHost(options: HostOptions): TestHost {
       client: (_job, apiKey) => {
         const ms = options.deadlineMs;
         const deadlines = ms ? { uploadMs: ms, featuresMs: ms, resultMs: ms, downloadMs: 2 * ms, downloadStallMs: ms } : undefined;
-        return new OneMinClient({ apiBaseUrl: options.api.apiBaseUrl, assetBaseUrl: options.api.assetBaseUrl, apiKey, log: logger, retry: { initialMs: 10, maxMs: 50, maxTotalMs: 2000 }, random: () => 1, deadlines });
+        return new OneMinClient({
+          apiBaseUrl: options.api.apiBaseUrl,
+          assetBaseUrl: options.api.assetBaseUrl,
+          apiKey,
+          log: logger,
+          retry: { initialMs: 10, maxMs: 50, maxTotalMs: 2000 },
+          random: () => 1,
+          deadlines,
+        });
       },
       output: (job) => new LocalFolderOutput(options.videoDir, job.imageName, job.id, new FillableDisk(options.videoDir, state)),
       videoUri: (_job, fileName) => pathToFileURL(path.join(options.videoDir, fileName)).toString(),
@@ -125,7 +137,10 @@ export function createHost(options: HostOptions): TestHost {
 
 /** Node's fs, but every write fails with ENOSPC while the disk is "full". */
 class FillableDisk extends NodeFolderOps {
-  constructor(where: string, private readonly state: { diskFull: boolean }) {
+  constructor(
+    where: string,
+    private readonly state: { diskFull: boolean },
+  ) {
     super(where);
   }
 

@@ -30,7 +30,8 @@ describe('UI: right-click an image, fill the form, get the video', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page?.screenshot({ path: path.join(artifacts, `failure-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+    if (this.currentTest?.state === 'failed')
+      await page?.screenshot({ path: path.join(artifacts, `failure-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
   });
 
   after(async () => {
@@ -105,7 +106,9 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     await keyBox.fill(KEY);
     await keyBox.press('Enter');
 
-    await form().getByText(/Generating video/).waitFor({ timeout: 20_000 });
+    await form()
+      .getByText(/Generating video/)
+      .waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(docsImages, 'form-generating.png') });
     await explorerRow('cat.luma.mp4').waitFor({ timeout: 60_000 });
     const video = path.join(server.workspace, 'cat.luma.mp4');
@@ -148,7 +151,13 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     assert.equal(sim.featureCalls, paidBefore + 3);
     // One notification for the batch, not one per video.
     await page.locator('.notifications-toasts').getByText('Luma: all 3 videos of the batch are ready.').waitFor({ timeout: 15_000 });
-    assert.equal(await page.locator('.notifications-toasts').getByText(/beach\.luma\.mp4 is ready/).count(), 0);
+    assert.equal(
+      await page
+        .locator('.notifications-toasts')
+        .getByText(/beach\.luma\.mp4 is ready/)
+        .count(),
+      0,
+    );
 
     await runCommand('Luma: Show Generations');
     await page.locator('.pane-header', { hasText: 'Luma Generations' }).waitFor();
@@ -163,7 +172,9 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     const prompt = form().getByLabel('Prompt', { exact: true });
     await prompt.fill('the camera slowly zooms in');
     await form().locator('#generate').click();
-    await form().getByText(/Generating video/).waitFor({ timeout: 20_000 });
+    await form()
+      .getByText(/Generating video/)
+      .waitFor({ timeout: 20_000 });
     for (let i = 0; sim.featureCalls === paidBefore; i++) {
       assert.ok(i < 100, 'the service never accepted the job');
       await page.waitForTimeout(100);
@@ -176,16 +187,25 @@ describe('UI: right-click an image, fill the form, get the video', function () {
     await form().locator('#cancel').waitFor();
 
     await runCommand('Developer: Reload Window');
-    await page.locator('.notifications-toasts').getByText(/resuming an unfinished video \(cat\.png\)/).waitFor({ timeout: 60_000 });
+    await page
+      .locator('.notifications-toasts')
+      .getByText(/resuming an unfinished video \(cat\.png\)/)
+      .waitFor({ timeout: 60_000 });
     await explorerRow('cat.luma-3.mp4').waitFor({ timeout: 60_000 });
     assert.equal(sim.featureCalls, paidBefore + 1, 'paid exactly once');
-    assert.deepEqual(readFileSync(path.join(server.workspace, 'cat.luma-3.mp4')), readFileSync(path.join(root, 'test/simulator/sample.mp4')));
+    assert.deepEqual(
+      readFileSync(path.join(server.workspace, 'cat.luma-3.mp4')),
+      readFileSync(path.join(root, 'test/simulator/sample.mp4')),
+    );
     sim.configure({ generationMs: 2000 });
   });
 
-  it('Command Palette with no image in hand: a Quick Pick of the workspace\'s images opens the form', async () => {
+  it("Command Palette with no image in hand: a Quick Pick of the workspace's images opens the form", async () => {
     await page.keyboard.press('Escape');
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await page
+      .locator('.monaco-workbench')
+      .click({ position: { x: 700, y: 5 } })
+      .catch(() => undefined);
     await runCommand('Luma: Generate Video from Image');
     const quickInput = page.locator('.quick-input-widget');
     await quickInput.getByText('Browse…').waitFor();

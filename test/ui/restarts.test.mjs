@@ -19,7 +19,10 @@ describe('UI: crashes and a second window', function () {
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     sim = await Simulator.start({ apiKey: KEY, generationMs: 15_000 });
-    server = await startCodeServer({ vsix: VSIX, settings: { 'lumaVideo.apiBaseUrl': sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': sim.assetBaseUrl } });
+    server = await startCodeServer({
+      vsix: VSIX,
+      settings: { 'lumaVideo.apiBaseUrl': sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': sim.assetBaseUrl },
+    });
     browser = await chromium.launch(CHROMIUM);
     // One browser profile, as a person's two tabs share: the same key in secret storage.
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -27,7 +30,10 @@ describe('UI: crashes and a second window', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
-      for (const [i, page] of pages.entries()) await page.screenshot({ path: path.join(artifacts, `failure-${this.currentTest.title.replace(/\W+/g, '-')}-${i}.png`) }).catch(() => undefined);
+      for (const [i, page] of pages.entries())
+        await page
+          .screenshot({ path: path.join(artifacts, `failure-${this.currentTest.title.replace(/\W+/g, '-')}-${i}.png`) })
+          .catch(() => undefined);
     }
   });
 
@@ -64,14 +70,25 @@ describe('UI: crashes and a second window', function () {
     await form().getByLabel('Prompt', { exact: true }).fill('the tide comes in');
     await form().locator('#generate').click();
     await enterKeyIfAsked(page, KEY);
-    await form().getByText(/Generating video/).waitFor({ timeout: 20_000 });
+    await form()
+      .getByText(/Generating video/)
+      .waitFor({ timeout: 20_000 });
     await waitUntil('the service to accept the job', () => sim.featureCalls === 1);
-    const [holder] = await waitUntil('the lease of the running job', () => leaseHolders(server.userData).length && leaseHolders(server.userData));
+    const [holder] = await waitUntil(
+      'the lease of the running job',
+      () => leaseHolders(server.userData).length && leaseHolders(server.userData),
+    );
 
     process.kill(holder.pid, 'SIGKILL');
     // VS Code starts a new extension host; the form it left behind is replaced by a working one.
-    await waitUntil('a new extension host to run the job', () => leaseHolders(server.userData).some((lease) => lease.pid !== holder.pid), 60_000);
-    await form().getByText(/Generating video/).waitFor({ timeout: 30_000 });
+    await waitUntil(
+      'a new extension host to run the job',
+      () => leaseHolders(server.userData).some((lease) => lease.pid !== holder.pid),
+      60_000,
+    );
+    await form()
+      .getByText(/Generating video/)
+      .waitFor({ timeout: 30_000 });
     assert.equal(await form().getByLabel('Prompt', { exact: true }).inputValue(), 'the tide comes in', 'what was typed is kept');
     await page.screenshot({ path: path.join(artifacts, 'form-after-host-crash.png') });
     // Cancel is alive again: it asks about the paid video; keep waiting.
@@ -99,14 +116,21 @@ describe('UI: crashes and a second window', function () {
 
     await runCommand(second, 'Luma: Show Generations');
     await second.locator('.pane-header', { hasText: 'Luma Generations' }).waitFor();
-    await second.getByText(/in another window/).first().waitFor({ timeout: 30_000 });
+    await second
+      .getByText(/in another window/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await second.screenshot({ path: path.join(artifacts, 'generations-in-another-window.png') });
 
     // The first window goes away for good: its tab closes and its extension host dies.
     await first.close();
     pages.splice(pages.indexOf(first), 1);
     process.kill(holder.pid, 'SIGKILL');
-    await waitUntil('the second window to take the job over', () => leaseHolders(server.userData).some((lease) => lease.pid !== holder.pid), 60_000);
+    await waitUntil(
+      'the second window to take the job over',
+      () => leaseHolders(server.userData).some((lease) => lease.pid !== holder.pid),
+      60_000,
+    );
     await waitUntil('the video', () => videosOf('beach').length > 0 && existsSync(path.join(server.workspace, 'beach.luma.mp4')), 90_000);
     await explorerRow(second, 'beach.luma.mp4').waitFor({ timeout: 30_000 });
     assert.equal(sim.featureCalls, paidBefore + 1, 'paid once');

@@ -52,7 +52,10 @@ export function leaseHolders(userData) {
   for (const workspace of safeList(root)) {
     for (const name of safeList(path.join(root, workspace, 'leases')).filter((n) => n.endsWith('.lease'))) {
       try {
-        holders.push({ jobId: name.slice(0, -'.lease'.length), ...JSON.parse(readFileSync(path.join(root, workspace, 'leases', name), 'utf8')) });
+        holders.push({
+          jobId: name.slice(0, -'.lease'.length),
+          ...JSON.parse(readFileSync(path.join(root, workspace, 'leases', name), 'utf8')),
+        });
       } catch {
         // being written or removed
       }

@@ -28,7 +28,16 @@ describe('1min.ai client and job runner against the simulator', function () {
   });
   beforeEach(async () => {
     sim.reset();
-    sim.configure({ asyncMode: 'honour', uploadReply: 'full', resultShape: 'relative', temporaryUrl: 'present', generationMs: 300, latencyMs: 0, gatewayTimeoutMs: undefined, rateLimitShare: 0 });
+    sim.configure({
+      asyncMode: 'honour',
+      uploadReply: 'full',
+      resultShape: 'relative',
+      temporaryUrl: 'present',
+      generationMs: 300,
+      latencyMs: 0,
+      gatewayTimeoutMs: undefined,
+      rateLimitShare: 0,
+    });
     folder = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-client-'));
     logLines.length = 0;
   });
@@ -38,14 +47,29 @@ describe('1min.ai client and job runner against the simulator', function () {
 
   function client(apiKey = KEY): OneMinClient {
     // Fast, deterministic back-off so retries take milliseconds.
-    return new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey, log, retry: { initialMs: 20, maxMs: 200, maxTotalMs: 5000 }, random: () => 1 });
+    return new OneMinClient({
+      apiBaseUrl: sim.apiBaseUrl,
+      assetBaseUrl: sim.assetBaseUrl,
+      apiKey,
+      log,
+      retry: { initialMs: 20, maxMs: 200, maxTotalMs: 5000 },
+      random: () => 1,
+    });
   }
 
   function run(extra: Partial<GenerationRun> = {}): GenerationRun {
-    return { client: client(), output: new LocalFolderOutput(folder, 'cat.png'), log, poll: { initialMs: 50, factor: 1.5, maxMs: 300, maxWaitMs: 10_000 }, random: () => 1, ...extra };
+    return {
+      client: client(),
+      output: new LocalFolderOutput(folder, 'cat.png'),
+      log,
+      poll: { initialMs: 50, factor: 1.5, maxMs: 300, maxWaitMs: 10_000 },
+      random: () => 1,
+      ...extra,
+    };
   }
 
-  const generate = (extra: Partial<GenerationRun> = {}) => runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, run(extra));
+  const generate = (extra: Partial<GenerationRun> = {}) =>
+    runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, run(extra));
 
   const filesIn = async () => (await fs.readdir(folder)).sort();
   const apiRequests = (endpoint: string) => sim.requests.filter((r) => r.endpoint === endpoint);
@@ -98,7 +122,12 @@ describe('1min.ai client and job runner against the simulator', function () {
       assert.match(error.message, /did not say where the image is/);
     });
 
-    for (const [resultShape, temporaryUrl] of [['relative', 'empty'], ['absolute', 'absent'], ['object', 'empty'], ['relative', 'present']] as const) {
+    for (const [resultShape, temporaryUrl] of [
+      ['relative', 'empty'],
+      ['absolute', 'absent'],
+      ['object', 'empty'],
+      ['relative', 'present'],
+    ] as const) {
       it(`downloads from ${temporaryUrl === 'present' ? 'temporaryUrl' : `a ${resultShape} resultObject entry`} with no API-KEY sent to the storage host`, async () => {
         sim.configure({ resultShape, temporaryUrl });
         await generate();
@@ -135,10 +164,14 @@ describe('1min.ai client and job runner against the simulator', function () {
       logLines.length = 0;
       await generate();
       assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
-      assert.equal(logLines.filter((line) => line.includes('"MODERATING"') && /does not know/.test(line)).length, 1, 'logged once, however many polls saw it');
+      assert.equal(
+        logLines.filter((line) => line.includes('"MODERATING"') && /does not know/.test(line)).length,
+        1,
+        'logged once, however many polls saw it',
+      );
     });
 
-    it('unknown with an error: a failure at once with the service\'s message, not 30 minutes of polling', async () => {
+    it("unknown with an error: a failure at once with the service's message, not 30 minutes of polling", async () => {
       sim.inject('result', { kind: 'recordStatus', status: 'BLOCKED', error: { code: 'NSFW', message: 'Blocked by moderation' } });
       const error = await rejection(generate());
       assert.equal(error.kind, 'generationFailed');
@@ -170,7 +203,13 @@ describe('1min.ai client and job runner against the simulator', function () {
       sim.configure({ generationMs: 5000 });
       const abort = new AbortController();
       let accepted = '';
-      const done = generate({ signal: abort.signal, onAccepted: (uuid) => { accepted = uuid; setTimeout(() => abort.abort(), 100); } });
+      const done = generate({
+        signal: abort.signal,
+        onAccepted: (uuid) => {
+          accepted = uuid;
+          setTimeout(() => abort.abort(), 100);
+        },
+      });
       const error = await rejection(done);
       assert.equal(error.kind, 'cancelled');
       assert.equal(sim.featureCalls, 1);
@@ -181,7 +220,14 @@ describe('1min.ai client and job runner against the simulator', function () {
     it('while downloading: the partial file is removed', async () => {
       sim.inject('download', { kind: 'hang' });
       const abort = new AbortController();
-      const error = await rejection(generate({ signal: abort.signal, onUpdate: (u) => { if (u.stage === 'downloading') setTimeout(() => abort.abort(), 100); } }));
+      const error = await rejection(
+        generate({
+          signal: abort.signal,
+          onUpdate: (u) => {
+            if (u.stage === 'downloading') setTimeout(() => abort.abort(), 100);
+          },
+        }),
+      );
       assert.equal(error.kind, 'cancelled');
       assert.deepEqual(await filesIn(), []);
     });
@@ -190,7 +236,9 @@ describe('1min.ai client and job runner against the simulator', function () {
   describe('service errors say what to do', () => {
     it('401: the key is wrong; offers Set API Key; the key never appears in the error', async () => {
       const wrong = 'wrong-key-abcdef';
-      const error = await rejection(runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, run({ client: client(wrong) })));
+      const error = await rejection(
+        runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, run({ client: client(wrong) })),
+      );
       assert.equal(error.kind, 'auth');
       assert.equal(error.remedy, 'setApiKey');
       assert.match(error.message, /Set a valid key with "Luma: Set API Key"/);
@@ -208,8 +256,12 @@ describe('1min.ai client and job runner against the simulator', function () {
       sim.configure({ credits: 1_000_000 });
     });
 
-    it('400: passes on the service\'s own message', async () => {
-      sim.inject('features', { kind: 'status', status: 400, body: { errorCode: 'UNSUPPORTED_MODEL', message: 'Model ray-v9 is not supported' } });
+    it("400: passes on the service's own message", async () => {
+      sim.inject('features', {
+        kind: 'status',
+        status: 400,
+        body: { errorCode: 'UNSUPPORTED_MODEL', message: 'Model ray-v9 is not supported' },
+      });
       const error = await rejection(generate());
       assert.equal(error.kind, 'badRequest');
       assert.match(error.message, /Model ray-v9 is not supported/);
@@ -307,7 +359,12 @@ describe('1min.ai client and job runner against the simulator', function () {
     });
 
     it('connection refused: a clear network error', async () => {
-      const dead = new OneMinClient({ apiBaseUrl: 'http://127.0.0.1:9', assetBaseUrl: sim.assetBaseUrl, apiKey: KEY, retry: { attempts: 2, initialMs: 10 } });
+      const dead = new OneMinClient({
+        apiBaseUrl: 'http://127.0.0.1:9',
+        assetBaseUrl: sim.assetBaseUrl,
+        apiKey: KEY,
+        retry: { attempts: 2, initialMs: 10 },
+      });
       const error = await rejection(dead.uploadImage(catPng, 'cat.png', 'image/png'));
       assert.equal(error.kind, 'network');
       assert.match(error.message, /Could not reach 1min\.ai while uploading the image/);
@@ -327,7 +384,15 @@ describe('1min.ai client and job runner against the simulator', function () {
       sim.configure({ generationMs: 600 });
       const abort = new AbortController();
       let uuid = '';
-      const first = await rejection(generate({ signal: abort.signal, onAccepted: (id) => { uuid = id; abort.abort(); } }));
+      const first = await rejection(
+        generate({
+          signal: abort.signal,
+          onAccepted: (id) => {
+            uuid = id;
+            abort.abort();
+          },
+        }),
+      );
       assert.equal(first.kind, 'cancelled');
       const result = await resumeGeneration(uuid, run());
       assert.equal(result.uuid, uuid);
@@ -339,7 +404,15 @@ describe('1min.ai client and job runner against the simulator', function () {
       sim.configure({ latencyMs: 300 });
       const abort = new AbortController();
       let accepted = '';
-      const error = await rejection(generate({ signal: abort.signal, onRequesting: () => void setTimeout(() => abort.abort(), 50), onAccepted: (uuid) => { accepted = uuid; } }));
+      const error = await rejection(
+        generate({
+          signal: abort.signal,
+          onRequesting: () => void setTimeout(() => abort.abort(), 50),
+          onAccepted: (uuid) => {
+            accepted = uuid;
+          },
+        }),
+      );
       assert.equal(error.kind, 'cancelled');
       assert.equal(sim.featureCalls, 1);
       assert.equal(accepted, sim.jobs()[0].uuid, 'the paid job is known, so it can be fetched');
@@ -349,7 +422,17 @@ describe('1min.ai client and job runner against the simulator', function () {
       sim.inject('download', { kind: 'hang' });
       const abort = new AbortController();
       let uuid = '';
-      await rejection(generate({ signal: abort.signal, onAccepted: (id) => { uuid = id; }, onUpdate: (u) => { if (u.stage === 'downloading') setTimeout(() => abort.abort(), 50); } }));
+      await rejection(
+        generate({
+          signal: abort.signal,
+          onAccepted: (id) => {
+            uuid = id;
+          },
+          onUpdate: (u) => {
+            if (u.stage === 'downloading') setTimeout(() => abort.abort(), 50);
+          },
+        }),
+      );
       assert.deepEqual(await filesIn(), []);
       await resumeGeneration(uuid, run());
       assert.deepEqual(await filesIn(), ['cat.luma.mp4']);
@@ -360,7 +443,10 @@ describe('1min.ai client and job runner against the simulator', function () {
       const output = new LocalFolderOutput('/sys/kernel', 'cat.png'); // not writable, even for root
       const error = await rejection(generate({ output }));
       assert.equal(error.kind, 'disk');
-      assert.match(error.message, /Cannot save videos in \/sys\/kernel \(permission denied\)\. Choose a folder you can write to with the "lumaVideo.outputFolder" setting/);
+      assert.match(
+        error.message,
+        /Cannot save videos in \/sys\/kernel \(permission denied\)\. Choose a folder you can write to with the "lumaVideo.outputFolder" setting/,
+      );
       assert.equal(sim.requests.length, 0);
     });
 
@@ -412,14 +498,41 @@ describe('1min.ai client and job runner against the simulator', function () {
     it('load: ten jobs started together against a slow service that throws 429 at a third of the calls all land, each under its own name', async function () {
       this.timeout(60_000);
       sim.configure({ latencyMs: 100, rateLimitShare: 1 / 3, generationMs: 500 });
-      const results = await Promise.all(Array.from({ length: 10 }, () => generate({ client: new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: KEY, log, retry: { initialMs: 50, maxMs: 1000, attempts: 12, maxTotalMs: 30_000 } }) })));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          generate({
+            client: new OneMinClient({
+              apiBaseUrl: sim.apiBaseUrl,
+              assetBaseUrl: sim.assetBaseUrl,
+              apiKey: KEY,
+              log,
+              retry: { initialMs: 50, maxMs: 1000, attempts: 12, maxTotalMs: 30_000 },
+            }),
+          }),
+        ),
+      );
       const names = results.map((r) => r.videoName).sort();
-      assert.deepEqual(names, ['cat.luma-10.mp4', 'cat.luma-2.mp4', 'cat.luma-3.mp4', 'cat.luma-4.mp4', 'cat.luma-5.mp4', 'cat.luma-6.mp4', 'cat.luma-7.mp4', 'cat.luma-8.mp4', 'cat.luma-9.mp4', 'cat.luma.mp4']);
+      assert.deepEqual(names, [
+        'cat.luma-10.mp4',
+        'cat.luma-2.mp4',
+        'cat.luma-3.mp4',
+        'cat.luma-4.mp4',
+        'cat.luma-5.mp4',
+        'cat.luma-6.mp4',
+        'cat.luma-7.mp4',
+        'cat.luma-8.mp4',
+        'cat.luma-9.mp4',
+        'cat.luma.mp4',
+      ]);
       for (const name of names) assert.deepEqual(await fs.readFile(path.join(folder, name)), sampleVideo, name);
       assert.equal(sim.featureCalls, 10, 'each generation paid exactly once');
       assert.equal(new Set(results.map((r) => r.uuid)).size, 10);
       assert.ok(sim.requests.filter((r) => r.status === 429).length >= 5, 'the service really was rate-limiting');
-      assert.deepEqual((await filesIn()).filter((n) => !n.endsWith('.mp4') || n.startsWith('.')), [], 'no stray files');
+      assert.deepEqual(
+        (await filesIn()).filter((n) => !n.endsWith('.mp4') || n.startsWith('.')),
+        [],
+        'no stray files',
+      );
     });
   });
 

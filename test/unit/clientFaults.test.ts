@@ -11,7 +11,7 @@ import { inspect } from 'node:util';
 import { LocalFolderOutput } from '../../src/files/localOutput';
 import { runGeneration } from '../../src/jobs/generation';
 import { ClientOptions, MAX_VIDEO_BYTES, OneMinClient } from '../../src/onemin/client';
-import { leavesChargeOpen } from '../../src/onemin/errors';
+import { leavesChargeOpen } from '../../src/util/lumaError';
 import { redactSecrets } from '../../src/util/redact';
 import { Simulator } from '../simulator/simulator';
 import { catPng, generationOptions as options, recordingLog, rejection, sampleVideo } from '../support/fixtures';
@@ -40,7 +40,15 @@ describe('1min.ai client under faults', function () {
   });
 
   function client(extra: Partial<ClientOptions> = {}): OneMinClient {
-    return new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: KEY, log, retry: { initialMs: 20, maxMs: 100, maxTotalMs: 5000 }, random: () => 1, ...extra });
+    return new OneMinClient({
+      apiBaseUrl: sim.apiBaseUrl,
+      assetBaseUrl: sim.assetBaseUrl,
+      apiKey: KEY,
+      log,
+      retry: { initialMs: 20, maxMs: 100, maxTotalMs: 5000 },
+      random: () => 1,
+      ...extra,
+    });
   }
 
   const requests = (endpoint: string) => sim.requests.filter((r) => r.endpoint === endpoint);
@@ -87,11 +95,13 @@ describe('1min.ai client under faults', function () {
       });
     }
 
-    it('a cancel while the request is out does not cut it: the paid job\'s record arrives once released', async () => {
+    it("a cancel while the request is out does not cut it: the paid job's record arrives once released", async () => {
       sim.inject('features', { kind: 'hold' });
       const abort = new AbortController();
       let settled = false;
-      const pending = client().requestVideo(imagePath, options, abort.signal).finally(() => (settled = true));
+      const pending = client()
+        .requestVideo(imagePath, options, abort.signal)
+        .finally(() => (settled = true));
       await sim.whenHeld('features');
       abort.abort();
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -134,7 +144,9 @@ describe('1min.ai client under faults', function () {
     it('upload: a server that drips its answer is cut at the deadline and retried', async () => {
       sim.inject('upload', drip, 2);
       const started = Date.now();
-      const error = await rejection(client({ deadlines: { uploadMs: 300 }, retry: { attempts: 2, initialMs: 10 } }).uploadImage(catPng, 'cat.png', 'image/png'));
+      const error = await rejection(
+        client({ deadlines: { uploadMs: 300 }, retry: { attempts: 2, initialMs: 10 } }).uploadImage(catPng, 'cat.png', 'image/png'),
+      );
       assert.equal(error.kind, 'network');
       assert.equal(error.code, 'ETIMEDOUT');
       assert.match(error.message, /did not answer in full within 300 ms while uploading the image/);
@@ -180,7 +192,9 @@ describe('1min.ai client under faults', function () {
     it('download: a drip is cut at the deadline; nothing is left', async () => {
       const url = await finishedVideoUrl();
       sim.inject('download', { kind: 'drip', intervalMs: 20, bytesPerTick: 100 });
-      const error = await rejection(client({ deadlines: { downloadMs: 300, downloadStallMs: 200 }, retry: { attempts: 1 } }).download(url, target()));
+      const error = await rejection(
+        client({ deadlines: { downloadMs: 300, downloadStallMs: 200 }, retry: { attempts: 1 } }).download(url, target()),
+      );
       assert.equal(error.kind, 'network');
       assert.match(error.message, /did not finish within 300 ms/);
       assert.deepEqual(await filesIn(), []);
@@ -238,7 +252,7 @@ describe('1min.ai client under faults', function () {
       assert.deepEqual(await filesIn(), []);
     });
 
-    it('the default cap leaves room for the benchmark\'s 200 MB video', () => {
+    it("the default cap leaves room for the benchmark's 200 MB video", () => {
       assert.ok(MAX_VIDEO_BYTES > 200 * 1024 * 1024);
     });
 
@@ -265,7 +279,12 @@ describe('1min.ai client under faults', function () {
     it('asks for the video as it is (Accept-Encoding: identity), and the whole job lands from a gzip answer', async () => {
       sim.inject('download', { kind: 'gzip' });
       const output = new LocalFolderOutput(folder, 'cat.png');
-      const result = await runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, { client: client(), output, log, poll: { initialMs: 30, factor: 1, maxMs: 30, maxWaitMs: 5000 } });
+      const result = await runGeneration({ bytes: catPng, fileName: 'cat.png', mimeType: 'image/png' }, options, {
+        client: client(),
+        output,
+        log,
+        poll: { initialMs: 30, factor: 1, maxMs: 30, maxWaitMs: 5000 },
+      });
       assert.deepEqual(await fs.readFile(path.join(folder, result.videoName)), sampleVideo);
       const download = sim.requests.find((r) => r.endpoint === 'download');
       assert.equal(download?.headers['accept-encoding'], 'identity');
@@ -292,7 +311,10 @@ describe('1min.ai client under faults', function () {
         const error = await rejection(client().uploadImage(catPng, 'cat.png', 'image/png'));
         assert.equal(error.kind, 'redirect');
         assert.equal(error.status, 301);
-        assert.match(error.message, new RegExp(`redirected the request \\(HTTP 301\\) to 127\\.0\\.0\\.1:${new URL(other.url).port} while uploading the image`));
+        assert.match(
+          error.message,
+          new RegExp(`redirected the request \\(HTTP 301\\) to 127\\.0\\.0\\.1:${new URL(other.url).port} while uploading the image`),
+        );
         assert.match(error.message, /your API key was not sent there\. Check the "lumaVideo\.apiBaseUrl" setting/);
         assert.doesNotMatch(error.message, /prompt and options/);
         assert.equal(other.hits(), 0);
@@ -313,7 +335,10 @@ describe('1min.ai client under faults', function () {
 
     it('a relative Location names the API host itself; a missing one says so', async () => {
       sim.inject('result', { kind: 'redirect', status: 307, location: '/v2/results/x' });
-      assert.match((await rejection(client().getResult('x'))).message, new RegExp(`to ${new URL(sim.apiBaseUrl).host.replace(/\./g, '\\.')} while checking`));
+      assert.match(
+        (await rejection(client().getResult('x'))).message,
+        new RegExp(`to ${new URL(sim.apiBaseUrl).host.replace(/\./g, '\\.')} while checking`),
+      );
       sim.inject('result', { kind: 'status', status: 302 });
       assert.match((await rejection(client().getResult('x'))).message, /redirected the request \(HTTP 302\) without saying where to/);
     });
@@ -340,7 +365,11 @@ describe('1min.ai client under faults', function () {
     }
 
     it('in 5xx bodies that are retried and logged', async () => {
-      sim.inject('result', { kind: 'status', status: 503, body: `{"message":"upstream said key=${unicodeSlash}"}`, contentType: 'application/json' }, 3);
+      sim.inject(
+        'result',
+        { kind: 'status', status: 503, body: `{"message":"upstream said key=${unicodeSlash}"}`, contentType: 'application/json' },
+        3,
+      );
       const error = await rejection(client({ retry: { attempts: 3, initialMs: 5 } }).getResult('x'));
       assert.equal(error.kind, 'server');
       assert.ok(log.lines.length >= 2, 'the retries were logged');
@@ -374,7 +403,7 @@ describe('1min.ai client under faults', function () {
       assertNoKey(succeeded);
     });
 
-    it('in an unreadable answer\'s detail', async () => {
+    it("in an unreadable answer's detail", async () => {
       sim.inject('result', { kind: 'status', status: 200, body: `<html>key ${escapedSlash}`, contentType: 'application/json' });
       const error = await rejection(client().getResult('x'));
       assert.equal(error.kind, 'protocol');

@@ -11,7 +11,17 @@ import { readStoredJob } from '../../src/jobs/storedJob';
 const options = { prompt: 'p', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false } as const;
 
 function job(id: string, patch: Partial<JobRecord> = {}): JobRecord {
-  return { id, imageUri: `file:///w/${id}.png`, imageName: `${id}.png`, outputFolder: 'file:///w', options: { ...options }, state: 'uploading', createdAt: Date.now(), updatedAt: Date.now(), ...patch };
+  return {
+    id,
+    imageUri: `file:///w/${id}.png`,
+    imageName: `${id}.png`,
+    outputFolder: 'file:///w',
+    options: { ...options },
+    state: 'uploading',
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
+    ...patch,
+  };
 }
 
 function logger(lines: string[] = []) {
@@ -28,12 +38,16 @@ describe('job store', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  const store = (hostId = 'host-a', log = logger()) => new JobStore({ dir, log, owner: { hostId, pid: process.pid, hostname: os.hostname() } });
+  const store = (hostId = 'host-a', log = logger()) =>
+    new JobStore({ dir, log, owner: { hostId, pid: process.pid, hostname: os.hostname() } });
 
   it('keeps every job saved at the same moment, newest first, and reads them back in a new store', async () => {
     const a = store();
     await Promise.all(Array.from({ length: 10 }, (_, i) => a.save(job(`j${i}`, { createdAt: 1000 + i }))));
-    assert.deepEqual(a.all().map((j) => j.id), ['j9', 'j8', 'j7', 'j6', 'j5', 'j4', 'j3', 'j2', 'j1', 'j0']);
+    assert.deepEqual(
+      a.all().map((j) => j.id),
+      ['j9', 'j8', 'j7', 'j6', 'j5', 'j4', 'j3', 'j2', 'j1', 'j0'],
+    );
     await a.save({ ...job('j3', { createdAt: 1003 }), state: 'generating', uuid: 'u3' });
     await a.remove('j4');
     const b = store('host-b');
@@ -57,10 +71,13 @@ describe('job store', () => {
     this.timeout(30_000);
     const a = store();
     await a.save(job('paid', { state: 'failed', uuid: 'u', createdAt: 1 }));
-    for (let i = 0; i < MAX_FINISHED + 5; i++) await a.save(job(`done${i}`, { state: 'done', videoUri: 'file:///w/v.mp4', createdAt: 10 + i }));
+    for (let i = 0; i < MAX_FINISHED + 5; i++)
+      await a.save(job(`done${i}`, { state: 'done', videoUri: 'file:///w/v.mp4', createdAt: 10 + i }));
     await new Promise((resolve) => setTimeout(resolve, 200));
     await a.flushed();
-    const ids = store('host-b').all().map((j) => j.id);
+    const ids = store('host-b')
+      .all()
+      .map((j) => j.id);
     assert.equal(ids.filter((id) => id.startsWith('done')).length, MAX_FINISHED);
     assert.ok(ids.includes('paid'));
     assert.ok(!ids.includes('done0'), 'the oldest finished one went');
@@ -83,12 +100,24 @@ describe('job store', () => {
   it('moves the list of an earlier version over once, with any key its texts held removed', async () => {
     const key = 'legacy-key/+=-42';
     const a = store();
-    const legacy = [{ ...job('11111111-2222-3333-4444-555555555555', { state: 'failed' }), error: `1min.ai refused the request: {"message":"bad header API-KEY ${key.replace(/\//g, '\\/')}"}` }];
-    assert.equal(a.importLegacy(legacy, (text) => text.split(key.replace(/\//g, '\\/')).join('[redacted]')), 1);
+    const legacy = [
+      {
+        ...job('11111111-2222-3333-4444-555555555555', { state: 'failed' }),
+        error: `1min.ai refused the request: {"message":"bad header API-KEY ${key.replace(/\//g, '\\/')}"}`,
+      },
+    ];
+    assert.equal(
+      a.importLegacy(legacy, (text) => text.split(key.replace(/\//g, '\\/')).join('[redacted]')),
+      1,
+    );
     await a.flushed();
     const text = await fs.readFile(path.join(dir, 'jobs', `${legacy[0].id}.json`), 'utf8');
     assert.ok(!text.includes(key.replace(/\//g, '\\/')) && !text.includes(key), text);
-    assert.equal(a.importLegacy(legacy, (t) => t), 0, 'not twice');
+    assert.equal(
+      a.importLegacy(legacy, (t) => t),
+      0,
+      'not twice',
+    );
   });
 
   describe('the list as stored is untrusted (issue 9, point 9)', () => {
@@ -116,22 +145,37 @@ describe('job store', () => {
       assert.equal(a.get('nouuid')?.state, 'failed');
       assert.equal(a.get('nouuid')?.mayBeCharged, true, 'past the request without an id: it may have been charged');
       const logged = log.lines.join('\n');
-      for (const name of ['garbage', 'array', 'noimage', 'oddstate', 'badoptions', 'other-id', 'nouuid']) assert.match(logged, new RegExp(name));
+      for (const name of ['garbage', 'array', 'noimage', 'oddstate', 'badoptions', 'other-id', 'nouuid'])
+        assert.match(logged, new RegExp(name));
       // Set aside, not deleted: a damaged entry could hold the id of a paid video.
       const left = await fs.readdir(jobsDir);
-      assert.ok(left.some((name) => name.startsWith('garbage.json.') && name.endsWith('.damaged')), left.join(', '));
+      assert.ok(
+        left.some((name) => name.startsWith('garbage.json.') && name.endsWith('.damaged')),
+        left.join(', '),
+      );
     });
 
     it('repairs a record field by field', () => {
-      const { job: repaired, problems } = readStoredJob({ id: 'x1', imageUri: 'file:///w/cat%20photo.png', state: 'done', uuid: 'u1', createdAt: 'yesterday' }, 5000);
+      const { job: repaired, problems } = readStoredJob(
+        { id: 'x1', imageUri: 'file:///w/cat%20photo.png', state: 'done', uuid: 'u1', createdAt: 'yesterday' },
+        5000,
+      );
       assert.ok(repaired);
       assert.equal(repaired.imageName, 'cat photo.png');
       assert.equal(repaired.outputFolder, 'file:///w');
       assert.equal(repaired.state, 'stopped', 'done without a video: paid, so fetchable again');
       assert.equal(repaired.createdAt, 5000);
       assert.ok(problems.length >= 3);
-      assert.equal(readStoredJob({ id: '../../etc/passwd', imageUri: 'file:///x.png' }).job, undefined, 'an id that is not a plain name is refused');
-      assert.equal(readStoredJob({ ...job('c1'), claimedName: '../outside.mp4' }).job?.claimedName, undefined, 'a claimed name with a folder in it is dropped');
+      assert.equal(
+        readStoredJob({ id: '../../etc/passwd', imageUri: 'file:///x.png' }).job,
+        undefined,
+        'an id that is not a plain name is refused',
+      );
+      assert.equal(
+        readStoredJob({ ...job('c1'), claimedName: '../outside.mp4' }).job?.claimedName,
+        undefined,
+        'a claimed name with a folder in it is dropped',
+      );
     });
   });
 });

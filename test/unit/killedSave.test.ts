@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalFolderOutput } from '../../src/files/localOutput';
 import { OneMinClient } from '../../src/onemin/client';
-import type { GenerationOptions } from '../../src/protocol';
+import type { GenerationOptions } from '../../src/shared/options';
 import type { ChildInput, ChildOutput } from '../harness/saveChild';
 import { checkAfterCrash, checkAfterRecover, checkEnd, IMAGE, JOB, seedForeign } from '../harness/saveWorld';
 import { Simulator } from '../simulator/simulator';
@@ -96,9 +96,22 @@ async function mountFatImage(): Promise<Place | string> {
   await fs.truncate(image, 160 * 1024 * 1024);
   const run = (command: string, args: string[]) => execFileSync(command, args, { stdio: 'pipe' }).toString().trim();
   const tries: { label: string; mount: () => () => void }[] = [
-    { label: 'FAT32 (kernel vfat)', mount: () => (run('mkfs.vfat', ['-F', '32', image]), run('mount', ['-t', 'vfat', '-o', 'loop', image, dir]), () => run('umount', [dir])) },
-    { label: 'FAT32 (FUSE, fusefat)', mount: () => (run('mkfs.vfat', ['-F', '32', image]), run('fusefat', ['-o', 'rw+', image, dir]), () => run('umount', [dir])) },
-    { label: 'exFAT (kernel)', mount: () => (run('mkfs.exfat', [image]), run('mount', ['-t', 'exfat', '-o', 'loop', image, dir]), () => run('umount', [dir])) },
+    {
+      label: 'FAT32 (kernel vfat)',
+      mount: () => (
+        run('mkfs.vfat', ['-F', '32', image]),
+        run('mount', ['-t', 'vfat', '-o', 'loop', image, dir]),
+        () => run('umount', [dir])
+      ),
+    },
+    {
+      label: 'FAT32 (FUSE, fusefat)',
+      mount: () => (run('mkfs.vfat', ['-F', '32', image]), run('fusefat', ['-o', 'rw+', image, dir]), () => run('umount', [dir])),
+    },
+    {
+      label: 'exFAT (kernel)',
+      mount: () => (run('mkfs.exfat', [image]), run('mount', ['-t', 'exfat', '-o', 'loop', image, dir]), () => run('umount', [dir])),
+    },
     {
       label: 'exFAT (FUSE, exfat-fuse)',
       mount: () => {
@@ -121,9 +134,21 @@ async function mountFatImage(): Promise<Place | string> {
   for (const attempt of tries) {
     try {
       const unmount = attempt.mount();
-      return { label: `a real ${attempt.label} image`, folder: dir, noLink: false, largeVideo: attempt.label.includes('FUSE') ? 8 * 1024 * 1024 : LARGE_VIDEO, cleanup: async () => (unmount(), await fs.rm(base, { recursive: true, force: true })) };
+      return {
+        label: `a real ${attempt.label} image`,
+        folder: dir,
+        noLink: false,
+        largeVideo: attempt.label.includes('FUSE') ? 8 * 1024 * 1024 : LARGE_VIDEO,
+        cleanup: async () => (unmount(), await fs.rm(base, { recursive: true, force: true })),
+      };
     } catch (error) {
-      reasons.push(`${attempt.label}: ${String((error as { stderr?: Buffer }).stderr ?? error).trim().split('\n')[0]}`);
+      reasons.push(
+        `${attempt.label}: ${
+          String((error as { stderr?: Buffer }).stderr ?? error)
+            .trim()
+            .split('\n')[0]
+        }`,
+      );
     }
   }
   await fs.rm(base, { recursive: true, force: true });
@@ -151,7 +176,15 @@ describe('a save killed at any moment, in a child process (SIGKILL)', function (
   before(async () => {
     sim = await Simulator.start({ apiKey: KEY, generationMs: 20 });
     const image = new Uint8Array(readFileSync(path.resolve(__dirname, '../../../test/fixtures/workspace/cat.png')));
-    const options: GenerationOptions = { prompt: 'waves', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+    const options: GenerationOptions = {
+      prompt: 'waves',
+      length: 5,
+      enhancePrompt: true,
+      modelName: 'ray-v2',
+      aspectRatio: '',
+      resolution: '',
+      loop: false,
+    };
     let record = await client().requestVideo(await client().uploadImage(image, IMAGE, 'image/png'), options);
     while (record.state === 'pending') {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -246,7 +279,9 @@ describe('a save killed at any moment, in a child process (SIGKILL)', function (
     try {
       const steps = await killAfterEveryStep(place, journal);
       const random = await killAtRandomMoments(place, journal, seeded(SEED));
-      console.log(`      (${place.label}: killed after each of ${steps} steps; ${random.kills} random kills in ${RANDOM_RUNS} runs, ${random.midDownload} with the download under way or unplaced)`);
+      console.log(
+        `      (${place.label}: killed after each of ${steps} steps; ${random.kills} random kills in ${RANDOM_RUNS} runs, ${random.midDownload} with the download under way or unplaced)`,
+      );
     } finally {
       await fs.rm(journal, { force: true });
     }
@@ -254,10 +289,12 @@ describe('a save killed at any moment, in a child process (SIGKILL)', function (
 
   async function onLocalDisk(label: string, noLink: boolean): Promise<void> {
     const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-killed-'));
-    await both({ label, folder, noLink, largeVideo: LARGE_VIDEO, cleanup: async () => undefined }).finally(() => fs.rm(folder, { recursive: true, force: true }));
+    await both({ label, folder, noLink, largeVideo: LARGE_VIDEO, cleanup: async () => undefined }).finally(() =>
+      fs.rm(folder, { recursive: true, force: true }),
+    );
   }
 
-  it('with Node\'s fs as it is', async () => {
+  it("with Node's fs as it is", async () => {
     await onLocalDisk('local disk', false);
   });
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { JobRecord } from '../../src/jobs/job';
 import { Leases } from '../../src/jobs/lease';
-import { LumaError } from '../../src/onemin/errors';
+import { LumaError } from '../../src/util/lumaError';
 import { generationOptions } from '../support/fixtures';
 import { Simulator } from '../simulator/simulator';
 import { createHost, sampleVideo, TestHost } from '../support/jobHost';
@@ -231,7 +231,10 @@ describe('job machine', function () {
       const job = await paidJobOfCrashedWindow();
       const b = host('window-2');
       const resumed = await b.machine.recover();
-      assert.deepEqual(resumed.map((j) => j.id), [job.id]);
+      assert.deepEqual(
+        resumed.map((j) => j.id),
+        [job.id],
+      );
       const ended = await b.machine.whenSettled(job.id);
       assert.equal(ended?.state, 'done', b.log.join('\n'));
       assert.equal(sim.featureCalls, 1);
@@ -247,7 +250,10 @@ describe('job machine', function () {
       a.crash();
       const b = host('window-2');
       await b.machine.recover();
-      assert.deepEqual(b.machine.snapshots().map((s) => s.job.state), ['cancelled', 'cancelled', 'cancelled']);
+      assert.deepEqual(
+        b.machine.snapshots().map((s) => s.job.state),
+        ['cancelled', 'cancelled', 'cancelled'],
+      );
       assert.equal(features(), 0);
     });
   });
@@ -319,7 +325,7 @@ describe('job machine', function () {
       assert.equal(b.machine.get(job.id)?.state, 'done', 'Retry waited for the recovery and ran the job');
     });
 
-    it('a reload while the generation request is out, in VS Code\'s order (deactivate, then disposal at once): the uuid of the accepted job is kept', async () => {
+    it("a reload while the generation request is out, in VS Code's order (deactivate, then disposal at once): the uuid of the accepted job is kept", async () => {
       sim.configure({ latencyMs: 600 });
       const a = host('window-1');
       const [job] = await a.machine.start([a.request('cat.png')]);
@@ -339,7 +345,18 @@ describe('job machine', function () {
       const leasesDir = path.join(storeDir, 'leases');
       await fs.mkdir(jobsDir, { recursive: true });
       await fs.mkdir(leasesDir, { recursive: true });
-      const job: JobRecord = { id: 'job-1', imageUri: 'file:///w/cat.png', imageName: 'cat.png', outputFolder: `file://${videoDir}`, options: { ...generationOptions }, uuid: 'paid-uuid', state: 'generating', createdAt: 1, updatedAt: 1, requestedAt: 1 };
+      const job: JobRecord = {
+        id: 'job-1',
+        imageUri: 'file:///w/cat.png',
+        imageName: 'cat.png',
+        outputFolder: `file://${videoDir}`,
+        options: { ...generationOptions },
+        uuid: 'paid-uuid',
+        state: 'generating',
+        createdAt: 1,
+        updatedAt: 1,
+        requestedAt: 1,
+      };
       await fs.writeFile(path.join(jobsDir, 'job-1.json'), JSON.stringify(job));
       const lease = path.join(leasesDir, 'job-1.lease');
       await fs.writeFile(lease, JSON.stringify({ hostId: 'window-that-crashed', pid: process.ppid, hostname: os.hostname() }));
@@ -358,7 +375,8 @@ describe('job machine', function () {
       const [first] = await b.machine.start([b.request('cat.png')]);
       await b.machine.whenSettled(first.id);
       let answer!: (yes: boolean) => void;
-      (b.machine as unknown as { ports: { confirm: () => Promise<boolean> } }).ports.confirm = () => new Promise((resolve) => (answer = resolve));
+      (b.machine as unknown as { ports: { confirm: () => Promise<boolean> } }).ports.confirm = () =>
+        new Promise((resolve) => (answer = resolve));
       const asking = b.machine.start([b.request('cat.png')]);
       await until(() => answer !== undefined);
       const a = host('window-1', () => true);
@@ -368,14 +386,24 @@ describe('job machine', function () {
       const outcomes = await Promise.allSettled([asking, fromA]);
       const started = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
       assert.equal(started.length, 1, 'one new job');
-      for (const outcome of outcomes) if (outcome.status === 'rejected') assert.match(String(outcome.reason?.message), /cat\.png/, 'the other is told why');
+      for (const outcome of outcomes)
+        if (outcome.status === 'rejected') assert.match(String(outcome.reason?.message), /cat\.png/, 'the other is told why');
     });
 
     it('a full disk where the job list lives: Generate says so, nothing is sent', async () => {
       const a = host('window-1');
       const acquire = a.store.leases.acquire.bind(a.store.leases);
-      a.store.leases.acquire = (id: string) => (id.startsWith('image-') ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : acquire(id));
-      await assert.rejects(a.machine.start([a.request('cat.png')]), (error: unknown) => error instanceof LumaError && error.kind === 'disk' && /Could not keep the job list .*ENOSPC.*nothing was sent/.test(error.message));
+      a.store.leases.acquire = (id: string) =>
+        id.startsWith('image-')
+          ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }))
+          : acquire(id);
+      await assert.rejects(
+        a.machine.start([a.request('cat.png')]),
+        (error: unknown) =>
+          error instanceof LumaError &&
+          error.kind === 'disk' &&
+          /Could not keep the job list .*ENOSPC.*nothing was sent/.test(error.message),
+      );
       assert.equal(sim.requests.length, 0);
     });
 

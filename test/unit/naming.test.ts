@@ -3,8 +3,18 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalFolderOutput } from '../../src/files/localOutput';
-import { cutToBytes, imageStem, MAX_CANDIDATES, NAME_MAX_BYTES, nameBytes, STEM_MAX_BYTES, videoFileName, VideoNames, videoStem } from '../../src/files/naming';
-import { LumaError } from '../../src/onemin/errors';
+import {
+  cutToBytes,
+  imageStem,
+  MAX_CANDIDATES,
+  NAME_MAX_BYTES,
+  nameBytes,
+  STEM_MAX_BYTES,
+  videoFileName,
+  VideoNames,
+  videoStem,
+} from '../../src/files/naming';
+import { LumaError } from '../../src/util/lumaError';
 
 describe('video naming', () => {
   it('names the video after the image stem, then -2, -3…', () => {
@@ -22,7 +32,13 @@ describe('video naming', () => {
     /** Every name the job can write for this image, longest cases included. */
     function allNames(imageFileName: string): string[] {
       const names = new VideoNames(imageFileName, JOB);
-      return [names.final(1), names.final(MAX_CANDIDATES), names.download('0123abcd'), names.claiming('0123abcd', MAX_CANDIDATES), names.probe('0123abcd')];
+      return [
+        names.final(1),
+        names.final(MAX_CANDIDATES),
+        names.download('0123abcd'),
+        names.claiming('0123abcd', MAX_CANDIDATES),
+        names.probe('0123abcd'),
+      ];
     }
 
     const graphemes = (text: string) => Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text), (s) => s.segment);
@@ -48,7 +64,10 @@ describe('video naming', () => {
     it('a 244-character image name: every temporary and final name fits in 255 bytes', () => {
       const image = `${'a'.repeat(240)}.png`;
       assertFits(image);
-      assert.ok(Buffer.byteLength(`.${imageStem(image)}.luma.mp4.${JOB}.part`) > NAME_MAX_BYTES, 'the old temporary name would not have fit');
+      assert.ok(
+        Buffer.byteLength(`.${imageStem(image)}.luma.mp4.${JOB}.part`) > NAME_MAX_BYTES,
+        'the old temporary name would not have fit',
+      );
       assert.equal(videoStem(image).length, STEM_MAX_BYTES);
       assert.match(videoFileName(image, 2), /^a{184}~[0-9a-f]{8}\.luma-2\.mp4$/);
     });
@@ -87,7 +106,7 @@ describe('video naming', () => {
     it('holds for thousands of random names built from mixed scripts (seeded)', () => {
       const alphabet = ['a', 'Z', ' ', '.', '-', 'é', 'ß', 'ж', '猫', '한', '😀', '🇫🇷', 'e\u0301', '👍🏽', '\u200d', 'ﷺ', 'ǅ'];
       let seed = 20240917;
-      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       for (let run = 0; run < 2000; run++) {
         const length = Math.floor(random() * 300);
         const stem = Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
@@ -126,7 +145,11 @@ describe('video naming', () => {
       assert.equal(new Set(names).size, 8);
       const contents = await Promise.all(names.map((name) => fs.readFile(path.join(folder, name), 'utf8')));
       assert.deepEqual(contents.sort(), Array.from({ length: 8 }, (_, i) => `video ${i}`).sort());
-      assert.deepEqual((await fs.readdir(folder)).filter((name) => name.endsWith('.part')), [], 'no temporary file left');
+      assert.deepEqual(
+        (await fs.readdir(folder)).filter((name) => name.endsWith('.part')),
+        [],
+        'no temporary file left',
+      );
     });
 
     it('creates a missing output folder, and leaves nothing behind when discarded', async () => {
@@ -155,12 +178,24 @@ describe('video naming', () => {
       const image = `${'a'.repeat(240)}.png`;
       const longest = new VideoNames(image, 'job').longestBytes;
       let deep = folder;
-      while (Buffer.byteLength(deep) + 1 + longest < 4096) deep = path.join(deep, 'd'.repeat(Math.min(200, 4096 - longest - Buffer.byteLength(deep) - 1)));
-      const error = await new LocalFolderOutput(deep, image, 'job').prepare().then(() => undefined, (e: unknown) => e);
+      while (Buffer.byteLength(deep) + 1 + longest < 4096)
+        deep = path.join(deep, 'd'.repeat(Math.min(200, 4096 - longest - Buffer.byteLength(deep) - 1)));
+      const error = await new LocalFolderOutput(deep, image, 'job').prepare().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof LumaError, `expected a refusal, got ${error}`);
       assert.equal(error.kind, 'disk');
-      assert.ok(error.message.includes(`the video's file names would be too long there (up to ${longest} bytes, in a folder whose path is ${Buffer.byteLength(deep)} bytes).`), error.message);
-      assert.match(error.message, /\. Rename the image to a shorter name, or choose a folder with a shorter path with the "lumaVideo.outputFolder" setting\./);
+      assert.ok(
+        error.message.includes(
+          `the video's file names would be too long there (up to ${longest} bytes, in a folder whose path is ${Buffer.byteLength(deep)} bytes).`,
+        ),
+        error.message,
+      );
+      assert.match(
+        error.message,
+        /\. Rename the image to a shorter name, or choose a folder with a shorter path with the "lumaVideo.outputFolder" setting\./,
+      );
       assert.deepEqual(await fs.readdir(deep), [], 'the write check left nothing');
       await new LocalFolderOutput(deep, 'cat.png', 'job').prepare(); // a short name fits there
     });

@@ -6,8 +6,21 @@ import { parseRecordBody } from '../../src/onemin/record';
 const ASSETS = 'https://asset.example/';
 const read = (record: Record<string, unknown>) => parseRecordBody({ aiRecord: { uuid: 'u-1', ...record } }, ASSETS);
 
-describe('the record\'s status', () => {
-  for (const status of ['PROCESSING', 'PENDING', 'QUEUED', 'IN_PROGRESS', 'in progress', 'In-Progress', 'RUNNING', 'STARTED', 'CREATED', 'WAITING', 'dreaming', 'SUBMITTED']) {
+describe("the record's status", () => {
+  for (const status of [
+    'PROCESSING',
+    'PENDING',
+    'QUEUED',
+    'IN_PROGRESS',
+    'in progress',
+    'In-Progress',
+    'RUNNING',
+    'STARTED',
+    'CREATED',
+    'WAITING',
+    'dreaming',
+    'SUBMITTED',
+  ]) {
     it(`${status}: pending, silently`, () => {
       const record = read({ status });
       assert.equal(record?.state, 'pending');
@@ -28,7 +41,7 @@ describe('the record\'s status', () => {
     assert.equal(record?.unknownStatus, 'Moderating');
   });
 
-  it('an unknown status with an error object: a failure at once, in the service\'s words', () => {
+  it("an unknown status with an error object: a failure at once, in the service's words", () => {
     const record = read({ status: 'BLOCKED', error: { code: 'NSFW', message: 'Blocked by moderation' } });
     assert.equal(record?.state, 'failure');
     assert.equal(record?.failureReason, 'NSFW: Blocked by moderation');

@@ -40,7 +40,10 @@ describe('redactSecrets', () => {
   it('handles keys with regular-expression characters, backslashes and non-ASCII letters', () => {
     for (const key of ['a.b*c(d)[e]$f^g|h?i', 'back\\slash\\key', 'clé-ünïcode-ключ', 'emoji-😀-key']) {
       const json = JSON.stringify({ echo: key });
-      const asUnicode = JSON.stringify({ echo: key }).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      const asUnicode = JSON.stringify({ echo: key }).replace(
+        /[^\x20-\x7e]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
       for (const text of [key, json, asUnicode, encodeURIComponent(key), JSON.stringify(json)]) {
         const redacted = redactSecrets(text, [key]);
         assert.ok(redacted.includes('[redacted]'), `${key} in ${text}: ${redacted}`);
@@ -65,7 +68,12 @@ describe('redactDeep', () => {
   it('takes the key out of every string of a parsed value, property names included, without touching the original', () => {
     const value = { message: `key ${KEY}`, list: [KEY, 1, null, { nested: `url?k=${encodeURIComponent(KEY)}` }], [KEY]: true, flag: false };
     const copy = redactDeep(value, [KEY]);
-    assert.deepEqual(copy, { message: 'key [redacted]', list: ['[redacted]', 1, null, { nested: 'url?k=[redacted]' }], '[redacted]': true, flag: false });
+    assert.deepEqual(copy, {
+      message: 'key [redacted]',
+      list: ['[redacted]', 1, null, { nested: 'url?k=[redacted]' }],
+      '[redacted]': true,
+      flag: false,
+    });
     assert.equal(value.message, `key ${KEY}`, 'the original is unchanged');
   });
 

@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { clampNumber, NUMBER_SETTINGS, NumberSetting, resolveSettingValues, SettingLayers, STRING_SETTINGS } from '../../src/util/settingValues';
+import {
+  clampNumber,
+  NUMBER_SETTINGS,
+  NumberSetting,
+  resolveSettingValues,
+  SettingLayers,
+  STRING_SETTINGS,
+} from '../../src/util/settingValues';
 
 interface DeclaredSetting {
   default?: unknown;
@@ -74,7 +81,11 @@ describe('settings: which value counts and its range', () => {
 
   it('the API and asset addresses come from user settings only, even in a trusted workspace', () => {
     const layers = inspector({
-      apiBaseUrl: { globalValue: 'http://127.0.0.1:8999', workspaceValue: 'https://collector.example', workspaceFolderValue: 'https://collector.example' },
+      apiBaseUrl: {
+        globalValue: 'http://127.0.0.1:8999',
+        workspaceValue: 'https://collector.example',
+        workspaceFolderValue: 'https://collector.example',
+      },
       assetBaseUrl: { workspaceValue: 'https://collector.example/' },
     });
     for (const trusted of [true, false]) {
@@ -90,7 +101,10 @@ describe('settings: which value counts and its range', () => {
   });
 
   it('the longest poll interval is never below the first one', () => {
-    const values = resolveSettingValues(inspector({ pollIntervalSeconds: { globalValue: 40 }, maxPollIntervalSeconds: { globalValue: 2 } }), true);
+    const values = resolveSettingValues(
+      inspector({ pollIntervalSeconds: { globalValue: 40 }, maxPollIntervalSeconds: { globalValue: 2 } }),
+      true,
+    );
     assert.equal(values.pollInitialMs, 40_000);
     assert.equal(values.pollMaxMs, 40_000);
   });
@@ -111,7 +125,10 @@ describe('settings: which value counts and its range', () => {
   });
 
   it('blank or non-text addresses and folders fall back to their defaults; text is trimmed', () => {
-    const values = resolveSettingValues(inspector({ apiBaseUrl: { globalValue: '   ' }, assetBaseUrl: { globalValue: 42 }, outputFolder: { globalValue: '  clips ' } }), true);
+    const values = resolveSettingValues(
+      inspector({ apiBaseUrl: { globalValue: '   ' }, assetBaseUrl: { globalValue: 42 }, outputFolder: { globalValue: '  clips ' } }),
+      true,
+    );
     assert.equal(values.apiBaseUrl, 'https://api.1min.ai');
     assert.equal(values.assetBaseUrl, 'https://asset.1min.ai/');
     assert.equal(values.outputFolder, 'clips');
@@ -128,8 +145,16 @@ describe('settings: which value counts and its range', () => {
           key,
         );
       }
-      const numeric = Object.keys(declared).filter((key) => (declared[key].type === 'number' || declared[key].type === 'integer') && declared[key].minimum !== undefined);
-      assert.deepEqual(numeric.sort(), Object.keys(NUMBER_SETTINGS).map((key) => `lumaVideo.${key}`).sort(), 'every setting with a range is clamped');
+      const numeric = Object.keys(declared).filter(
+        (key) => (declared[key].type === 'number' || declared[key].type === 'integer') && declared[key].minimum !== undefined,
+      );
+      assert.deepEqual(
+        numeric.sort(),
+        Object.keys(NUMBER_SETTINGS)
+          .map((key) => `lumaVideo.${key}`)
+          .sort(),
+        'every setting with a range is clamped',
+      );
     });
 
     it('the addresses are application-scoped; the settings a workspace may set only when trusted are restricted', () => {
@@ -138,8 +163,16 @@ describe('settings: which value counts and its range', () => {
       const all = { ...NUMBER_SETTINGS, ...STRING_SETTINGS };
       for (const [key, setting] of Object.entries(all)) {
         const name = `lumaVideo.${key}`;
-        assert.equal(declared[name].scope === 'application', setting.reach === 'user', `${name}: application scope exactly when only user settings count`);
-        assert.equal(untrusted.restrictedConfigurations?.includes(name), setting.reach === 'trustedWorkspace', `${name}: restricted exactly when a workspace needs trust to set it`);
+        assert.equal(
+          declared[name].scope === 'application',
+          setting.reach === 'user',
+          `${name}: application scope exactly when only user settings count`,
+        );
+        assert.equal(
+          untrusted.restrictedConfigurations?.includes(name),
+          setting.reach === 'trustedWorkspace',
+          `${name}: restricted exactly when a workspace needs trust to set it`,
+        );
       }
       for (const key of ['pollIntervalSeconds', 'maxPollIntervalSeconds', 'maxConcurrentJobs', 'outputFolder']) {
         assert.ok(untrusted.restrictedConfigurations?.includes(`lumaVideo.${key}`), key);

@@ -159,7 +159,9 @@ describe('simulator', () => {
       const res = await upload('asset', sim, big, `big-${i}.png`);
       keys.push(((await res.json()) as { fileContent: { path: string } }).fileContent.path);
     }
-    const statuses = await Promise.all([imageUrl, ...keys].map(async (k) => (await fetch(`${sim.assetBaseUrl}${k}`, { method: 'HEAD' })).status));
+    const statuses = await Promise.all(
+      [imageUrl, ...keys].map(async (k) => (await fetch(`${sim.assetBaseUrl}${k}`, { method: 'HEAD' })).status),
+    );
     assert.deepEqual(statuses, [404, 404, 200, 200, 200, 200, 200, 200]);
     assert.equal((await features(imageUrl, { async: true })).status, 200);
   });

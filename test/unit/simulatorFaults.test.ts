@@ -28,10 +28,21 @@ describe('simulator faults', () => {
   after(() => sim.stop());
 
   const featureBody = () =>
-    JSON.stringify({ type: 'IMAGE_TO_VIDEO', model: 'luma', conversationId: 'IMAGE_TO_VIDEO', async: true, promptObject: { imageUrl, prompt: 'waves', length: 5, enhancePrompt: true, modelName: 'ray-v2', duration: '5s' } });
+    JSON.stringify({
+      type: 'IMAGE_TO_VIDEO',
+      model: 'luma',
+      conversationId: 'IMAGE_TO_VIDEO',
+      async: true,
+      promptObject: { imageUrl, prompt: 'waves', length: 5, enhancePrompt: true, modelName: 'ray-v2', duration: '5s' },
+    });
 
   function features(signal?: AbortSignal): Promise<Response> {
-    return fetch(`${sim.apiBaseUrl}/api/features`, { method: 'POST', headers: { ...key, 'Content-Type': 'application/json' }, body: featureBody(), signal });
+    return fetch(`${sim.apiBaseUrl}/api/features`, {
+      method: 'POST',
+      headers: { ...key, 'Content-Type': 'application/json' },
+      body: featureBody(),
+      signal,
+    });
   }
 
   async function finishedVideoUrl(): Promise<string> {
@@ -45,7 +56,9 @@ describe('simulator faults', () => {
   function rawGet(url: string): Promise<{ head: string; body: Buffer }> {
     const target = new URL(url);
     return new Promise((resolve, reject) => {
-      const socket = net.connect(Number(target.port), target.hostname, () => socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`));
+      const socket = net.connect(Number(target.port), target.hostname, () =>
+        socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`),
+      );
       const chunks: Buffer[] = [];
       socket.on('data', (chunk) => chunks.push(chunk));
       socket.on('error', reject);
@@ -60,20 +73,22 @@ describe('simulator faults', () => {
   /** GET with Node's client; reads at most `limit` bytes of the body (as sent, not decoded), then hangs up. */
   function partialGet(url: string, limit: number): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      http.get(url, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = () => resolve({ headers: res.headers, body: Buffer.concat(chunks) });
-        res.on('data', (chunk: Buffer) => {
-          chunks.push(chunk);
-          size += chunk.length;
-          if (size >= limit) {
-            res.destroy();
-            done();
-          }
-        });
-        res.on('end', done);
-      }).on('error', reject);
+      http
+        .get(url, (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          const done = () => resolve({ headers: res.headers, body: Buffer.concat(chunks) });
+          res.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            size += chunk.length;
+            if (size >= limit) {
+              res.destroy();
+              done();
+            }
+          });
+          res.on('end', done);
+        })
+        .on('error', reject);
     });
   }
 
@@ -123,15 +138,19 @@ describe('simulator faults', () => {
       assert.equal(sim.featureCalls, 1);
     });
 
-    it('truncated JSON after charging, cut in the middle of the paid job\'s record', async () => {
+    it("truncated JSON after charging, cut in the middle of the paid job's record", async () => {
       sim.inject('features', { kind: 'truncated', charge: true });
       const received = await new Promise<string>((resolve) => {
-        const req = http.request(`${sim.apiBaseUrl}/api/features`, { method: 'POST', headers: { ...key, 'Content-Type': 'application/json' } }, (res) => {
-          let body = '';
-          res.on('data', (chunk) => (body += chunk));
-          res.on('close', () => resolve(body));
-          res.on('error', () => undefined);
-        });
+        const req = http.request(
+          `${sim.apiBaseUrl}/api/features`,
+          { method: 'POST', headers: { ...key, 'Content-Type': 'application/json' } },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk) => (body += chunk));
+            res.on('close', () => resolve(body));
+            res.on('error', () => undefined);
+          },
+        );
         req.on('error', () => undefined);
         req.end(featureBody());
       });
@@ -151,7 +170,10 @@ describe('simulator faults', () => {
     });
 
     it('refuses charge where nothing can be charged', () => {
-      assert.throws(() => sim.inject('upload', { kind: 'status', status: 504, charge: true }), /charge: true applies to .* on 'features' only/);
+      assert.throws(
+        () => sim.inject('upload', { kind: 'status', status: 504, charge: true }),
+        /charge: true applies to .* on 'features' only/,
+      );
       assert.throws(() => sim.inject('result', { kind: 'reset', charge: true }), /on 'features' only/);
     });
   });
@@ -241,15 +263,22 @@ describe('simulator faults', () => {
 
   describe('drip: the headers, then the body a few bytes at a time', () => {
     /** When the headers came and when the body ended, relative to the request. */
-    function timedGet(url: string, headers: Record<string, string> = {}): Promise<{ headersAt: number; endAt: number; body: Buffer; sizes: number[] }> {
+    function timedGet(
+      url: string,
+      headers: Record<string, string> = {},
+    ): Promise<{ headersAt: number; endAt: number; body: Buffer; sizes: number[] }> {
       const started = Date.now();
       return new Promise((resolve, reject) => {
-        http.get(url, { headers }, (res) => {
-          const headersAt = Date.now() - started;
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ headersAt, endAt: Date.now() - started, body: Buffer.concat(chunks), sizes: chunks.map((c) => c.length) }));
-        }).on('error', reject);
+        http
+          .get(url, { headers }, (res) => {
+            const headersAt = Date.now() - started;
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () =>
+              resolve({ headersAt, endAt: Date.now() - started, body: Buffer.concat(chunks), sizes: chunks.map((c) => c.length) }),
+            );
+          })
+          .on('error', reject);
       });
     }
 
@@ -312,7 +341,8 @@ describe('simulator faults', () => {
       sim.inject('result', { kind: 'recordStatus', status: 'MODERATING' });
       sim.inject('result', { kind: 'recordStatus', status: 'BLOCKED', error: { code: 'NSFW', message: 'Blocked by moderation' } });
       sim.inject('result', { kind: 'recordStatus', status: 'Held', message: 'Held for review' });
-      const poll = async () => ((await (await fetch(`${sim.apiBaseUrl}/api/results/${aiRecord.uuid}`, { headers: key })).json()) as Rec).aiRecord;
+      const poll = async () =>
+        ((await (await fetch(`${sim.apiBaseUrl}/api/results/${aiRecord.uuid}`, { headers: key })).json()) as Rec).aiRecord;
       const first = await poll();
       assert.equal(first.status, 'MODERATING');
       assert.equal(first.error, undefined);

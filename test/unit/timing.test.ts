@@ -29,7 +29,7 @@ describe('Deadline', () => {
     assert.equal(deadline.expired, 'stalled');
   });
 
-  it('follows the caller\'s cancel, which is not an expiry', () => {
+  it("follows the caller's cancel, which is not an expiry", () => {
     const cancel = new AbortController();
     const deadline = new Deadline({ totalMs: 5000, cancel: cancel.signal });
     cancel.abort();

@@ -10,8 +10,8 @@ import { VideoNames } from '../../src/files/naming';
 import type { FolderOps } from '../../src/files/videoSave';
 import { runGeneration } from '../../src/jobs/generation';
 import { OneMinClient } from '../../src/onemin/client';
-import { LumaError } from '../../src/onemin/errors';
-import type { GenerationOptions } from '../../src/protocol';
+import { LumaError } from '../../src/util/lumaError';
+import type { GenerationOptions } from '../../src/shared/options';
 import { stepped } from '../harness/steppedOps';
 import { checkAfterCrash, checkAfterRecover, checkEnd, IMAGE, JOB, seedForeign } from '../harness/saveWorld';
 import { Simulator } from '../simulator/simulator';
@@ -32,15 +32,22 @@ describe('saving a video without hard links, safe at every step', () => {
    * journal), else prepare, download, and commit, journaling the claimed name. With `crashAfter`,
    * every file operation from that step on fails, as if the process had died there.
    */
-  async function start(journal: string[], crashAfter = Infinity): Promise<{ saved?: string; recovered?: string; steps: string[]; crashed: boolean }> {
+  async function start(
+    journal: string[],
+    crashAfter = Infinity,
+  ): Promise<{ saved?: string; recovered?: string; steps: string[]; crashed: boolean }> {
     let dead = false;
-    const stepper = stepped(new NodeFolderOps(folder), (step, what) => {
-      if (step !== crashAfter) return;
-      dead = true;
-      throw new Error(`crashed after step ${step}, ${what}`);
-    }, () => {
-      if (dead) throw new Error('already dead');
-    });
+    const stepper = stepped(
+      new NodeFolderOps(folder),
+      (step, what) => {
+        if (step !== crashAfter) return;
+        dead = true;
+        throw new Error(`crashed after step ${step}, ${what}`);
+      },
+      () => {
+        if (dead) throw new Error('already dead');
+      },
+    );
     const output = new LocalFolderOutput(folder, IMAGE, JOB, stepper.ops);
     try {
       const recovered = await output.recover(journal.at(-1));
@@ -48,7 +55,10 @@ describe('saving a video without hard links, safe at every step', () => {
       await output.prepare();
       const temp = await output.tempPath();
       await fs.writeFile(temp, video); // the download
-      const saved = await output.commit(temp, stepper.journal((name) => void journal.push(name)));
+      const saved = await output.commit(
+        temp,
+        stepper.journal((name) => void journal.push(name)),
+      );
       return { saved, steps: stepper.steps, crashed: false };
     } catch (error) {
       // However the code under test passed the failure on, a crash ended this start there.
@@ -67,8 +77,16 @@ describe('saving a video without hard links, safe at every step', () => {
     const steps = (await start([])).steps;
     const kinds = steps.map((step) => step.replace(/\(.*/, ''));
     const saving = kinds.indexOf('makeFolder');
-    assert.deepEqual(kinds.slice(saving), ['makeFolder', 'createExclusive', 'remove', 'flush', 'list', 'rename', 'createExclusive', 'journal', 'size', 'read', 'rename'], 'the steps the crash points are chosen from');
-    assert.deepEqual(kinds.slice(0, saving).sort(), ['list', 'read', 'size', 'size', 'size'], 'recovery looked at the seeded names and changed nothing');
+    assert.deepEqual(
+      kinds.slice(saving),
+      ['makeFolder', 'createExclusive', 'remove', 'flush', 'list', 'rename', 'createExclusive', 'journal', 'size', 'read', 'rename'],
+      'the steps the crash points are chosen from',
+    );
+    assert.deepEqual(
+      kinds.slice(0, saving).sort(),
+      ['list', 'read', 'size', 'size', 'size'],
+      'recovery looked at the seeded names and changed nothing',
+    );
     let scenarios = 0;
     for (let first = 1; first <= steps.length; first++) {
       for (let second = 0; ; second++) {
@@ -102,7 +120,13 @@ describe('saving a video without hard links, safe at every step', () => {
     let seen = '';
     const saved = await output.commit(temp, async (name) => {
       seen = (await fs.readFile(path.join(folder, name), 'utf8')).split('\n')[0];
-      assert.ok(await fs.stat(temp).then(() => false, () => true), 'the download was renamed to say which name it claims');
+      assert.ok(
+        await fs.stat(temp).then(
+          () => false,
+          () => true,
+        ),
+        'the download was renamed to say which name it claims',
+      );
     });
     assert.equal(saved, 'cat.luma.mp4');
     assert.match(seen, new RegExp(`^LUMA-VIDEO-PLACEHOLDER job ${JOB} attempt [0-9a-f]{8}$`));
@@ -135,10 +159,11 @@ describe('saving a video without hard links, safe at every step', () => {
     const output = new LocalFolderOutput(folder, IMAGE, JOB);
     const [one, two] = [await output.tempPath(), await output.tempPath()];
     assert.notEqual(one, two);
-    for (const temp of [one, two]) assert.ok(new VideoNames(IMAGE, JOB).parseHidden(path.basename(temp)), 'tagged with the job, so its leftovers are found');
+    for (const temp of [one, two])
+      assert.ok(new VideoNames(IMAGE, JOB).parseHidden(path.basename(temp)), 'tagged with the job, so its leftovers are found');
   });
 
-  it('recover: the video already placed before a crash is the job\'s, and is not saved again as -2', async () => {
+  it("recover: the video already placed before a crash is the job's, and is not saved again as -2", async () => {
     const journal: string[] = [];
     const output = new LocalFolderOutput(folder, IMAGE, JOB);
     await output.prepare();
@@ -150,7 +175,7 @@ describe('saving a video without hard links, safe at every step', () => {
     assert.deepEqual(await fs.readdir(folder), ['cat.luma.mp4']);
   });
 
-  it('recover: ignores a claimed name that is not one of this image\'s video names (the stored list is untrusted)', async () => {
+  it("recover: ignores a claimed name that is not one of this image's video names (the stored list is untrusted)", async () => {
     const foreign = await seedForeign(folder);
     for (const claimed of ['dog.luma.mp4', '../cat.luma.mp4', 'cat.luma-0.mp4', 'cat.png', '']) {
       assert.equal(await new LocalFolderOutput(folder, IMAGE, JOB).recover(claimed), undefined, claimed);
@@ -188,9 +213,12 @@ describe('saving a video without hard links, safe at every step', () => {
     const temp = await output.tempPath();
     await fs.writeFile(temp, video);
     const failure = new Error('the job store is gone');
-    await assert.rejects(output.commit(temp, async () => {
-      throw failure;
-    }), (error) => error === failure);
+    await assert.rejects(
+      output.commit(temp, async () => {
+        throw failure;
+      }),
+      (error) => error === failure,
+    );
     assert.deepEqual(await fs.readdir(folder), []);
   });
 
@@ -204,7 +232,10 @@ describe('saving a video without hard links, safe at every step', () => {
     const output = new LocalFolderOutput(folder, IMAGE, JOB, full);
     const temp = await output.tempPath();
     await fs.writeFile(temp, video);
-    const error = await output.commit(temp).then(() => undefined, (e: unknown) => e);
+    const error = await output.commit(temp).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof LumaError && error.kind === 'disk', String(error));
     assert.match(error.message, /Could not write the video \(the disk is full\)\. Free some space or choose another folder/);
     assert.deepEqual(await fs.readdir(folder), []);
@@ -214,7 +245,15 @@ describe('saving a video without hard links, safe at every step', () => {
 describe('a long image name, end to end against the simulator', function () {
   this.timeout(20_000);
   const KEY = 'sim-key-long-names-0123';
-  const options: GenerationOptions = { prompt: 'waves', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+  const options: GenerationOptions = {
+    prompt: 'waves',
+    length: 5,
+    enhancePrompt: true,
+    modelName: 'ray-v2',
+    aspectRatio: '',
+    resolution: '',
+    loop: false,
+  };
   const catPng = new Uint8Array(readFileSync(path.resolve(__dirname, '../../../test/fixtures/workspace/cat.png')));
   const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   let sim: Simulator;
@@ -233,13 +272,21 @@ describe('a long image name, end to end against the simulator', function () {
     await fs.rm(folder, { recursive: true, force: true });
   });
 
-  const generate = (fileName: string, output: LocalFolderOutput) => runGeneration({ bytes: catPng, fileName, mimeType: 'image/png' }, options, {
-    client: new OneMinClient({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: KEY, log: silent, retry: { initialMs: 20, maxMs: 200, maxTotalMs: 5000 }, random: () => 1 }),
-    output,
-    log: silent,
-    poll: { initialMs: 30, factor: 1.5, maxMs: 100, maxWaitMs: 10_000 },
-    random: () => 1,
-  });
+  const generate = (fileName: string, output: LocalFolderOutput) =>
+    runGeneration({ bytes: catPng, fileName, mimeType: 'image/png' }, options, {
+      client: new OneMinClient({
+        apiBaseUrl: sim.apiBaseUrl,
+        assetBaseUrl: sim.assetBaseUrl,
+        apiKey: KEY,
+        log: silent,
+        retry: { initialMs: 20, maxMs: 200, maxTotalMs: 5000 },
+        random: () => 1,
+      }),
+      output,
+      log: silent,
+      poll: { initialMs: 30, factor: 1.5, maxMs: 100, maxWaitMs: 10_000 },
+      random: () => 1,
+    });
 
   it('a 244-character image name is charged once and saved under a shortened name', async () => {
     const image = `${'sunset over the bay '.repeat(12)}.png`;
@@ -255,9 +302,15 @@ describe('a long image name, end to end against the simulator', function () {
     const image = `${'a'.repeat(240)}.png`;
     let deep = folder;
     while (Buffer.byteLength(deep) < 3900) deep = path.join(deep, 'd'.repeat(200));
-    const error = await generate(image, new LocalFolderOutput(deep, image, JOB)).then(() => undefined, (e: unknown) => e);
+    const error = await generate(image, new LocalFolderOutput(deep, image, JOB)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof LumaError && error.kind === 'disk', String(error));
-    assert.match(error.message, /file names would be too long there .* Rename the image to a shorter name, or choose a folder with a shorter path/);
+    assert.match(
+      error.message,
+      /file names would be too long there .* Rename the image to a shorter name, or choose a folder with a shorter path/,
+    );
     assert.equal(sim.requests.length, 0, 'nothing sent');
   });
 });

@@ -1,7 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { coerceDefaults, GenerationOptions, MAX_PROMPT_LENGTH, parseWebviewMessage, validateBatch, validateOptions } from '../../src/protocol';
+import { coerceDefaults, GenerationOptions, MAX_PROMPT_LENGTH, validateBatch, validateOptions } from '../../src/shared/options';
+import { parseWebviewMessage } from '../../src/shared/messages';
 
-const valid: GenerationOptions = { prompt: 'the waves roll in', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
+const valid: GenerationOptions = {
+  prompt: 'the waves roll in',
+  length: 5,
+  enhancePrompt: true,
+  modelName: 'ray-v2',
+  aspectRatio: '',
+  resolution: '',
+  loop: false,
+};
 
 describe('protocol', () => {
   it('accepts a valid form and trims the prompt', () => {
@@ -10,12 +19,22 @@ describe('protocol', () => {
   });
 
   it('says what to do for each bad field, including values injected past the form', () => {
-    const result = validateOptions({ prompt: '   ', length: 7, enhancePrompt: 'yes', modelName: 'ray-v9', aspectRatio: '2:1', resolution: '4k', loop: 1 });
+    const result = validateOptions({
+      prompt: '   ',
+      length: 7,
+      enhancePrompt: 'yes',
+      modelName: 'ray-v9',
+      aspectRatio: '2:1',
+      resolution: '4k',
+      loop: 1,
+    });
     assert.equal(result.ok, false);
     if (result.ok) return;
     assert.match(result.errors.prompt ?? '', /Describe what should move/);
     assert.match(result.errors.length ?? '', /5 s or 10 s/);
-    assert.ok(result.errors.enhancePrompt && result.errors.modelName && result.errors.aspectRatio && result.errors.resolution && result.errors.loop);
+    assert.ok(
+      result.errors.enhancePrompt && result.errors.modelName && result.errors.aspectRatio && result.errors.resolution && result.errors.loop,
+    );
   });
 
   it('refuses a prompt longer than the service takes', () => {
@@ -34,7 +53,12 @@ describe('protocol', () => {
   });
 
   it('starts the form from the nearest allowed value when settings hold nonsense', () => {
-    assert.deepEqual(coerceDefaults({ length: 7, modelName: 'x', aspectRatio: '16:9', loop: true }), { ...valid, prompt: '', aspectRatio: '16:9', loop: true });
+    assert.deepEqual(coerceDefaults({ length: 7, modelName: 'x', aspectRatio: '16:9', loop: true }), {
+      ...valid,
+      prompt: '',
+      aspectRatio: '16:9',
+      loop: true,
+    });
   });
 });
 
@@ -45,7 +69,14 @@ describe('protocol: batches', () => {
     const result = validateBatch({ ...valid, prompt: 'shared' }, { 'file:///w/b.png': '  b moves  ' }, images);
     assert.equal(result.ok, true);
     if (!result.ok) return;
-    assert.deepEqual(result.perImage.map((p) => [p.imageUri, p.options.prompt]), [['file:///w/a.png', 'shared'], ['file:///w/b.png', 'b moves'], ['file:///w/c.png', 'shared']]);
+    assert.deepEqual(
+      result.perImage.map((p) => [p.imageUri, p.options.prompt]),
+      [
+        ['file:///w/a.png', 'shared'],
+        ['file:///w/b.png', 'b moves'],
+        ['file:///w/c.png', 'shared'],
+      ],
+    );
   });
 
   it('needs the shared prompt unless every image has its own', () => {
@@ -65,11 +96,18 @@ describe('protocol: batches', () => {
   });
 
   it('parses per-image actions only with an image URI', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'openVideo', imageUri: 'file:///w/a.png' }), { type: 'openVideo', imageUri: 'file:///w/a.png' });
+    assert.deepEqual(parseWebviewMessage({ type: 'openVideo', imageUri: 'file:///w/a.png' }), {
+      type: 'openVideo',
+      imageUri: 'file:///w/a.png',
+    });
     assert.equal(parseWebviewMessage({ type: 'saveVideoAs' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'fetch', imageUri: 7 }), undefined);
     assert.deepEqual(parseWebviewMessage({ type: 'cancel' }), { type: 'cancel' });
-    assert.deepEqual(parseWebviewMessage({ type: 'cancel', imageUri: 'file:///a.png', confirmed: true }), { type: 'cancel', imageUri: 'file:///a.png', confirmed: true });
+    assert.deepEqual(parseWebviewMessage({ type: 'cancel', imageUri: 'file:///a.png', confirmed: true }), {
+      type: 'cancel',
+      imageUri: 'file:///a.png',
+      confirmed: true,
+    });
     assert.equal(parseWebviewMessage({ type: 'cancel', confirmed: 'yes' }), undefined, 'only a literal true says the page asked');
     assert.equal(parseWebviewMessage({ type: 'generate', options: valid, prompts: 'x' }), undefined);
   });

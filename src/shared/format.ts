@@ -1,0 +1,7 @@
+// Text both the host and the webview show the same way.
+
+/** Elapsed time as the form and the Generations view show it: "1:23". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,133 @@
+// Every message between the extension host and the form's webview, and the check the host runs
+// on what the webview posts. Imported by the host (src/form) and bundled into the webview (media/),
+// so it imports nothing but the options beside it.
+import { includes, isRecord, MAX_PROMPT_LENGTH, type FieldErrors, type GenerationOptions, type OptionField } from './options';
+
+export const VIEW_TYPE = 'lumaVideo.form';
+
+export type Stage = 'editing' | 'queued' | 'uploading' | 'generating' | 'downloading' | 'done' | 'failed' | 'cancelled';
+
+/** A remedy the form can offer as a button next to an error. */
+export type Remedy = 'setApiKey' | 'retry';
+
+/** What the form shows about the job it started; sent whole each time it changes. */
+export interface JobView {
+  stage: Stage;
+  /** Epoch ms when the current stage began, so the webview can count elapsed time itself. */
+  stageStartedAt: number;
+  /** Bytes received and expected while downloading (total 0 when unknown). */
+  progress?: { received: number; total: number };
+  /** What went wrong and what to do, in plain words. */
+  error?: { message: string; remedy?: Remedy };
+  /** The finished video, as a webview URI and a file name. */
+  video?: { src: string; name: string };
+  /** A note shown under the stage, e.g. "Stopped waiting; the job is kept". */
+  note?: string;
+  /** The service accepted the generation: it is paid for, so Cancel asks before it stops waiting. */
+  accepted?: boolean;
+  /** The service has (or may have) made the video: "Fetch Video" gets it without paying again. */
+  fetchable?: boolean;
+  /** Cancel was pressed while the generation request was out: waiting for 1min.ai's answer. */
+  cancelling?: boolean;
+  /** Another window of this workspace runs the job: shown, but not cancelled, from here. */
+  elsewhere?: boolean;
+}
+
+/** What the person typed in a form, kept by the host so a form can be rebuilt with it. */
+export interface FormDraft {
+  options: Partial<Record<OptionField, unknown>>;
+  /** Each image's own prompt by image URI (batches). */
+  prompts: Record<string, string>;
+  advancedOpen: boolean;
+  perImageOpen: boolean;
+}
+
+export interface ImageView {
+  name: string;
+  /** The image's URI as a string: kept in the webview's state so the form can be restored. */
+  uri: string;
+  /** A webview URI of the image, or '' when it cannot be shown. */
+  src: string;
+}
+
+// ---- host -> webview ----
+export type HostMessage =
+  /** `draft`: what was typed in a form this one replaces (the extension host restarted). */
+  | {
+      type: 'init';
+      images: ImageView[];
+      defaults: GenerationOptions;
+      jobs: Record<string, JobView>;
+      recentPrompts: string[];
+      draft?: FormDraft;
+    }
+  | { type: 'job'; imageUri: string; job: JobView }
+  | { type: 'invalid'; errors: FieldErrors; imageErrors?: Record<string, string> }
+  | { type: 'recentPrompts'; prompts: string[] };
+
+// ---- webview -> host ----
+/** Messages about one image's job carry that image's URI (one of the form's images). */
+const IMAGE_ACTIONS = ['openVideo', 'revealVideo', 'copyMarkdownLink', 'saveVideoAs', 'fetch'] as const;
+export type ImageAction = (typeof IMAGE_ACTIONS)[number];
+export type WebviewMessage =
+  | { type: 'ready' }
+  /** `prompts`: optional per-image prompts (image URI -> prompt) that replace the shared one. */
+  | { type: 'generate'; options: GenerationOptions; prompts?: Record<string, string> }
+  /** Without imageUri: every queued or running job of the form. */
+  /** `confirmed`: the page asked "Stop waiting?" about a paid video and the person said yes. */
+  | { type: 'cancel'; imageUri?: string; confirmed?: true }
+  | { type: ImageAction; imageUri: string }
+  | { type: 'setApiKey' }
+  | ({ type: 'draft' } & FormDraft);
+
+/**
+ * Turns whatever the webview posted into a known message, or undefined (dropped). Options inside
+ * a `generate` are passed through as sent: `validateBatch` judges them and answers per field.
+ */
+export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
+  if (!isRecord(raw) || typeof raw.type !== 'string') return undefined;
+  const keys = Object.keys(raw);
+  if (raw.type === 'ready' || raw.type === 'setApiKey') return keys.length === 1 ? { type: raw.type } : undefined;
+  if (raw.type === 'cancel') {
+    if (keys.some((key) => key !== 'type' && key !== 'imageUri' && key !== 'confirmed')) return undefined;
+    if ((raw.imageUri !== undefined && typeof raw.imageUri !== 'string') || (raw.confirmed !== undefined && raw.confirmed !== true))
+      return undefined;
+    return {
+      type: 'cancel',
+      ...(typeof raw.imageUri === 'string' ? { imageUri: raw.imageUri } : {}),
+      ...(raw.confirmed ? { confirmed: true as const } : {}),
+    };
+  }
+  const action = raw.type;
+  if (includes(IMAGE_ACTIONS, action)) {
+    return keys.length === 2 && typeof raw.imageUri === 'string' ? { type: action, imageUri: raw.imageUri } : undefined;
+  }
+  if (raw.type === 'draft') return parseDraft(raw);
+  if (raw.type === 'generate' && isRecord(raw.options) && (raw.prompts === undefined || isRecord(raw.prompts))) {
+    return {
+      type: 'generate',
+      options: raw.options as unknown as GenerationOptions,
+      prompts: raw.prompts as Record<string, string> | undefined,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A draft as the webview sent it: known option fields only, each a string, number or boolean (the
+ * form judges values when it is sent); prompts as text, at most the form's own limits.
+ */
+function parseDraft(raw: Record<string, unknown>): WebviewMessage | undefined {
+  if (!isRecord(raw.options) || !isRecord(raw.prompts) || typeof raw.advancedOpen !== 'boolean' || typeof raw.perImageOpen !== 'boolean')
+    return undefined;
+  const options: Partial<Record<OptionField, unknown>> = {};
+  for (const field of ['prompt', 'length', 'enhancePrompt', 'modelName', 'aspectRatio', 'resolution', 'loop'] as const) {
+    const value = raw.options[field];
+    if (typeof value === 'string') options[field] = value.slice(0, MAX_PROMPT_LENGTH * 2);
+    else if (typeof value === 'number' || typeof value === 'boolean') options[field] = value;
+  }
+  const prompts: Record<string, string> = {};
+  for (const [uri, prompt] of Object.entries(raw.prompts).slice(0, 100))
+    if (typeof prompt === 'string') prompts[uri] = prompt.slice(0, MAX_PROMPT_LENGTH * 2);
+  return { type: 'draft', options, prompts, advancedOpen: raw.advancedOpen, perImageOpen: raw.perImageOpen };
+}
