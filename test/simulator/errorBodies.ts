@@ -7,10 +7,6 @@ import type { Fault } from './faults';
 
 const GATEWAY_STATUSES = new Set([502, 504, 520, 522, 524]);
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function show(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
 }

@@ -1,11 +1,13 @@
 // The checks the service runs on a POST /api/features body, in its order, with its messages.
 
-import { isRecord, show } from './errorBodies';
+import { ASPECT_RATIOS, includes, isRecord, LENGTHS, MODEL_NAMES, RESOLUTIONS } from '../../src/shared/options';
+import { show } from './errorBodies';
 
-// What the service accepts, per the contract.
-const MODEL_NAMES = ['ray-v1', 'ray-v2', 'ray-v2-flash', 'ray-v3', 'ray-v3-reasoning'];
-const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'];
-const RESOLUTIONS = ['720p', '1080p'];
+// What the service accepts: the lists the extension offers, shared rather than copied. The
+// extension's '' (let the service choose) is a field left out on the wire, never a value sent.
+const SERVICE_ASPECT_RATIOS = ASPECT_RATIOS.filter((ratio) => ratio !== '');
+const SERVICE_RESOLUTIONS = RESOLUTIONS.filter((resolution) => resolution !== '');
+const DURATIONS = LENGTHS.map((length) => `${length}s`);
 
 /**
  * The request as a job to make, or the service's refusal. `uploaded` tells whether an image key
@@ -29,20 +31,22 @@ export function validateFeature(
     return bad(`promptObject.imageUrl is required: the path returned by the upload (got ${show(po.imageUrl)})`);
   if (typeof po.prompt !== 'string' || po.prompt.trim() === '')
     return bad(`promptObject.prompt must be a non-empty string (got ${show(po.prompt)})`);
-  if (po.length !== 5 && po.length !== 10) return bad(`promptObject.length must be the number 5 or 10 (got ${show(po.length)})`);
+  if (!includes(LENGTHS, po.length)) return bad(`promptObject.length must be the number ${LENGTHS.join(' or ')} (got ${show(po.length)})`);
   if (typeof po.enhancePrompt !== 'boolean') return bad(`promptObject.enhancePrompt must be true or false (got ${show(po.enhancePrompt)})`);
   if (po.modelName === undefined) return bad(`promptObject.modelName is required: one of ${MODEL_NAMES.join(', ')}`);
-  if (typeof po.modelName !== 'string' || !MODEL_NAMES.includes(po.modelName)) {
+  if (!includes(MODEL_NAMES, po.modelName)) {
     return bad(`Model ${show(po.modelName)} is not supported; use one of ${MODEL_NAMES.join(', ')}`, 'UNSUPPORTED_MODEL');
   }
-  if (po.duration !== '5s' && po.duration !== '10s') return bad(`promptObject.duration must be "5s" or "10s" (got ${show(po.duration)})`);
+  if (!includes(DURATIONS, po.duration)) {
+    return bad(`promptObject.duration must be ${DURATIONS.map((d) => `"${d}"`).join(' or ')} (got ${show(po.duration)})`);
+  }
   if (po.duration !== `${po.length}s`)
     return bad(`promptObject.duration ${show(po.duration)} does not match promptObject.length ${po.length}`);
-  if (po.aspectRatio !== undefined && (typeof po.aspectRatio !== 'string' || !ASPECT_RATIOS.includes(po.aspectRatio))) {
-    return bad(`promptObject.aspectRatio must be one of ${ASPECT_RATIOS.join(' ')}, or left out (got ${show(po.aspectRatio)})`);
+  if (po.aspectRatio !== undefined && !includes(SERVICE_ASPECT_RATIOS, po.aspectRatio)) {
+    return bad(`promptObject.aspectRatio must be one of ${SERVICE_ASPECT_RATIOS.join(' ')}, or left out (got ${show(po.aspectRatio)})`);
   }
-  if (po.resolution !== undefined && (typeof po.resolution !== 'string' || !RESOLUTIONS.includes(po.resolution))) {
-    return bad(`promptObject.resolution must be one of ${RESOLUTIONS.join(', ')}, or left out (got ${show(po.resolution)})`);
+  if (po.resolution !== undefined && !includes(SERVICE_RESOLUTIONS, po.resolution)) {
+    return bad(`promptObject.resolution must be one of ${SERVICE_RESOLUTIONS.join(', ')}, or left out (got ${show(po.resolution)})`);
   }
   if (po.loop !== undefined && typeof po.loop !== 'boolean')
     return bad(`promptObject.loop must be true or false, or left out (got ${show(po.loop)})`);

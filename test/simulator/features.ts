@@ -3,7 +3,8 @@
 
 import type { Core } from './core';
 import { apiFault } from './apiFaults';
-import { gatewayPage, isRecord, show } from './errorBodies';
+import { isRecord } from '../../src/shared/options';
+import { gatewayPage, show } from './errorBodies';
 import { validateFeature } from './featureRequest';
 import { isRecordFault, type Fault } from './faults';
 import { readBody } from './multipart';
