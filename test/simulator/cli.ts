@@ -1,79 +1,87 @@
-// Runs the simulator as a process for the demo and for manual tries:
-//   node out/test/simulator/cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--forget-uploads] [--quiet]
+// Runs the simulator as a process for the demo, the benchmark and manual tries:
+//   node out/test/simulator/cli.js [options]     (--help lists them)
 // Prints one JSON line with the addresses and key on stdout (so a parent process can read it),
 // logs requests to stderr, and stops on SIGINT/SIGTERM.
 
+import { parseArgs } from 'node:util';
 import { Simulator, type SimulatorOptions } from './simulator';
 
-const USAGE =
-  'usage: cli.js [--port N] [--storage-port N] [--latency MS] [--generation MS] [--key K] [--video-size BYTES] [--forget-uploads] [--quiet]';
+/** Every option: what it sets, its value's name (none for a switch), and its line in --help. */
+const FLAGS = [
+  { flag: 'port', value: 'N', option: 'port', help: 'API port (default 0: a free one)' },
+  { flag: 'storage-port', value: 'N', option: 'storagePort', help: 'storage host port, for video downloads (default 0: a free one)' },
+  { flag: 'latency', value: 'MS', option: 'latencyMs', help: 'delay added before every API answer (default 0)' },
+  { flag: 'generation', value: 'MS', option: 'generationMs', help: 'time from an accepted generation to SUCCESS (default 1500)' },
+  { flag: 'key', value: 'K', option: 'apiKey', help: 'the only API key accepted (default sim-key)' },
+  { flag: 'video-size', value: 'BYTES', option: 'videoSizeBytes', help: 'serve a generated video of this size instead of sample.mp4' },
+  { flag: 'forget-uploads', help: "keep no uploaded image's bytes, so storage cannot serve them back (benchmarks)" },
+  { flag: 'quiet', help: 'no request log on stderr (benchmarks)' },
+  { flag: 'help', short: 'h', help: 'print this help and exit' },
+] as const satisfies readonly { flag: string; value?: string; option?: keyof SimulatorOptions; short?: string; help: string }[];
 
-/** --quiet: no request log (benchmarks). --forget-uploads: keepUploads false (benchmarks). */
-let quiet = false;
+function usage(): string {
+  const lines = FLAGS.map((f) => {
+    const name = `${'short' in f ? `-${f.short}, ` : ''}--${f.flag}${'value' in f ? ` ${f.value}` : ''}`;
+    return `  ${name.padEnd(22)}${f.help}`;
+  });
+  return [
+    'usage: cli.js [options]',
+    '',
+    'Runs the local 1min.ai simulator (the API and its storage host) until SIGINT or SIGTERM. Prints one JSON',
+    'line {apiBaseUrl, assetBaseUrl, apiKey} on stdout, and each request it answers on stderr.',
+    '',
+    'options:',
+    ...lines,
+  ].join('\n');
+}
 
-function parseArgs(argv: string[]): SimulatorOptions {
+interface Parsed {
+  options: SimulatorOptions;
+  /** --quiet: no request log. */
+  quiet: boolean;
+  help: boolean;
+}
+
+/** The command line as simulator options; throws with a message on anything it does not take. */
+function parse(args: string[]): Parsed {
+  const config = Object.fromEntries(
+    FLAGS.map((f) => [f.flag, { type: 'value' in f ? 'string' : 'boolean', ...('short' in f ? { short: f.short } : {}) }] as const),
+  );
+  const { values } = parseArgs({ args, options: config, strict: true, allowPositionals: false });
   const options: SimulatorOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    // Flags that take no value.
-    const toggle = { '--quiet': () => (quiet = true), '--forget-uploads': () => (options.keepUploads = false) }[flag];
-    if (toggle) {
-      toggle();
+  for (const f of FLAGS) {
+    const given = values[f.flag];
+    if (!('option' in f) || typeof given !== 'string') continue;
+    if (f.option === 'apiKey') {
+      options.apiKey = given;
       continue;
     }
-    const value = argv[i + 1];
-    if (flag === '--help' || flag === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    }
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    const number = () => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number >= 0, got ${value}`);
-      return n;
-    };
-    switch (flag) {
-      case '--port':
-        options.port = number();
-        break;
-      case '--storage-port':
-        options.storagePort = number();
-        break;
-      case '--latency':
-        options.latencyMs = number();
-        break;
-      case '--generation':
-        options.generationMs = number();
-        break;
-      case '--key':
-        options.apiKey = value;
-        break;
-      case '--video-size':
-        options.videoSizeBytes = number();
-        break;
-      default:
-        throw new Error(`unknown option ${flag}`);
-    }
-    i++;
+    const n = Number(given);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${f.flag} needs a whole number >= 0, got ${given}`);
+    options[f.option] = n;
   }
-  return options;
+  if (values['forget-uploads'] === true) options.keepUploads = false;
+  return { options, quiet: values.quiet === true, help: values.help === true };
 }
 
 async function main(): Promise<void> {
-  let options: SimulatorOptions;
+  let parsed: Parsed;
   try {
-    options = parseArgs(process.argv.slice(2));
+    parsed = parse(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`${(err as Error).message}\n${usage()}\n`);
     process.exit(2);
   }
+  if (parsed.help) {
+    process.stdout.write(`${usage()}\n`);
+    process.exit(0);
+  }
   // Handlers first: a signal that arrives while starting must still end the process cleanly.
-  let sim: Simulator | undefined;
-  let stopping = false;
+  const state: { sim?: Simulator; stopping?: boolean } = {};
   const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    (sim ? sim.stop() : Promise.resolve()).then(
+    if (state.stopping) return;
+    state.stopping = true;
+    (state.sim ? state.sim.stop() : Promise.resolve()).then(
       () => process.exit(0),
       () => process.exit(1),
     );
@@ -81,14 +89,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  sim = await Simulator.start(options);
+  const sim = await Simulator.start(parsed.options);
+  state.sim = sim;
   // Method, path (no query: presigned links are long) and status only; never header values.
-  if (!quiet)
+  if (!parsed.quiet)
     sim.onRequestDone((r) => {
       const status = r.status === 0 ? 'no answer' : String(r.status);
       process.stderr.write(`[sim ${r.server}] ${r.method} ${r.path.split('?')[0]} -> ${status}\n`);
     });
-  process.stdout.write(`${JSON.stringify({ apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: sim.options.apiKey })}\n`);
+  const ready = { apiBaseUrl: sim.apiBaseUrl, assetBaseUrl: sim.assetBaseUrl, apiKey: sim.options.apiKey };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 
 main().catch((err: unknown) => {
