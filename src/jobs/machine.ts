@@ -13,7 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { VideoOutput } from '../files/localOutput';
 import { isCancel, leavesChargeOpen, LumaError } from '../util/lumaError';
-import type { VideoRecord } from '../onemin/record';
+import type { ServiceUuid, VideoRecord } from '../onemin/record';
 import type { GenerationOptions } from '../shared/options';
 import { Logger } from '../util/log';
 import {
@@ -28,7 +28,8 @@ import {
   uploadImage,
   waitForVideo,
 } from './generation';
-import { canMove, chargeIsOpen, isActive, JobRecord, JobState } from './job';
+import { chargeIsOpen, JobRecord } from './job';
+import { canMove, isUnfinished, JobSnapshot, JobState, LiveProgress } from './jobStatus';
 import type { JobStore } from './jobStore';
 import { KeyedQueue } from '../util/keyedQueue';
 import { generateAgainQuestion, Question, removePaidQuestion, stopWaitingQuestion, Worry } from './questions';
@@ -56,25 +57,6 @@ export interface JobPorts {
   /** Asks; resolves true only when the person chose the `confirm` button. */
   confirm(question: Question): Promise<boolean>;
   poll(job: JobRecord): PollPolicy | undefined;
-}
-
-/** What changes within a stage and is not worth storing. */
-export interface LiveProgress {
-  stageStartedAt: number;
-  progress?: { received: number; total: number };
-  /** Cancel was pressed while the generation request was out: waiting for its answer. */
-  cancelling?: boolean;
-}
-
-/** A job as listeners see it: the stored record plus what is happening to it now. */
-export interface JobSnapshot {
-  job: JobRecord;
-  /** Queued or running in this window. */
-  here: boolean;
-  /** Running in another window of this workspace. */
-  elsewhere: boolean;
-  /** Set while it runs here. */
-  live?: LiveProgress;
 }
 
 export interface JobMachineOptions {
@@ -215,7 +197,7 @@ export class JobMachine {
   }
 
   /** Queued or running, here or in another window. */
-  isBusy(id: string): boolean {
+  isRunning(id: string): boolean {
     return this.runs.has(id) || this.elsewhere.has(id);
   }
 
@@ -358,7 +340,7 @@ export class JobMachine {
   }
 
   private busyJobsOf(imageUris: readonly string[]): JobRecord[] {
-    return this.store.all().filter((job) => imageUris.includes(job.imageUri) && (this.isBusy(job.id) || isActive(job)));
+    return this.store.all().filter((job) => imageUris.includes(job.imageUri) && (this.isRunning(job.id) || isUnfinished(job)));
   }
 
   /**
@@ -496,7 +478,7 @@ export class JobMachine {
    * Saves the uuid of an accepted generation. If another window took the job over while the
    * request was out, the uuid is still worth saving: take the lease back if it is free.
    */
-  private async accept(run: Run, uuid: string): Promise<void> {
+  private async accept(run: Run, uuid: ServiceUuid): Promise<void> {
     const patch: Partial<JobRecord> = { uuid, error: undefined, remedy: undefined };
     try {
       await this.move(run, 'generating', patch);
@@ -708,7 +690,7 @@ export class JobMachine {
   async retry(id: string): Promise<JobRecord | undefined> {
     await this.lookAround();
     const job = this.store.get(id);
-    if (!job || this.isBusy(id) || job.state === 'done' || isActive(job)) return job;
+    if (!job || this.isRunning(id) || job.state === 'done' || isUnfinished(job)) return job;
     if (job.uuid) return this.fetch(id);
     const [queued] = await this.withImagesLocked([job], async () => {
       await this.lookAround();
@@ -719,7 +701,7 @@ export class JobMachine {
       const run = await this.jobOps.run(id, async () => {
         if (this.imageIsBusy(job.imageUri) || !(await this.store.leases.acquire(id))) return undefined;
         const current = await this.store.reload(id);
-        if (!current || current.uuid || isActive(current) || current.state === 'done') {
+        if (!current || current.uuid || isUnfinished(current) || current.state === 'done') {
           await this.store.leases.release(id);
           return undefined;
         }
@@ -822,17 +804,17 @@ export class JobMachine {
    */
   async remove(id: string): Promise<boolean> {
     const job = this.store.get(id);
-    if (!job || this.isBusy(id) || isActive(job)) return false;
+    if (!job || this.isRunning(id) || isUnfinished(job)) return false;
     // A paid video not saved, or a request that may have been charged: only the list remembers it.
     if (((job.uuid && job.state !== 'done') || chargeIsOpen(job)) && !(await this.ports.confirm(removePaidQuestion(job)))) return false;
     const removed = await this.jobOps.run(id, async () => {
-      if (this.isBusy(id) || !(await this.store.leases.acquire(id))) return false;
+      if (this.isRunning(id) || !(await this.store.leases.acquire(id))) return false;
       try {
         // Only what was asked about: the job as it is on disk now must be the one the person saw.
         const current = await this.store.reload(id);
         if (
           !current ||
-          isActive(current) ||
+          isUnfinished(current) ||
           current.state !== job.state ||
           current.uuid !== job.uuid ||
           current.mayBeCharged !== job.mayBeCharged
@@ -877,7 +859,7 @@ export class JobMachine {
   private async recoverOnce(): Promise<JobRecord[]> {
     const resumed: JobRecord[] = [];
     for (const job of this.store.all()) {
-      if (!isActive(job) || this.runs.has(job.id)) continue;
+      if (!isUnfinished(job) || this.runs.has(job.id)) continue;
       try {
         const picked = await this.jobOps.run(job.id, () => this.recoverJob(job));
         if (picked) resumed.push(picked);
@@ -902,7 +884,7 @@ export class JobMachine {
     const wasElsewhere = this.elsewhere.delete(job.id);
     // As it is on disk now, not as this window last saw it.
     const current = await this.store.reload(job.id);
-    if (!current || !isActive(current)) {
+    if (!current || !isUnfinished(current)) {
       await this.store.leases.release(job.id);
       if (wasElsewhere) this.fire(job.id);
       return undefined;
@@ -979,18 +961,18 @@ export class JobMachine {
     let abandoned = false;
     for (const id of await this.store.refresh()) {
       const job = this.store.get(id);
-      if (job && isActive(job) && !this.runs.has(id)) {
+      if (job && isUnfinished(job) && !this.runs.has(id)) {
         // Running somewhere, or left by a window that is gone (no live lease): then recover it.
         if (await this.store.leases.holder(id)) this.markElsewhere(id);
         else abandoned = true;
       }
-      if (!job || !isActive(job)) this.elsewhere.delete(id);
+      if (!job || !isUnfinished(job)) this.elsewhere.delete(id);
       this.fire(id, job);
     }
     if (abandoned) await this.recover();
     for (const id of [...this.elsewhere]) {
       const job = this.store.get(id);
-      if (!job || !isActive(job)) {
+      if (!job || !isUnfinished(job)) {
         this.elsewhere.delete(id);
         this.fire(id);
       } else if (!(await this.store.leases.holder(id))) {

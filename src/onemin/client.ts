@@ -17,7 +17,7 @@ import { backoffDelay, BackoffPolicy, Deadline, formatDuration, retryAfterMs, sl
 import { cancelled, LumaError } from '../util/lumaError';
 import { diskError, isDiskError } from '../util/diskErrors';
 import { httpError, redirectError } from './errors';
-import { parseRecordBody, VideoRecord } from './record';
+import { parseRecordBody, ServiceUuid, VideoRecord } from './record';
 
 export interface RetryPolicy extends BackoffPolicy {
   /** Attempts in all, the first included. */
@@ -235,7 +235,7 @@ export class OneMinClient {
   }
 
   /** GET /api/results/{uuid}; undefined when the service does not know the uuid. */
-  getResult(uuid: string, signal?: AbortSignal): Promise<VideoRecord | undefined> {
+  getResult(uuid: ServiceUuid, signal?: AbortSignal): Promise<VideoRecord | undefined> {
     return this.guarded('checking on the video', async () => {
       const body = await this.callApi({
         during: 'checking on the video',
