@@ -286,7 +286,7 @@ export class FormPanel implements vscode.Disposable {
     const job = machine.latestFor(image.toString());
     if (!job) return;
     if (action === 'fetch') {
-      if (isFetchable(job) && !this.isRunning(image)) await this.track(machine.fetch(job.id));
+      if (isFetchable(job) && !this.isRunning(image)) await this.track(machine.fetchPaidVideo(job.id));
       return;
     }
     if (job.state !== 'done' || !job.videoUri) return;

@@ -299,7 +299,7 @@ async function applyStep(world: World, step: Step): Promise<void> {
     }
     case 'fetch': {
       const job = pick(step.pick);
-      if (job) world.track(host(step.window), host(step.window).machine.fetch(job.id));
+      if (job) world.track(host(step.window), host(step.window).machine.fetchPaidVideo(job.id));
       break;
     }
     case 'remove': {
@@ -543,7 +543,7 @@ export async function runSequence(sim: Simulator, steps: Step[]): Promise<string
         world
           .jobs()
           .filter((job) => job.uuid && isFetchable(job))
-          .map((job) => last.machine.fetch(job.id)),
+          .map((job) => last.machine.fetchPaidVideo(job.id)),
       );
       await settle(world);
       await checkAnyInstant(world, true);
