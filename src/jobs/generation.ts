@@ -112,7 +112,8 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
     if (now() - since > poll.maxWaitMs) {
       throw new LumaError(
         'server',
-        `The video is still not ready after ${Math.round(poll.maxWaitMs / 60_000)} minutes. It is paid for and may still arrive: its id is ${record.uuid}.`,
+        `The video is still not ready after ${Math.round(poll.maxWaitMs / 60_000)} minutes. ` +
+          `It is paid for and may still arrive: its id is ${record.uuid}.`,
         { detail: `gave up polling ${record.uuid}`, remedy: 'retry' },
       );
     }
@@ -244,7 +245,8 @@ async function downloadFirstAvailable(record: VideoRecord, tempPath: string, run
 function unknownJob(uuid: ServiceUuid): LumaError {
   return new LumaError(
     'protocol',
-    `1min.ai no longer knows the generation ${uuid} (it answered with an empty record). Check your 1min.ai history; the video may still be there.`,
+    `1min.ai no longer knows the generation ${uuid} (it answered with an empty record). ` +
+      'Check your 1min.ai history; the video may still be there.',
     { detail: `aiRecord null for ${uuid}` },
   );
 }

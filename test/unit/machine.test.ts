@@ -80,7 +80,7 @@ describe('job machine', function () {
   });
 
   describe('cancel while POST /api/features is out (point 1)', () => {
-    it('waits for the answer: accepted means paid, so the job is kept as stopped and Fetch Video gets it without paying again', async () => {
+    it('waits for the answer: accepted means paid, so the job is kept as stopped; Fetch Video gets it without paying again', async () => {
       sim.configure({ latencyMs: 300 });
       const a = host();
       const [job] = await a.machine.start([a.request('cat.png')]);
@@ -99,7 +99,7 @@ describe('job machine', function () {
       assert.deepEqual(await videos(), ['cat.luma.mp4']);
     });
 
-    it('a gateway error after the service charged: "may have been charged", never "nothing was charged", and the next Generate asks first', async () => {
+    it('a gateway error after the charge: "may have been charged", never "nothing was charged"; the next Generate asks', async () => {
       sim.configure({ asyncMode: 'ignore', gatewayTimeoutMs: 150, generationMs: 2000 });
       const a = host();
       const [job] = await a.machine.start([a.request('cat.png')]);
@@ -325,7 +325,7 @@ describe('job machine', function () {
       assert.equal(b.machine.get(job.id)?.state, 'done', 'Retry waited for the recovery and ran the job');
     });
 
-    it("a reload while the generation request is out, in VS Code's order (deactivate, then disposal at once): the uuid of the accepted job is kept", async () => {
+    it("a reload while the generation request is out, in VS Code's order (deactivate, dispose): the accepted uuid is kept", async () => {
       sim.configure({ latencyMs: 600 });
       const a = host('window-1');
       const [job] = await a.machine.start([a.request('cat.png')]);
@@ -340,7 +340,7 @@ describe('job machine', function () {
       assert.ok(b.machine.get(job.id)?.uuid, 'accepted within the grace: kept, and so fetchable');
     });
 
-    it('a lease whose pid now names another live process (a restart reused it) is taken over once it has not moved for two beats', async () => {
+    it('a lease whose pid now names another live process (a restart reused it) is taken over after two still beats', async () => {
       const jobsDir = path.join(storeDir, 'jobs');
       const leasesDir = path.join(storeDir, 'leases');
       await fs.mkdir(jobsDir, { recursive: true });
@@ -420,7 +420,7 @@ describe('job machine', function () {
   });
 
   describe('two windows on one workspace (point 5)', () => {
-    it('one window runs the job; the other shows it as running elsewhere, takes over when the owner dies, and one whole video lands', async () => {
+    it('one window runs the job; the other shows it as elsewhere, takes over when the owner dies; one whole video lands', async () => {
       sim.configure({ generationMs: 800 });
       const a = host('window-1');
       const b = host('window-2');
