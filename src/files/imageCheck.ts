@@ -43,7 +43,8 @@ export function checkImage(bytes: Uint8Array, fileName: string, maxBytes = DEFAU
   if (bytes.byteLength > maxBytes) {
     throw new LumaError(
       'input',
-      `${fileName} is ${formatSize(bytes.byteLength)}; 1min.ai takes images up to ${formatSize(maxBytes)}. Resize or compress it and try again.`,
+      `${fileName} is ${formatSize(bytes.byteLength)}; 1min.ai takes images up to ${formatSize(maxBytes)}. ` +
+        'Resize or compress it and try again.',
     );
   }
   return detected.mimeType;

@@ -15,10 +15,10 @@
 // of a file and its first byte, an empty file) that recover() finds by its content or by the
 // hidden file's name; after 4, the video, which recover() finds through the journal.
 
-import { diskError, isDiskError } from '../util/diskErrors';
 import { LumaError } from '../util/lumaError';
 import { sleep } from '../util/timing';
-import { MAX_CANDIDATES, nameBytes, newAttempt, VideoNames } from './naming';
+import { MAX_CANDIDATES, newAttempt, VideoNames } from './naming';
+import { describeFsError, errorCode, probeFailure, saveFailure } from './saveErrors';
 
 /** Where a job's video is written; the job runner calls these in this order. */
 export interface VideoOutput {
@@ -90,7 +90,8 @@ export class VideoSaver {
     } catch (error) {
       throw new LumaError(
         'disk',
-        `Cannot create the output folder ${where} (${describeFsError(error)}). Choose another with the "lumaVideo.outputFolder" setting.`,
+        `Cannot create the output folder ${where} (${describeFsError(error)}). ` +
+          'Choose another with the "lumaVideo.outputFolder" setting.',
         { detail: String(error) },
       );
     }
@@ -100,7 +101,7 @@ export class VideoSaver {
     try {
       await this.ops.createExclusive(probe, new Uint8Array());
     } catch (error) {
-      throw this.probeFailure(error);
+      throw probeFailure(error, this.ops.where, this.names.longestBytes, this.imageFileName);
     } finally {
       await this.ops.remove(probe).catch(() => undefined);
     }
@@ -147,7 +148,8 @@ export class VideoSaver {
         claimed = undefined;
         throw new LumaError(
           'disk',
-          `Another save took the name ${lost} in ${this.ops.where} at the same moment; nothing was overwritten. Press Fetch Video to save this one under a free name.`,
+          `Another save took the name ${lost} in ${this.ops.where} at the same moment; nothing was overwritten. ` +
+            'Press Fetch Video to save this one under a free name.',
           { detail: `placeholder replaced at ${lost}` },
         );
       }
@@ -204,18 +206,13 @@ export class VideoSaver {
 
   /** A file-system failure as the person reads it; any other error as it is. */
   saveFailure(error: unknown): unknown {
-    if (error instanceof LumaError || typeof errorCode(error) !== 'string') return error;
-    if (isDiskError(error)) return diskError(error, this.ops.where);
-    return new LumaError(
-      'disk',
-      `Could not save the video in ${this.ops.where} (${describeFsError(error)}). Choose another folder with "lumaVideo.outputFolder", then try again.`,
-      { detail: String(error), cause: error },
-    );
+    return saveFailure(error, this.ops.where);
   }
 
   private placeholder(attempt: string): Uint8Array {
     return Buffer.from(
-      `${this.ownPlaceholderPrefix()}${attempt}\nA video is being saved under this name. If this file stays, the save was cut off; the job removes it when it runs again.\n`,
+      `${this.ownPlaceholderPrefix()}${attempt}\nA video is being saved under this name. ` +
+        'If this file stays, the save was cut off; the job removes it when it runs again.\n',
       'utf8',
     );
   }
@@ -241,62 +238,9 @@ export class VideoSaver {
       }
     }
   }
-
-  private probeFailure(error: unknown): LumaError {
-    const where = this.ops.where;
-    const detail = String(error);
-    switch (errorCode(error)) {
-      case 'ENAMETOOLONG':
-        return new LumaError(
-          'disk',
-          `Cannot save videos in ${where}: the video's file names would be too long there (up to ${this.names.longestBytes} bytes, in a folder whose path is ${nameBytes(where)} bytes). Rename the image to a shorter name, or choose a folder with a shorter path with the "lumaVideo.outputFolder" setting.`,
-          { detail },
-        );
-      case 'EINVAL':
-      case 'EILSEQ':
-        return new LumaError(
-          'disk',
-          `Cannot save videos in ${where}: that drive does not allow a character of the image's name (${this.imageFileName}) in file names. Rename the image, or choose another folder with the "lumaVideo.outputFolder" setting.`,
-          { detail },
-        );
-      default:
-        return new LumaError(
-          'disk',
-          `Cannot save videos in ${where} (${describeFsError(error)}). Choose a folder you can write to with the "lumaVideo.outputFolder" setting.`,
-          { detail },
-        );
-    }
-  }
 }
 
 function startsWith(bytes: Uint8Array, text: string): boolean {
   const prefix = Buffer.from(text, 'utf8');
   return bytes.byteLength >= prefix.byteLength && Buffer.from(bytes.buffer, bytes.byteOffset, prefix.byteLength).equals(prefix);
-}
-
-export function errorCode(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-export function describeFsError(error: unknown): string {
-  switch (errorCode(error)) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only';
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'the disk is full';
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return 'a file is in the way';
-    case 'ENOENT':
-      return 'its drive or parent is missing';
-    case 'ENAMETOOLONG':
-      return 'its path is too long';
-    default:
-      return errorCode(error) ?? 'unknown error';
-  }
 }

@@ -9,7 +9,7 @@ import { FormDraft, HostMessage, ImageAction, JobView, parseWebviewMessage, VIEW
 import { GenerationOptions, MAX_RECENT_PROMPTS, validateBatch } from '../shared/options';
 import { isImageUri } from '../commands/pickImages';
 import { isFetchable, JobRecord } from '../jobs/job';
-import type { JobSnapshot } from '../jobs/machine';
+import { isRunning, JobSnapshot, toJobView } from '../jobs/jobStatus';
 import { JobService } from '../host/jobService';
 import { readSettings } from '../host/settings';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
@@ -228,7 +228,7 @@ export class FormPanel implements vscode.Disposable {
           this.post({ type: 'invalid', errors: checked.errors, imageErrors: checked.imageErrors });
           return;
         }
-        const busy = this.images.filter((image) => this.isActive(image));
+        const busy = this.images.filter((image) => this.isRunning(image));
         if (busy.length > 0 || this.generating) {
           this.services.log.warn(`Generate pressed while ${busy.length || 'the'} job(s) of this form still run; ignored.`);
           return;
@@ -286,7 +286,7 @@ export class FormPanel implements vscode.Disposable {
     const job = machine.latestFor(image.toString());
     if (!job) return;
     if (action === 'fetch') {
-      if (isFetchable(job) && !this.isActive(image)) await this.track(machine.fetch(job.id));
+      if (isFetchable(job) && !this.isRunning(image)) await this.track(machine.fetchPaidVideo(job.id));
       return;
     }
     if (job.state !== 'done' || !job.videoUri) return;
@@ -297,9 +297,9 @@ export class FormPanel implements vscode.Disposable {
     else if (action === 'saveVideoAs') await saveVideoAs(video);
   }
 
-  private isActive(image: vscode.Uri): boolean {
+  private isRunning(image: vscode.Uri): boolean {
     const snapshot = this.latest(image);
-    return snapshot !== undefined && (snapshot.here || snapshot.elsewhere);
+    return snapshot !== undefined && isRunning(snapshot);
   }
 
   private async track(run: Promise<unknown>): Promise<void> {
@@ -349,26 +349,10 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private toView(snapshot: JobSnapshot): JobView {
-    const { job, live } = snapshot;
-    const active = snapshot.here || snapshot.elsewhere;
-    const view: JobView = {
-      stage: stageOf(job.state),
-      stageStartedAt: live?.stageStartedAt ?? job.updatedAt,
-      progress: live?.progress,
-      accepted: job.uuid !== undefined,
-      fetchable: !active && isFetchable(job) && (job.state === 'failed' || job.state === 'stopped'),
-    };
-    if (live?.cancelling) view.cancelling = true;
-    if (snapshot.elsewhere) view.elsewhere = true;
-    // A paid job is fetched, never generated again: its remedy is Fetch Video, not Try Again.
-    if (job.state === 'failed')
-      view.error = { message: job.error ?? 'Something went wrong.', remedy: job.uuid && job.remedy === 'retry' ? undefined : job.remedy };
-    if (job.state === 'cancelled' || job.state === 'stopped') view.note = job.error;
-    if (job.state === 'done' && job.videoUri) {
-      const video = vscode.Uri.parse(job.videoUri);
-      view.video = { src: this.panel.webview.asWebviewUri(video).toString(), name: video.path.split('/').pop() ?? 'video.mp4' };
-    }
-    return view;
+    return toJobView(snapshot, (videoUri) => {
+      const video = vscode.Uri.parse(videoUri);
+      return { src: this.panel.webview.asWebviewUri(video).toString(), name: video.path.split('/').pop() ?? 'video.mp4' };
+    });
   }
 
   private postInit(): void {
@@ -436,18 +420,6 @@ export class FormPanel implements vscode.Disposable {
 export function recentPrompts(state: vscode.Memento): string[] {
   const saved = state.get<unknown>(RECENT_PROMPTS_KEY);
   return Array.isArray(saved) ? saved.filter((item): item is string => typeof item === 'string').slice(0, MAX_RECENT_PROMPTS) : [];
-}
-
-/** The stage the form shows for each state. */
-function stageOf(state: JobSnapshot['job']['state']): JobView['stage'] {
-  switch (state) {
-    case 'requesting':
-      return 'generating';
-    case 'stopped':
-      return 'cancelled';
-    default:
-      return state;
-  }
 }
 
 /** Whether `uri` is one of `folders` or inside one (same scheme and authority, whole path segments). */

@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkImage } from '../files/imageCheck';
 import type { ImageInput } from '../jobs/generation';
-import { isActive, JobRecord } from '../jobs/job';
+import type { JobRecord } from '../jobs/job';
 import { JobStore } from '../jobs/jobStore';
-import { JobMachine, JobPorts, JobSnapshot, LiveProgress, NewJob, Question } from '../jobs/machine';
+import { JobMachine, JobPorts, NewJob, Question } from '../jobs/machine';
+import { isUnfinished, JobSnapshot, stageText } from '../jobs/jobStatus';
 import { OneMinClient } from '../onemin/client';
 import { LumaError } from '../util/lumaError';
 import type { GenerationOptions } from '../shared/options';
@@ -37,28 +38,6 @@ export function jobStoreFolder(globalStorage: vscode.Uri): string {
       .join('\n');
   const key = identity ? createHash('sha256').update(identity).digest('hex').slice(0, 16) : 'no-folder';
   return path.join(globalStorage.fsPath, 'jobs', key);
-}
-
-/** "generating 1:23"-style text for the status bar and the notification. */
-export function stageText(job: JobRecord, live: LiveProgress | undefined): string {
-  if (live?.cancelling) return "cancelling, waiting for 1min.ai's answer";
-  switch (job.state) {
-    case 'queued':
-      return 'queued';
-    case 'uploading':
-      return 'uploading the image';
-    case 'requesting':
-    case 'generating':
-      return 'generating';
-    case 'downloading': {
-      const progress = live?.progress;
-      return progress && progress.total > 0
-        ? `downloading the video (${Math.floor((100 * progress.received) / progress.total)}%)`
-        : 'downloading the video';
-    }
-    default:
-      return job.state;
-  }
 }
 
 export class JobService implements vscode.Disposable {
@@ -89,7 +68,7 @@ export class JobService implements vscode.Disposable {
 
   /** Whether a job is queued or running, as the list says (here, elsewhere, or interrupted). */
   hasUnfinished(): boolean {
-    return this.machine.snapshots().some(({ job }) => isActive(job));
+    return this.machine.snapshots().some(({ job }) => isUnfinished(job));
   }
 
   hasLegacy(state: vscode.Memento): boolean {
@@ -151,7 +130,7 @@ export class JobService implements vscode.Disposable {
     else if (shown && !here) {
       shown.done();
       this.notifications.delete(job.id);
-    } else if (shown && live) shown.report(stageText(job, live));
+    } else if (shown && live) shown.report(stageText(snapshot));
     this.showStatus();
   }
 
@@ -169,8 +148,9 @@ export class JobService implements vscode.Disposable {
           if (text !== lastText) progress.report({ message: text });
           lastText = text;
         };
-        const snapshot = this.machine.snapshot(job.id);
-        if (snapshot) entry.report(stageText(snapshot.job, snapshot.live));
+        // The job as it is when VS Code shows the notification, which may be a moment later.
+        const now = this.machine.snapshot(job.id);
+        if (now) entry.report(stageText(now));
         token.onCancellationRequested(() => void this.machine.cancel(job.id));
         return finished;
       },
@@ -181,7 +161,7 @@ export class JobService implements vscode.Disposable {
     const running = this.machine.snapshots().filter((s) => s.here && s.live);
     const { queued } = this.machine.counts();
     this.statusBar.show(
-      running.map((s) => `${s.job.imageName}: ${stageText(s.job, s.live)}`),
+      running.map((s) => `${s.job.imageName}: ${stageText(s)}`),
       queued,
     );
   }

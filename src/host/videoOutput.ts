@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LocalFolderOutput } from '../files/localOutput';
 import { newAttempt } from '../files/naming';
-import { errorCode, FolderOps, VideoOutput, VideoSaver } from '../files/videoSave';
+import { errorCode } from '../files/saveErrors';
+import { FolderOps, VideoOutput, VideoSaver } from '../files/videoSave';
 
 /** The folder the video of `imageUri` goes into, from the `outputFolder` setting. */
 export function outputFolderFor(imageUri: vscode.Uri, outputFolder: string): vscode.Uri {

@@ -5,11 +5,12 @@
 
 import type { OneMinClient } from '../onemin/client';
 import { cancelled, isCancel, leavesChargeOpen, LumaError } from '../util/lumaError';
-import type { VideoRecord } from '../onemin/record';
+import type { ServiceUuid, VideoRecord } from '../onemin/record';
 import type { GenerationOptions } from '../shared/options';
 import type { VideoOutput } from '../files/localOutput';
 import { Logger } from '../util/log';
 import { backoffDelay, BackoffPolicy, sleep } from '../util/timing';
+import type { JobState } from './jobStatus';
 
 export interface ImageInput {
   bytes: Uint8Array;
@@ -17,13 +18,12 @@ export interface ImageInput {
   mimeType: string;
 }
 
-export type RunningStage = 'uploading' | 'generating' | 'downloading' | 'done';
-
+/** What one step of a generation reports as it goes: the job's state it is in, and its progress. */
 export interface JobUpdate {
-  stage: RunningStage;
+  stage: Extract<JobState, 'uploading' | 'generating' | 'downloading' | 'done'>;
   stageStartedAt: number;
   /** Known from the moment the service accepted the generation (and so charged for it). */
-  uuid?: string;
+  uuid?: ServiceUuid;
   progress?: { received: number; total: number };
   videoName?: string;
 }
@@ -49,7 +49,7 @@ export interface GenerationRun {
   /** Awaited just before POST /api/features goes out: from here on it may be charged. */
   onRequesting?: () => Promise<void> | void;
   /** Awaited once the service accepted the generation (it is paid for), before waiting for it. */
-  onAccepted?: (uuid: string) => Promise<void> | void;
+  onAccepted?: (uuid: ServiceUuid) => Promise<void> | void;
   /** Awaited with the file name the save claims and the video's size, before the video goes there. */
   onClaimed?: (name: string, bytes: number) => Promise<void>;
   now?: () => number;
@@ -57,7 +57,7 @@ export interface GenerationRun {
 }
 
 export interface GenerationResult {
-  uuid: string;
+  uuid: ServiceUuid;
   videoName: string;
   bytes: number;
 }
@@ -112,7 +112,8 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
     if (now() - since > poll.maxWaitMs) {
       throw new LumaError(
         'server',
-        `The video is still not ready after ${Math.round(poll.maxWaitMs / 60_000)} minutes. It is paid for and may still arrive: its id is ${record.uuid}.`,
+        `The video is still not ready after ${Math.round(poll.maxWaitMs / 60_000)} minutes. ` +
+          `It is paid for and may still arrive: its id is ${record.uuid}.`,
         { detail: `gave up polling ${record.uuid}`, remedy: 'retry' },
       );
     }
@@ -135,7 +136,7 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
 }
 
 /** GET /api/results/{uuid} for a job the service already accepted. */
-export async function currentRecord(uuid: string, run: GenerationRun): Promise<VideoRecord> {
+export async function currentRecord(uuid: ServiceUuid, run: GenerationRun): Promise<VideoRecord> {
   const record = await run.client.getResult(uuid, run.signal);
   if (!record) throw unknownJob(uuid);
   return record;
@@ -210,7 +211,7 @@ export async function runGeneration(image: ImageInput, options: GenerationOption
  * Continues a generation the service already accepted: waits for it and downloads it. Used after
  * a reload and for jobs whose download failed, so nothing is asked (or paid) twice.
  */
-export async function resumeGeneration(uuid: string, run: GenerationRun): Promise<GenerationResult> {
+export async function resumeGeneration(uuid: ServiceUuid, run: GenerationRun): Promise<GenerationResult> {
   const since = (run.now ?? Date.now)();
   await run.output.prepare();
   run.onUpdate?.({ stage: 'generating', uuid, stageStartedAt: since });
@@ -241,10 +242,11 @@ async function downloadFirstAvailable(record: VideoRecord, tempPath: string, run
   throw failures.find((failure) => failure.kind === 'expired') ?? failures[failures.length - 1];
 }
 
-function unknownJob(uuid: string): LumaError {
+function unknownJob(uuid: ServiceUuid): LumaError {
   return new LumaError(
     'protocol',
-    `1min.ai no longer knows the generation ${uuid} (it answered with an empty record). Check your 1min.ai history; the video may still be there.`,
+    `1min.ai no longer knows the generation ${uuid} (it answered with an empty record). ` +
+      'Check your 1min.ai history; the video may still be there.',
     { detail: `aiRecord null for ${uuid}` },
   );
 }

@@ -1,55 +1,13 @@
-// What a job is, the states it goes through and the only moves allowed between them. The job
-// machine (machine.ts) refuses any other move, so no code path can put a record into a state
-// nobody reviewed; the randomized fault runs check the same table.
+// What a job is, as stored (one JSON file each, see jobStore.ts), and what its record says about
+// money: whether a paid video waits to be fetched, whether a request may have been charged. Where
+// the job is (its states and moves, whether it runs) is jobStatus.ts's.
+import type { ServiceUuid } from '../onemin/record';
 import type { GenerationOptions } from '../shared/options';
 import type { Remedy } from '../shared/messages';
-
-export type JobState =
-  | 'queued' // waiting for a free slot: nothing sent, nothing charged
-  | 'uploading' // checking the image and the folder, uploading: nothing charged
-  | 'requesting' // saved just before POST /api/features goes out: from here it may be charged
-  | 'generating' // accepted (uuid known, paid), waiting for the video
-  | 'downloading' // paid, the video is coming down and being placed
-  | 'done'
-  | 'failed'
-  | 'cancelled' // stopped before anything was charged
-  | 'stopped'; // the person stopped waiting for a paid video: fetchable later
-
-export const JOB_STATES: readonly JobState[] = [
-  'queued',
-  'uploading',
-  'requesting',
-  'generating',
-  'downloading',
-  'done',
-  'failed',
-  'cancelled',
-  'stopped',
-];
-
-/**
- * Every allowed move. A job moves back to 'queued' only by Retry of one never accepted, and to
- * 'generating' from a stopped, failed or interrupted paid job by Fetch (or resume after a crash).
- */
-export const TRANSITIONS: Readonly<Record<JobState, readonly JobState[]>> = {
-  queued: ['uploading', 'cancelled'],
-  uploading: ['requesting', 'failed', 'cancelled'],
-  // cancelled: the request never went out, or the service refused it (both certainly free).
-  requesting: ['generating', 'failed', 'cancelled'],
-  generating: ['generating', 'downloading', 'done', 'failed', 'stopped'],
-  downloading: ['generating', 'done', 'failed', 'stopped'],
-  done: [],
-  failed: ['queued', 'generating'],
-  cancelled: ['queued'],
-  stopped: ['generating'],
-};
-
-export function canMove(from: JobState, to: JobState): boolean {
-  return TRANSITIONS[from].includes(to);
-}
+import type { JobState } from './jobStatus';
 
 export interface JobRecord {
-  /** Ours: names the job in the store, its lease and its temporary files. */
+  /** Ours, not 1min.ai's: names the job in the store, its lease and its temporary files. */
   id: string;
   /** Shared by the jobs one batch form started, so they are announced together. */
   batchId?: string;
@@ -58,8 +16,11 @@ export interface JobRecord {
   /** The folder the video goes into, as a URI string, decided when the job was created. */
   outputFolder: string;
   options: GenerationOptions;
-  /** 1min.ai's id for the generation, once accepted; from then on it is paid for. */
-  uuid?: string;
+  /**
+   * 1min.ai's id for the generation (not the job's `id`), once accepted; from then on it is paid
+   * for. Stored as `uuid`, the name every earlier version wrote.
+   */
+  uuid?: ServiceUuid;
   /** The generation request went out and no answer said whether it was taken: it may be charged. */
   mayBeCharged?: boolean;
   state: JobState;
@@ -76,17 +37,6 @@ export interface JobRecord {
   /** What went wrong or what happened, as shown to the person, and the remedy the form offers. */
   error?: string;
   remedy?: Remedy;
-}
-
-/** Queued or running, as far as the record says (it may be running in another window). */
-export function isActive(job: JobRecord): boolean {
-  return (
-    job.state === 'queued' ||
-    job.state === 'uploading' ||
-    job.state === 'requesting' ||
-    job.state === 'generating' ||
-    job.state === 'downloading'
-  );
 }
 
 /** Paid and not saved yet: the video can be fetched without paying again. */

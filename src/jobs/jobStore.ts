@@ -3,11 +3,12 @@
 // name, flushed, then renamed, so a crash leaves the old version or the new one, never half of
 // one), and beside them the jobs' leases (lease.ts). Every write to a job's file is made by the
 // host holding its lease, so two windows never overwrite each other's changes. No `vscode` here.
-import { promises as fs, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, watch as watchFolder } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { KeyedQueue } from '../util/keyedQueue';
 import { Logger } from '../util/log';
+import { watchFolder } from './folderWatch';
 import { JobRecord } from './job';
 import { LeaseOptions, LeaseOwner, Leases } from './lease';
 import { readStoredJob } from './storedJob';
@@ -38,7 +39,8 @@ export class JobStore {
   readonly leases: Leases;
   private readonly jobsDir: string;
   private readonly log: Logger;
-  private readonly jobs = new Map<string, JobRecord>();
+  /** The list as this window knows it, by job id. */
+  private readonly records = new Map<string, JobRecord>();
   private readonly stamps = new Map<string, FileStamp>();
   /** Writes of one job land in the order they were made. */
   private readonly writes = new KeyedQueue();
@@ -96,9 +98,9 @@ export class JobStore {
       return this.forget(fileId);
     }
     this.stamps.set(job.id, stamp);
-    const before = this.jobs.get(job.id);
+    const before = this.records.get(job.id);
     if (before && JSON.stringify(before) === JSON.stringify(job)) return false;
-    this.jobs.set(job.id, job);
+    this.records.set(job.id, job);
     return true;
   }
 
@@ -122,18 +124,18 @@ export class JobStore {
 
   private forget(id: string): boolean {
     this.stamps.delete(id);
-    return this.jobs.delete(id);
+    return this.records.delete(id);
   }
 
   /** Newest first. */
   all(): JobRecord[] {
     this.load();
-    return [...this.jobs.values()].sort((a, b) => b.createdAt - a.createdAt);
+    return [...this.records.values()].sort((a, b) => b.createdAt - a.createdAt);
   }
 
   get(id: string): JobRecord | undefined {
     this.load();
-    return this.jobs.get(id);
+    return this.records.get(id);
   }
 
   /**
@@ -143,7 +145,7 @@ export class JobStore {
   save(job: JobRecord): Promise<void> {
     this.load();
     const copy = { ...job, options: { ...job.options } };
-    this.jobs.set(job.id, copy);
+    this.records.set(job.id, copy);
     const write = this.writes.run(job.id, () => this.writeFile(copy));
     void write.then(
       () => this.trim(),
@@ -222,7 +224,7 @@ export class JobStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !this.writes.busy(id)) this.forget(id);
     }
-    return this.jobs.get(id);
+    return this.records.get(id);
   }
 
   /**
@@ -255,7 +257,7 @@ export class JobStore {
         // removed between the listing and the read: the next look sees it gone
       }
     }
-    for (const id of [...this.jobs.keys()]) {
+    for (const id of [...this.records.keys()]) {
       if (present.has(id) || this.leases.holds(id) || this.writes.busy(id)) continue;
       this.forget(id);
       changed.push(id);
@@ -268,24 +270,7 @@ export class JobStore {
    * cannot watch, the caller's own periodic refresh still catches up.
    */
   watch(onChange: () => void): { dispose(): void } {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poke = () => {
-      clearTimeout(timer);
-      timer = setTimeout(onChange, 50);
-    };
-    try {
-      mkdirSync(this.jobsDir, { recursive: true });
-      const watcher = watchFolder(this.jobsDir, poke);
-      watcher.on('error', () => watcher.close());
-      return {
-        dispose: () => {
-          clearTimeout(timer);
-          watcher.close();
-        },
-      };
-    } catch {
-      return { dispose: () => clearTimeout(timer) };
-    }
+    return watchFolder(this.jobsDir, onChange);
   }
 
   /**
@@ -300,7 +285,7 @@ export class JobStore {
       const { job, problems } = readStoredJob(raw);
       if (job?.error) job.error = redact(job.error);
       if (problems.length > 0) this.log.warn(`Job list (earlier version): ${problems.join('; ')}.`);
-      if (!job || this.jobs.has(job.id)) continue;
+      if (!job || this.records.has(job.id)) continue;
       void this.save(job).catch((error) => this.log.error(`Could not keep job ${job.id}: ${(error as Error).message}`));
       imported++;
     }

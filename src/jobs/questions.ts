@@ -18,7 +18,8 @@ export function generateAgainQuestion(worries: { imageName: string; worry: Worry
   const facts: string[] = [];
   if (open.length > 0)
     facts.push(
-      `The last attempt for ${list(open)} may have reached 1min.ai and been charged without a video arriving: check your 1min.ai history first.`,
+      `The last attempt for ${list(open)} may have reached 1min.ai and been charged without a video arriving: ` +
+        'check your 1min.ai history first.',
     );
   if (paid.length > 0)
     facts.push(`The video of ${list(paid)} is already paid for and not fetched yet: Fetch Video gets it without paying again.`);
@@ -40,7 +41,8 @@ export function stopWaitingQuestion(job: JobRecord): Question {
   return {
     message: `Stop waiting for the video of ${job.imageName}?`,
     detail:
-      '1min.ai has already accepted it, so it is paid for. The job is kept: you can fetch the video later from the form or the Luma Generations view.',
+      '1min.ai has already accepted it, so it is paid for. ' +
+      'The job is kept: you can fetch the video later from the form or the Luma Generations view.',
     confirm: 'Stop Waiting',
   };
 }
@@ -50,7 +52,8 @@ export function removePaidQuestion(job: JobRecord): Question {
     message: `Remove the video of ${job.imageName} from the list?`,
     detail: job.uuid
       ? `1min.ai already accepted it (id ${job.uuid}), so it is paid for. Once removed, it is only in your 1min.ai history.`
-      : 'Its request may have reached 1min.ai and been charged. Once removed, nothing here reminds you of it, and a new Generate will not ask first: check your 1min.ai history.',
+      : 'Its request may have reached 1min.ai and been charged. Once removed, nothing here reminds you of it, ' +
+        'and a new Generate will not ask first: check your 1min.ai history.',
     confirm: 'Remove',
   };
 }

@@ -3,7 +3,8 @@
 // is clear and dropped where it is not, with a line for the log, so one bad entry never blanks
 // the Generations view or stops a paid job from resuming.
 import { coerceDefaults, isRecord, validateOptions } from '../shared/options';
-import { JOB_STATES, JobRecord, JobState } from './job';
+import type { JobRecord } from './job';
+import { JOB_STATES, type JobState } from './jobStatus';
 
 export interface ReadJob {
   job?: JobRecord;

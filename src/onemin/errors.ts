@@ -1,5 +1,6 @@
-// The service's HTTP answers turned into what the person reads.
-import { LumaError } from '../util/lumaError';
+// The service's HTTP answers, and the client's own failures, turned into what the person reads.
+import axios, { AxiosError } from 'axios';
+import { cancelled, LumaError } from '../util/lumaError';
 import { redactSecrets } from '../util/redact';
 
 /** Removes the key, in any form text can hold it, from text that may echo a request. */
@@ -44,7 +45,8 @@ export function httpError(status: number, body: unknown, during: string): LumaEr
   if (status === 406) {
     const numbers = said?.match(/requires\s+(\d+)\s+credits.*?only has\s+(-?\d+)/i);
     const message = numbers
-      ? `Not enough 1min.ai credits: this video needs ${Number(numbers[1]).toLocaleString('en-US')} and your team has ${Number(numbers[2]).toLocaleString('en-US')}. Add credits at 1min.ai, or choose 5 s, then try again.`
+      ? `Not enough 1min.ai credits: this video needs ${Number(numbers[1]).toLocaleString('en-US')} ` +
+        `and your team has ${Number(numbers[2]).toLocaleString('en-US')}. Add credits at 1min.ai, or choose 5 s, then try again.`
       : `Not enough 1min.ai credits${said ? ` ("${said}")` : ''}. Add credits at 1min.ai and try again.`;
     return new LumaError('credits', message, { status, detail });
   }
@@ -101,4 +103,50 @@ export function redirectError(status: number, location: unknown, apiBaseUrl: str
     `The 1min.ai address redirected the request (HTTP ${status})${where} while ${during}. Redirects are not followed, so your API key was not sent there. Check the "lumaVideo.apiBaseUrl" setting: it should be the API's own address, https://api.1min.ai.`,
     { status, detail: `HTTP ${status} while ${during}; Location host: ${target ?? 'none'}` },
   );
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_BAD_RESPONSE',
+  'ERR_NETWORK',
+]);
+
+/** Any failure of a request as a LumaError: a cancel stays a cancel, anything else says it is the network's. */
+export function toLumaError(error: unknown, during: string, secrets: readonly string[]): LumaError {
+  if (error instanceof LumaError) return error;
+  if (axios.isCancel(error) || (error as { code?: string })?.code === 'ERR_CANCELED') return cancelled();
+  const axiosError = error as AxiosError;
+  const code = axiosError?.code ?? '';
+  const message = redactSecrets(String(axiosError?.message ?? error), secrets);
+  if (NETWORK_CODES.has(code) || /socket hang up|aborted|ECONNRESET|timeout/i.test(message)) {
+    return new LumaError('network', `Could not reach 1min.ai while ${during}. Check your connection and try again.`, {
+      detail: `${code || 'network'}: ${message}`,
+      code,
+    });
+  }
+  return new LumaError('network', `Something went wrong while ${during}. Try again.`, { detail: message });
+}
+
+/**
+ * Runs a public method of the client so that whatever it throws is a LumaError whose text holds
+ * no secret: the last line of defence behind redacting every body and message where it is read.
+ */
+export async function guarded<T>(during: string, secrets: readonly string[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const failure = toLumaError(error, during, secrets);
+    const message = redactSecrets(failure.message, secrets);
+    const detail = failure.detail === undefined ? undefined : redactSecrets(failure.detail, secrets);
+    if (message === failure.message && detail === failure.detail) throw failure;
+    throw new LumaError(failure.kind, message, { remedy: failure.remedy, status: failure.status, detail, code: failure.code });
+  }
 }

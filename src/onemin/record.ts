@@ -4,11 +4,18 @@
 import { isRecord } from '../shared/options';
 import { LumaError } from '../util/lumaError';
 
-export type RecordState = 'pending' | 'success' | 'failure';
+/**
+ * 1min.ai's id of one generation (the `uuid` of its AI record). Only the service's: a job's own
+ * `id` is another thing, and the two must never be swapped.
+ */
+export type ServiceUuid = string;
+
+/** Where the service says a generation is, read from its many status words. */
+export type ServiceRecordState = 'pending' | 'success' | 'failure';
 
 export interface VideoRecord {
-  uuid: string;
-  state: RecordState;
+  uuid: ServiceUuid;
+  state: ServiceRecordState;
   /** The status string exactly as sent, for the log. */
   status: string;
   /** Where the video can be fetched, best first: temporaryUrl, then resultObject entries. */

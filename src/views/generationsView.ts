@@ -1,43 +1,23 @@
 // The "Luma Generations" view: every job of this workspace, newest first, with its image, prompt,
 // options, state and video, and the actions a person takes on it.
 import * as vscode from 'vscode';
-import { isActive, isFetchable, JobRecord } from '../jobs/job';
-import type { JobSnapshot } from '../jobs/machine';
+import { isFetchable, JobRecord } from '../jobs/job';
+import { isRunning, isUnfinished, JobSnapshot, listStateText } from '../jobs/jobStatus';
 import { JobService } from '../host/jobService';
-import { formatElapsed } from '../shared/format';
 
 export const VIEW_ID = 'lumaVideo.generations';
-
-/** "generating 1:23", "downloading 40%", "done", "generating (another window)": the job's state as the view shows it. */
-export function stateText(snapshot: JobSnapshot, now = Date.now()): string {
-  const { job, live } = snapshot;
-  if (snapshot.elsewhere) return `${job.state === 'requesting' ? 'generating' : job.state} (in another window)`;
-  if (live?.cancelling) return "cancelling (waiting for 1min.ai's answer)";
-  if ((job.state === 'generating' || job.state === 'requesting') && live) return `generating ${formatElapsed(now - live.stageStartedAt)}`;
-  if (job.state === 'downloading' && live?.progress?.total)
-    return `downloading ${Math.floor((100 * live.progress.received) / live.progress.total)}%`;
-  switch (job.state) {
-    case 'stopped':
-      return 'stopped waiting (paid)';
-    case 'requesting':
-      return 'generating';
-    // A record that says "running" but runs nowhere was interrupted; resume picks it up.
-    default:
-      return job.state;
-  }
-}
 
 /** What the view's menus key on: the state and which actions apply. */
 export function contextValue(snapshot: JobSnapshot): string {
   const { job } = snapshot;
   const flags = ['lumaJob', job.state];
-  const running = snapshot.here || snapshot.elsewhere;
+  const running = isRunning(snapshot);
   // A running job is cancelled first, then removed; one running in another window is cancelled there.
   if (snapshot.here) flags.push('cancellable');
-  if (!running && !isActive(job)) flags.push('removable');
+  if (!running && !isUnfinished(job)) flags.push('removable');
   if (job.state === 'done' && job.videoUri) flags.push('hasVideo');
-  if (!running && (job.state === 'failed' || job.state === 'cancelled' || job.state === 'stopped' || (isActive(job) && isFetchable(job))))
-    flags.push('retryable');
+  const ended = job.state === 'failed' || job.state === 'cancelled' || job.state === 'stopped';
+  if (!running && (ended || (isUnfinished(job) && isFetchable(job)))) flags.push('retryable');
   return flags.join(' ');
 }
 
@@ -47,14 +27,14 @@ export class GenerationsProvider implements vscode.TreeDataProvider<JobRecord>, 
   private readonly disposables: vscode.Disposable[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly jobs: JobService) {
-    jobs.onDidChange(() => this.refresh(), null, this.disposables);
+  constructor(private readonly jobService: JobService) {
+    jobService.onDidChange(() => this.refresh(), null, this.disposables);
   }
 
   /** Redraws the list; while jobs run, once a second so elapsed times move. */
   refresh(): void {
     this.changed.fire(undefined);
-    const counts = this.jobs.machine.counts();
+    const counts = this.jobService.machine.counts();
     const active = counts.running + counts.queued + counts.elsewhere > 0;
     if (active && !this.ticker) this.ticker = setInterval(() => this.refresh(), 1000);
     if (!active && this.ticker) {
@@ -66,21 +46,21 @@ export class GenerationsProvider implements vscode.TreeDataProvider<JobRecord>, 
   getChildren(element?: JobRecord): JobRecord[] {
     if (element) return [];
     // Shown: keep up with what other windows of this workspace do.
-    this.jobs.machine.watchOtherWindows();
-    return this.jobs.machine.snapshots().map((snapshot) => snapshot.job);
+    this.jobService.machine.watchOtherWindows();
+    return this.jobService.machine.snapshots().map((snapshot) => snapshot.job);
   }
 
   getTreeItem(record: JobRecord): vscode.TreeItem {
-    const snapshot = this.jobs.machine.snapshot(record.id) ?? { job: record, here: false, elsewhere: false };
+    const snapshot = this.jobService.machine.snapshot(record.id) ?? { job: record, here: false, elsewhere: false };
     const { job } = snapshot;
     const item = new vscode.TreeItem(job.imageName, vscode.TreeItemCollapsibleState.None);
     item.id = job.id;
     item.resourceUri = vscode.Uri.parse(job.imageUri); // the image's own file icon
     item.iconPath = vscode.ThemeIcon.File;
-    const state = stateText(snapshot);
+    const state = listStateText(snapshot);
     item.description = `${state} · ${job.options.prompt}`;
     item.contextValue = contextValue(snapshot);
-    item.tooltip = tooltip({ ...job, error: job.error && this.jobs.redact(job.error) }, state);
+    item.tooltip = tooltip({ ...job, error: job.error && this.jobService.redact(job.error) }, state);
     item.accessibilityInformation = { label: `${job.imageName}, ${state}, prompt: ${job.options.prompt}` };
     item.command =
       job.state === 'done' && job.videoUri
@@ -103,7 +83,14 @@ function tooltip(job: JobRecord, state: string): vscode.MarkdownString {
     '',
     escape(o.prompt),
     '',
-    `${o.length} s · ${o.modelName} · enhance prompt ${o.enhancePrompt ? 'on' : 'off'}${o.aspectRatio ? ` · ${o.aspectRatio}` : ''}${o.resolution ? ` · ${o.resolution}` : ''}${o.loop ? ' · loop' : ''}`,
+    [
+      `${o.length} s`,
+      o.modelName,
+      `enhance prompt ${o.enhancePrompt ? 'on' : 'off'}`,
+      ...(o.aspectRatio ? [o.aspectRatio] : []),
+      ...(o.resolution ? [o.resolution] : []),
+      ...(o.loop ? ['loop'] : []),
+    ].join(' · '),
   ];
   if (job.videoUri) lines.push('', `Video: ${escape(vscode.workspace.asRelativePath(vscode.Uri.parse(job.videoUri)))}`);
   if (job.error) lines.push('', escape(job.error));

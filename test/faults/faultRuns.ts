@@ -11,7 +11,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canMove, isActive, isFetchable, JobRecord, JobState } from '../../src/jobs/job';
+import { isFetchable, JobRecord } from '../../src/jobs/job';
+import { canMove, isUnfinished, JobState } from '../../src/jobs/jobStatus';
 import { JobStore } from '../../src/jobs/jobStore';
 import type { Question } from '../../src/jobs/machine';
 import { LumaError } from '../../src/util/lumaError';
@@ -86,12 +87,10 @@ const faultArb: fc.Arbitrary<{ endpoint: Endpoint; fault: Fault }> = fc.oneof(
     endpoint: fc.constantFrom<Endpoint>('upload', 'features', 'result', 'download'),
     fault: fc.integer({ min: 50, max: 300 }).map((ms): Fault => ({ kind: 'hold', ms })),
   }),
-  fc
-    .integer({ min: 50, max: 300 })
-    .map((ms) => ({
-      endpoint: 'features' as Endpoint,
-      fault: { kind: 'hold', ms, then: { kind: 'status', status: 504, charge: true } } as Fault,
-    })),
+  fc.integer({ min: 50, max: 300 }).map((ms) => ({
+    endpoint: 'features' as Endpoint,
+    fault: { kind: 'hold', ms, then: { kind: 'status', status: 504, charge: true } } as Fault,
+  })),
   fc.constant({ endpoint: 'download' as Endpoint, fault: { kind: 'drip', intervalMs: 20, bytesPerTick: 4096 } as Fault }),
 );
 
@@ -300,7 +299,7 @@ async function applyStep(world: World, step: Step): Promise<void> {
     }
     case 'fetch': {
       const job = pick(step.pick);
-      if (job) world.track(host(step.window), host(step.window).machine.fetch(job.id));
+      if (job) world.track(host(step.window), host(step.window).machine.fetchPaidVideo(job.id));
       break;
     }
     case 'remove': {
@@ -404,7 +403,7 @@ function chargedPrompts(sim: Simulator): Map<string, { uuid: string; at: number;
 async function checkSettled(world: World): Promise<void> {
   const { violations, sim } = world;
   const jobs = world.jobs();
-  for (const job of jobs) if (isActive(job)) violations.push(`${job.options.prompt}: still ${job.state} after everything settled`);
+  for (const job of jobs) if (isUnfinished(job)) violations.push(`${job.options.prompt}: still ${job.state} after everything settled`);
 
   const byPrompt = new Map(jobs.map((job) => [job.options.prompt, job]));
   const charged = chargedPrompts(sim);
@@ -498,7 +497,7 @@ async function settle(world: World, timeoutMs = 20_000): Promise<void> {
       return counts.running + counts.queued + counts.elsewhere > 0;
     });
     // Idle twice, some time apart: an action may be between two awaits (taking a lease, say).
-    if (!busy && !world.jobs().some(isActive)) {
+    if (!busy && !world.jobs().some(isUnfinished)) {
       idleSince ??= Date.now();
       if (Date.now() - idleSince >= 60) return;
     } else {
@@ -508,7 +507,7 @@ async function settle(world: World, timeoutMs = 20_000): Promise<void> {
       world.violations.push(
         `jobs never ended: ${world
           .jobs()
-          .filter(isActive)
+          .filter(isUnfinished)
           .map((job) => `${job.options.prompt} ${job.state}`)
           .join(', ')}`,
       );
@@ -544,7 +543,7 @@ export async function runSequence(sim: Simulator, steps: Step[]): Promise<string
         world
           .jobs()
           .filter((job) => job.uuid && isFetchable(job))
-          .map((job) => last.machine.fetch(job.id)),
+          .map((job) => last.machine.fetchPaidVideo(job.id)),
       );
       await settle(world);
       await checkAnyInstant(world, true);

@@ -3,8 +3,9 @@
 // the video from the simulator and commit it, appending the claimed name to the journal.
 //
 // Argument: JSON { folder, url, journal, killAfterStep?, noLink? }. Prints "downloading" when the
-// download starts, "placing" when the commit starts, and one JSON line at the end: { saved, recovered?, steps }. With killAfterStep, the process SIGKILLs itself right after
-// that step (a file operation of the save, or the journal write) has completed.
+// download starts, "placing" when the commit starts, and one JSON line at the end: { saved,
+// recovered?, steps }. With killAfterStep, the process SIGKILLs itself right after that step (a
+// file operation of the save, or the journal write) has completed.
 import { appendFileSync, existsSync, promises as fs, readFileSync } from 'node:fs';
 import nodeFs from 'node:fs';
 import { LocalFolderOutput, NodeFolderOps } from '../../src/files/localOutput';

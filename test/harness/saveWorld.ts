@@ -23,7 +23,8 @@ export async function seedForeign(folder: string): Promise<Map<string, Buffer>> 
     [
       'cat.luma-3.mp4',
       Buffer.from(
-        `LUMA-VIDEO-PLACEHOLDER job ${OTHER_JOB} attempt 0badc0de\nA video is being saved under this name. If this file stays, the save was cut off; the job removes it when it runs again.\n`,
+        `LUMA-VIDEO-PLACEHOLDER job ${OTHER_JOB} attempt 0badc0de\nA video is being saved under this name. ` +
+          'If this file stays, the save was cut off; the job removes it when it runs again.\n',
       ),
     ],
     ['cat.luma-4.mp4', Buffer.alloc(0)],

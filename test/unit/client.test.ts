@@ -128,7 +128,8 @@ describe('1min.ai client and job runner against the simulator', function () {
       ['object', 'empty'],
       ['relative', 'present'],
     ] as const) {
-      it(`downloads from ${temporaryUrl === 'present' ? 'temporaryUrl' : `a ${resultShape} resultObject entry`} with no API-KEY sent to the storage host`, async () => {
+      const from = temporaryUrl === 'present' ? 'temporaryUrl' : `a ${resultShape} resultObject entry`;
+      it(`downloads from ${from} with no API-KEY sent to the storage host`, async () => {
         sim.configure({ resultShape, temporaryUrl });
         await generate();
         assert.deepEqual(await fs.readFile(path.join(folder, 'cat.luma.mp4')), sampleVideo);
@@ -445,7 +446,10 @@ describe('1min.ai client and job runner against the simulator', function () {
       assert.equal(error.kind, 'disk');
       assert.match(
         error.message,
-        /Cannot save videos in \/sys\/kernel \(permission denied\)\. Choose a folder you can write to with the "lumaVideo.outputFolder" setting/,
+        new RegExp(
+          /Cannot save videos in \/sys\/kernel \(permission denied\)\. /.source +
+            /Choose a folder you can write to with the "lumaVideo.outputFolder" setting/.source,
+        ),
       );
       assert.equal(sim.requests.length, 0);
     });
@@ -495,7 +499,7 @@ describe('1min.ai client and job runner against the simulator', function () {
       assert.ok(!logLines.join('\n').includes(KEY));
     });
 
-    it('load: ten jobs started together against a slow service that throws 429 at a third of the calls all land, each under its own name', async function () {
+    it('load: ten jobs at once, a slow service refusing a third of calls with 429: all land, each under its own name', async function () {
       this.timeout(60_000);
       sim.configure({ latencyMs: 100, rateLimitShare: 1 / 3, generationMs: 500 });
       const results = await Promise.all(

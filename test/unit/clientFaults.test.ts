@@ -112,7 +112,7 @@ describe('1min.ai client under faults', function () {
       assert.equal(sim.featureCalls, 1);
     });
 
-    it('a cancel while the request is out, then a charged 504: the caller hears the failure that leaves the charge open, not "cancelled"', async () => {
+    it('a cancel while the request is out, then a charged 504: the caller hears the charge is open, not "cancelled"', async () => {
       sim.inject('features', { kind: 'hold', then: { kind: 'status', status: 504, charge: true } });
       const abort = new AbortController();
       const pending = rejection(client().requestVideo(imagePath, options, abort.signal));
@@ -384,7 +384,8 @@ describe('1min.ai client under faults', function () {
     });
 
     it('in an upload reply', async () => {
-      const body = `{"asset":{"key":"images/${unicodeSlash}.png"},"fileContent":{"path":"images/${escapedSlash}.png"},"echo":"${unicodeSlash}"}`;
+      const body =
+        `{"asset":{"key":"images/${unicodeSlash}.png"},` + `"fileContent":{"path":"images/${escapedSlash}.png"},"echo":"${unicodeSlash}"}`;
       sim.inject('upload', { kind: 'status', status: 200, body, contentType: 'application/json' });
       const returned = await client().uploadImage(catPng, 'cat.png', 'image/png');
       assert.equal(returned, 'images/[redacted].png');
@@ -392,7 +393,9 @@ describe('1min.ai client under faults', function () {
     });
 
     it('in a record: its failure reason and its addresses', async () => {
-      const record = `{"aiRecord":{"uuid":"u-1","status":"FAILURE","message":"Refused for API-KEY ${unicodeSlash}","aiRecordDetail":{"resultObject":[]}}}`;
+      const record =
+        `{"aiRecord":{"uuid":"u-1","status":"FAILURE","message":"Refused for API-KEY ${unicodeSlash}",` +
+        '"aiRecordDetail":{"resultObject":[]}}}';
       sim.inject('result', { kind: 'status', status: 200, body: record, contentType: 'application/json' });
       const failed = await client().getResult('u-1');
       assert.equal(failed?.failureReason, 'Refused for API-KEY [redacted]');

@@ -280,7 +280,8 @@ describe('a save killed at any moment, in a child process (SIGKILL)', function (
       const steps = await killAfterEveryStep(place, journal);
       const random = await killAtRandomMoments(place, journal, seeded(SEED));
       console.log(
-        `      (${place.label}: killed after each of ${steps} steps; ${random.kills} random kills in ${RANDOM_RUNS} runs, ${random.midDownload} with the download under way or unplaced)`,
+        `      (${place.label}: killed after each of ${steps} steps; ${random.kills} random kills in ${RANDOM_RUNS} runs, ` +
+          `${random.midDownload} with the download under way or unplaced)`,
       );
     } finally {
       await fs.rm(journal, { force: true });

@@ -80,7 +80,7 @@ describe('job machine', function () {
   });
 
   describe('cancel while POST /api/features is out (point 1)', () => {
-    it('waits for the answer: accepted means paid, so the job is kept as stopped and Fetch Video gets it without paying again', async () => {
+    it('waits for the answer: accepted means paid, so the job is kept as stopped; Fetch Video gets it without paying again', async () => {
       sim.configure({ latencyMs: 300 });
       const a = host();
       const [job] = await a.machine.start([a.request('cat.png')]);
@@ -93,13 +93,13 @@ describe('job machine', function () {
       assert.match(ended?.error ?? '', /paid for/);
       assert.doesNotMatch(texts(a), /nothing was charged/);
       assert.equal(sim.featureCalls, 1);
-      const fetched = await a.machine.fetch(job.id);
+      const fetched = await a.machine.fetchPaidVideo(job.id);
       assert.equal(fetched?.state, 'done');
       assert.equal(sim.featureCalls, 1, 'fetching did not pay again');
       assert.deepEqual(await videos(), ['cat.luma.mp4']);
     });
 
-    it('a gateway error after the service charged: "may have been charged", never "nothing was charged", and the next Generate asks first', async () => {
+    it('a gateway error after the charge: "may have been charged", never "nothing was charged"; the next Generate asks', async () => {
       sim.configure({ asyncMode: 'ignore', gatewayTimeoutMs: 150, generationMs: 2000 });
       const a = host();
       const [job] = await a.machine.start([a.request('cat.png')]);
@@ -279,7 +279,7 @@ describe('job machine', function () {
       assert.equal(failed?.claimedName, undefined, 'the undone claim is not on record');
       const [second] = await a.machine.start([a.request('cat.png')]);
       const secondDone = await a.machine.whenSettled(second.id);
-      const fetched = await a.machine.fetch(first.id);
+      const fetched = await a.machine.fetchPaidVideo(first.id);
       assert.equal(fetched?.state, 'done');
       assert.notEqual(fetched?.videoUri, secondDone?.videoUri, 'each job its own video');
       assert.deepEqual(await videos(), ['cat.luma-2.mp4', 'cat.luma.mp4']);
@@ -295,10 +295,10 @@ describe('job machine', function () {
       await a.store.flushed();
       const b = host('window-2');
       assert.equal(b.machine.get(job.id)?.state, 'stopped');
-      assert.equal((await a.machine.fetch(job.id))?.state, 'done');
+      assert.equal((await a.machine.fetchPaidVideo(job.id))?.state, 'done');
       await a.store.flushed();
       // B has not caught up: the person presses Fetch Video there.
-      await b.machine.fetch(job.id);
+      await b.machine.fetchPaidVideo(job.id);
       await until(() => b.machine.counts().running === 0);
       await b.machine.lookAround();
       assert.equal(b.machine.get(job.id)?.state, 'done', 'B catches up');
@@ -325,7 +325,7 @@ describe('job machine', function () {
       assert.equal(b.machine.get(job.id)?.state, 'done', 'Retry waited for the recovery and ran the job');
     });
 
-    it("a reload while the generation request is out, in VS Code's order (deactivate, then disposal at once): the uuid of the accepted job is kept", async () => {
+    it("a reload while the generation request is out, in VS Code's order (deactivate, dispose): the accepted uuid is kept", async () => {
       sim.configure({ latencyMs: 600 });
       const a = host('window-1');
       const [job] = await a.machine.start([a.request('cat.png')]);
@@ -340,7 +340,7 @@ describe('job machine', function () {
       assert.ok(b.machine.get(job.id)?.uuid, 'accepted within the grace: kept, and so fetchable');
     });
 
-    it('a lease whose pid now names another live process (a restart reused it) is taken over once it has not moved for two beats', async () => {
+    it('a lease whose pid now names another live process (a restart reused it) is taken over after two still beats', async () => {
       const jobsDir = path.join(storeDir, 'jobs');
       const leasesDir = path.join(storeDir, 'leases');
       await fs.mkdir(jobsDir, { recursive: true });
@@ -375,8 +375,9 @@ describe('job machine', function () {
       const [first] = await b.machine.start([b.request('cat.png')]);
       await b.machine.whenSettled(first.id);
       let answer!: (yes: boolean) => void;
-      (b.machine as unknown as { ports: { confirm: () => Promise<boolean> } }).ports.confirm = () =>
-        new Promise((resolve) => (answer = resolve));
+      // The machine's ports, behind its shared run state: this window's question now waits for `answer`.
+      const ports = (b.machine as unknown as { runs: { ports: { confirm: () => Promise<boolean> } } }).runs.ports;
+      ports.confirm = () => new Promise((resolve) => (answer = resolve));
       const asking = b.machine.start([b.request('cat.png')]);
       await until(() => answer !== undefined);
       const a = host('window-1', () => true);
@@ -419,7 +420,7 @@ describe('job machine', function () {
   });
 
   describe('two windows on one workspace (point 5)', () => {
-    it('one window runs the job; the other shows it as running elsewhere, takes over when the owner dies, and one whole video lands', async () => {
+    it('one window runs the job; the other shows it as elsewhere, takes over when the owner dies; one whole video lands', async () => {
       sim.configure({ generationMs: 800 });
       const a = host('window-1');
       const b = host('window-2');
@@ -430,7 +431,7 @@ describe('job machine', function () {
       const resumedByB = await b.machine.recover();
       assert.deepEqual(resumedByB, []);
       assert.equal(b.machine.snapshot(job.id)?.elsewhere, true);
-      assert.equal(await b.machine.fetch(job.id).then((j) => j?.state), 'generating', 'Fetch there does not run it twice');
+      assert.equal(await b.machine.fetchPaidVideo(job.id).then((j) => j?.state), 'generating', 'Fetch there does not run it twice');
       a.crash();
       await until(() => b.machine.get(job.id)?.state === 'done', 10_000);
       assert.equal(b.machine.snapshot(job.id)?.elsewhere, false);

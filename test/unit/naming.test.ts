@@ -188,7 +188,8 @@ describe('video naming', () => {
       assert.equal(error.kind, 'disk');
       assert.ok(
         error.message.includes(
-          `the video's file names would be too long there (up to ${longest} bytes, in a folder whose path is ${Buffer.byteLength(deep)} bytes).`,
+          `the video's file names would be too long there (up to ${longest} bytes, ` +
+            `in a folder whose path is ${Buffer.byteLength(deep)} bytes).`,
         ),
         error.message,
       );

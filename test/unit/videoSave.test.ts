@@ -183,7 +183,7 @@ describe('saving a video without hard links, safe at every step', () => {
     await checkAfterRecover(folder, foreign, video, undefined, 'after recover');
   });
 
-  it('recover: an empty claim (between creating the name and writing the placeholder) goes; an empty file the job did not claim stays', async () => {
+  it('recover: an empty claim (between creating the name and the placeholder) goes; an unclaimed empty file stays', async () => {
     const names = new VideoNames(IMAGE, JOB);
     await fs.writeFile(path.join(folder, 'cat.luma-2.mp4'), '');
     await fs.writeFile(path.join(folder, names.claiming('00c0ffee', 2)), video);
