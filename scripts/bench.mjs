@@ -280,7 +280,8 @@ function inHost() {
 }
 
 console.log(
-  `machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${cpus ? `; transfers: server on CPU ${cpus.server}, client and curl on CPU ${cpus.client}` : ''}`,
+  `machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}` +
+    (cpus ? `; transfers: server on CPU ${cpus.server}, client and curl on CPU ${cpus.client}` : ''),
 );
 // BENCH_ONLY=transfers,polling runs some parts only (while working on one figure).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -297,7 +298,9 @@ console.log(`
 targets:
   upload_ratio_vs_curl <= 1.15; download_ratio_vs_curl <= 1.15
   download_peak_rss_mb < 40
-  poll_detect_delay_ms <= poll_interval_at_finish_ms (poll_noticed_within_interval_pct = 100; the interval grows from 3 s to poll_interval_cap_ms); poll_requests_per_minute <= 20
+  poll_detect_delay_ms <= poll_interval_at_finish_ms
+    (poll_noticed_within_interval_pct = 100; the interval grows from 3 s to poll_interval_cap_ms)
+  poll_requests_per_minute <= 20
   activate_ms < 20; bundle_kb < 200; vsix_kb < 400
   form_open_ms < 500
   queue_concurrency_peak <= queue_concurrency_limit; command_p95_ms_during_queue < 100

@@ -10,8 +10,10 @@ import { CHROMIUM, root, startCodeServer } from './code-server.mjs';
 
 const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 300_000);
 // Workbench chatter that says nothing about our tests.
-const NOISE =
-  /^(\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|Resolv|Creating a socket|Updating additional builtin|getaddrinfo|Timed out waiting for authentication provider)/;
+const NOISE = new RegExp(
+  '^(\\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|Resolv|Creating a socket|' +
+    'Updating additional builtin|getaddrinfo|Timed out waiting for authentication provider)',
+);
 
 const started = Date.now();
 const server = await startCodeServer({ extensionTests: true });
@@ -53,6 +55,7 @@ try {
 }
 if (!process.env.QUIET || code !== 0)
   console.log(
-    `${process.argv[2] ? path.basename(path.dirname(process.argv[2])) : 'integration'}: exit ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `${process.argv[2] ? path.basename(path.dirname(process.argv[2])) : 'integration'}: ` +
+      `exit ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 process.exit(code);

@@ -100,7 +100,9 @@ export function redirectError(status: number, location: unknown, apiBaseUrl: str
   const where = target ? ` to ${target}` : ' without saying where to';
   return new LumaError(
     'redirect',
-    `The 1min.ai address redirected the request (HTTP ${status})${where} while ${during}. Redirects are not followed, so your API key was not sent there. Check the "lumaVideo.apiBaseUrl" setting: it should be the API's own address, https://api.1min.ai.`,
+    `The 1min.ai address redirected the request (HTTP ${status})${where} while ${during}. ` +
+      'Redirects are not followed, so your API key was not sent there. ' +
+      `Check the "lumaVideo.apiBaseUrl" setting: it should be the API's own address, https://api.1min.ai.`,
     { status, detail: `HTTP ${status} while ${during}; Location host: ${target ?? 'none'}` },
   );
 }

@@ -400,7 +400,9 @@ describe('1min.ai client under faults', function () {
       const failed = await client().getResult('u-1');
       assert.equal(failed?.failureReason, 'Refused for API-KEY [redacted]');
       assertNoKey(failed);
-      const done = `{"aiRecord":{"uuid":"u-2","status":"SUCCESS","temporaryUrl":"https://s3.example/v.mp4?k=${encodeURIComponent(KEY)}","aiRecordDetail":{"resultObject":["videos/${escapedSlash}.mp4"]}}}`;
+      const done =
+        `{"aiRecord":{"uuid":"u-2","status":"SUCCESS","temporaryUrl":"https://s3.example/v.mp4?k=${encodeURIComponent(KEY)}",` +
+        `"aiRecordDetail":{"resultObject":["videos/${escapedSlash}.mp4"]}}}`;
       sim.inject('result', { kind: 'status', status: 200, body: done, contentType: 'application/json' });
       const succeeded = await client().getResult('u-2');
       assertNoKey(succeeded);
