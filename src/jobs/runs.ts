@@ -77,7 +77,7 @@ export class Runs {
   readonly log: Logger;
   readonly now: () => number;
   readonly redact: (text: string) => string;
-  readonly concurrency: () => number;
+  private readonly options: JobMachineOptions;
   /** The runs of this window, by job id. */
   readonly byJob = new Map<string, Run>();
   /** Jobs another live window of the workspace runs. */
@@ -102,7 +102,12 @@ export class Runs {
     this.log = options.log;
     this.now = options.now ?? Date.now;
     this.redact = options.redact ?? ((text) => text);
-    this.concurrency = options.concurrency;
+    this.options = options;
+  }
+
+  /** The limit as the settings say now: read each time, since the person may change it. */
+  concurrency(): number {
+    return this.options.concurrency();
   }
 
   /** Called with a job's snapshot whenever it changes (or, with its last record, when removed). */
