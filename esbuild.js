@@ -64,7 +64,7 @@ const entries = [
   },
   {
     ...common,
-    entryPoints: ['media/form.ts'],
+    entryPoints: ['media/main.ts'],
     outfile: 'dist/webview.js',
     platform: 'browser',
     format: 'iife',

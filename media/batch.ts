@@ -1,9 +1,11 @@
-// The several-images layout: a grid of cards (thumbnail, name, that image's stage and buttons),
-// a one-line summary with Cancel All under it, and the per-image prompts that go into the form.
-// Only the summary is announced: ten cards ticking and changing would be noise.
+// The several-images layout: a grid of cards (thumbnail, name, that image's stage and buttons)
+// and a one-line summary with Cancel All under it; the per-image prompts that go into the form are
+// in perImagePrompts.ts. Only the summary is announced: ten cards ticking and changing would be noise.
 import type { ImageView, JobView, Stage } from '../src/shared/messages';
-import { button, el, progressBar, setProgress } from './dom';
-import { imageAction, isCancellable, isPaidAndWaiting, isWorking, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
+import { isWorking } from '../src/shared/stages';
+import { setProgress, type Dom } from './dom';
+import { imageAction, isCancellable, isPaidAndWaiting, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
+import { cancelButton, doneButtons, setApiKeyButton, stageText } from './jobStatus';
 
 interface Card {
   image: ImageView;
@@ -17,19 +19,19 @@ interface Card {
   job?: JobView;
 }
 
-export function createBatchView(images: readonly ImageView[], actions: ViewActions): JobsView {
-  const cards = images.map((image, index) => buildCard(image, index));
-  const grid = el('ul', { id: 'images', class: 'cards', 'aria-label': 'Images' }, ...cards.map((card) => card.root));
-  const summary = buildSummary(actions);
+export function createBatchView(dom: Dom, images: readonly ImageView[], actions: ViewActions): JobsView {
+  const cards = images.map((image, index) => buildCard(dom, image, index));
+  const grid = dom.el('ul', { id: 'images', class: 'cards', 'aria-label': 'Images' }, ...cards.map((card) => card.root));
+  const summary = buildSummary(dom, actions);
   return {
     top: [grid, summary.root],
     bottom: [],
     show(jobs) {
-      for (const card of cards) showCardJob(card, jobs[card.image.uri], actions);
+      for (const card of cards) showCardJob(dom, card, jobs[card.image.uri], actions);
       summary.show(images.map((image) => jobs[image.uri]).filter((job): job is JobView => job !== undefined && job.stage !== 'editing'));
     },
     tick() {
-      for (const card of cards) if (card.job) updateCard(card, card.job);
+      for (const card of cards) if (card.job) updateCard(dom, card, card.job);
     },
     focusAfterLoss: (scope) => scope?.querySelector<HTMLElement>('button') ?? summary.root.querySelector('button') ?? undefined,
   };
@@ -37,9 +39,10 @@ export function createBatchView(images: readonly ImageView[], actions: ViewActio
 
 // ---- cards ----
 
-function buildCard(image: ImageView, index: number): Card {
+function buildCard(dom: Dom, image: ImageView, index: number): Card {
+  const { el } = dom;
   const media = el('div', { class: 'thumb' });
-  showThumbnail(media, image);
+  showThumbnail(dom, media, image);
   const name = el('p', { class: 'card-name', id: `name-${index}`, title: image.name }, image.name);
   const line = el('p', { class: 'card-stage', id: `status-${index}`, hidden: true });
   const actions = el('div', { class: 'actions compact' });
@@ -49,7 +52,7 @@ function buildCard(image: ImageView, index: number): Card {
   return { image, index, root, media, line, actions, key: '' };
 }
 
-function showThumbnail(media: HTMLElement, image: ImageView): void {
+function showThumbnail({ el }: Dom, media: HTMLElement, image: ImageView): void {
   const none = () => el('span', { class: 'note' }, 'No preview');
   if (!image.src) return media.replaceChildren(none());
   // The name is right under it, so the picture itself is not read out again.
@@ -59,8 +62,8 @@ function showThumbnail(media: HTMLElement, image: ImageView): void {
 }
 
 /** A small player that loads only its first frame: a batch of autoplaying videos is too much. */
-function showVideo(card: Card, video: { src: string; name: string }): void {
-  const player = el('video', {
+function showVideo(dom: Dom, card: Card, video: { src: string; name: string }): void {
+  const player = dom.el('video', {
     id: `video-${card.index}`,
     src: video.src,
     controls: true,
@@ -71,47 +74,18 @@ function showVideo(card: Card, video: { src: string; name: string }): void {
     'aria-describedby': `name-${card.index}`,
   });
   // This editor may not play it (e.g. no H.264): the picture again, and Open Video is right there.
-  player.addEventListener('error', () => showThumbnail(card.media, card.image));
+  player.addEventListener('error', () => showThumbnail(dom, card.media, card.image));
   card.media.replaceChildren(player);
 }
 
-function cardStageText(view: JobView): string {
-  if (view.cancelling) return 'Cancelling…';
-  switch (view.stage) {
-    case 'queued':
-      return 'Queued';
-    case 'uploading':
-      return 'Uploading…';
-    case 'generating':
-      return 'Generating…';
-    case 'downloading':
-      return 'Downloading…';
-    case 'done':
-      return view.video ? `Done: ${view.video.name}` : 'Done.';
-    case 'failed':
-      return `Failed: ${view.error?.message ?? 'something went wrong.'}`;
-    case 'cancelled':
-      return 'Cancelled.';
-    default:
-      return '';
-  }
-}
-
 /** The buttons of a finished card; each is described by the image's name, as every card has them. */
-function cardButtons(card: Card, view: JobView, actions: ViewActions): HTMLButtonElement[] {
+function cardButtons(dom: Dom, card: Card, view: JobView, actions: ViewActions): HTMLButtonElement[] {
   const { index, image } = card;
   const about = { 'aria-describedby': `name-${index}` };
-  if (view.stage === 'done' && view.video) {
-    return [
-      button(`open-video-${index}`, 'Open Video', 'primary', imageAction(actions, 'openVideo', image.uri), about),
-      button(`reveal-video-${index}`, 'Reveal in Explorer', 'secondary', imageAction(actions, 'revealVideo', image.uri), about),
-      button(`copy-link-${index}`, 'Copy Markdown Link', 'secondary', imageAction(actions, 'copyMarkdownLink', image.uri), about),
-      button(`save-as-${index}`, 'Save As…', 'secondary', imageAction(actions, 'saveVideoAs', image.uri), about),
-    ];
-  }
+  if (view.stage === 'done' && view.video) return doneButtons(dom, actions, image.uri, index, about);
   if (view.fetchable) {
     return [
-      button(`fetch-video-${index}`, 'Fetch Video', 'primary', imageAction(actions, 'fetch', image.uri), {
+      dom.button(`fetch-video-${index}`, 'Fetch Video', 'primary', imageAction(actions, 'fetch', image.uri), {
         ...about,
         title: 'Already paid for: fetching does not charge again',
       }),
@@ -120,33 +94,33 @@ function cardButtons(card: Card, view: JobView, actions: ViewActions): HTMLButto
   return [];
 }
 
-function showCardJob(card: Card, view: JobView | undefined, actions: ViewActions): void {
+function showCardJob(dom: Dom, card: Card, view: JobView | undefined, actions: ViewActions): void {
   card.job = view;
   const key = statusKey(view);
   if (key !== card.key) {
     card.key = key;
-    buildCardStatus(card, view, actions);
+    buildCardStatus(dom, card, view, actions);
   }
-  if (view) updateCard(card, view);
+  if (view) updateCard(dom, card, view);
 }
 
 /** Rebuilds a card for a new stage (or new video/error): its picture or player, bar and buttons. */
-function buildCardStatus(card: Card, view: JobView | undefined, actions: ViewActions): void {
+function buildCardStatus(dom: Dom, card: Card, view: JobView | undefined, actions: ViewActions): void {
   const shown = view !== undefined && view.stage !== 'editing';
   card.line.hidden = !shown;
   card.line.className = `card-stage ${view?.stage ?? ''}`;
-  card.actions.replaceChildren(...(shown ? cardButtons(card, view, actions) : []));
+  card.actions.replaceChildren(...(shown ? cardButtons(dom, card, view, actions) : []));
   card.progress?.remove();
-  card.progress = view && isWorking(view) ? progressBar(`${card.image.name}: ${cardStageText(view)}`) : undefined;
+  card.progress = view && isWorking(view) ? dom.progressBar(`${card.image.name}: ${stageText(view, 'card')}`) : undefined;
   if (card.progress) card.media.after(card.progress);
-  if (view?.stage === 'done' && view.video) showVideo(card, view.video);
-  else if (!card.media.querySelector('img')) showThumbnail(card.media, card.image);
+  if (view?.stage === 'done' && view.video) showVideo(dom, card, view.video);
+  else if (!card.media.querySelector('img')) showThumbnail(dom, card.media, card.image);
 }
 
 /** What changes within a stage: elapsed time, download progress, note. */
-function updateCard(card: Card, view: JobView): void {
+function updateCard({ el }: Dom, card: Card, view: JobView): void {
   const { text: detail, percent } = stageDetail(view);
-  const parts = [el('span', { class: 'stage-text' }, cardStageText(view))];
+  const parts = [el('span', { class: 'stage-text' }, stageText(view, 'card'))];
   if (detail) parts.push(el('span', { class: 'stage-detail' }, detail));
   if (view.note) parts.push(el('span', { class: 'note' }, view.note));
   // Spaces between the parts, so they read (and copy) as one line.
@@ -172,32 +146,19 @@ function cancelQuestion(paid: number, others: number): string {
   return `${fact} ${ask} Paid jobs are kept, so you can fetch them later.`;
 }
 
-function buildSummary(actions: ViewActions) {
+function buildSummary(dom: Dom, actions: ViewActions) {
+  const { el } = dom;
   const text = el('p', { id: 'batch-summary', role: 'status' });
   const buttons = el('div', { class: 'actions' });
   const root = el('div', { id: 'batch-status', class: 'batch-status', 'data-focus-scope': true, hidden: true }, text, buttons);
   let key = '';
   /** The jobs last shown: Cancel All asks about these, not the ones it was built with. */
   let latest: readonly JobView[] = [];
-
-  /** Cancel All; asks first when some videos are paid for, as stopping those only stops the waiting. */
-  function cancelAll(): HTMLButtonElement {
-    const cancel = button('cancel-all', 'Cancel All', 'secondary', () => {
-      const paid = latest.filter(isPaidAndWaiting).length;
-      if (paid === 0) return actions.post({ type: 'cancel' });
-      const keep = button('keep-waiting', 'Keep Waiting', 'secondary', () => {
-        buttons.replaceChildren(cancel);
-        cancel.focus();
-      });
-      buttons.replaceChildren(
-        el('p', { class: 'confirm', id: 'cancel-question' }, cancelQuestion(paid, latest.filter(isCancellable).length - paid)),
-        button('stop-waiting', 'Stop Waiting', 'primary', () => actions.post({ type: 'cancel', confirmed: true })),
-        keep,
-      );
-      keep.focus();
-    });
-    return cancel;
-  }
+  /** Asked when some videos are paid for, as stopping those only stops the waiting. */
+  const question = () => {
+    const paid = latest.filter(isPaidAndWaiting).length;
+    return paid === 0 ? undefined : cancelQuestion(paid, latest.filter(isCancellable).length - paid);
+  };
 
   function show(jobs: readonly JobView[]): void {
     latest = jobs;
@@ -210,51 +171,8 @@ function buildSummary(actions: ViewActions) {
     if (next === key) return;
     key = next;
     buttons.replaceChildren();
-    if (needsKey) buttons.append(button('set-api-key', 'Set API Key', 'primary', () => actions.post({ type: 'setApiKey' })));
-    if (running) buttons.append(cancelAll());
+    if (needsKey) buttons.append(setApiKeyButton(dom, actions));
+    if (running) buttons.append(cancelButton(dom, buttons, actions, { id: 'cancel-all', label: 'Cancel All', question }));
   }
   return { root, show };
-}
-
-// ---- per-image prompts ----
-
-export interface PerImagePrompts {
-  details: HTMLDetailsElement;
-  /** In images order; each carries its image's URI in data-image-uri. */
-  inputs: HTMLTextAreaElement[];
-  /** The box of each input, where its error message goes. */
-  boxes: HTMLElement[];
-}
-
-export function buildPerImagePrompts(images: readonly ImageView[], shortcuts: string): PerImagePrompts {
-  const inputs = images.map((image, index) =>
-    el('textarea', {
-      id: `prompt-${index}`,
-      name: `prompt-${index}`,
-      rows: '2',
-      placeholder: 'Uses the shared prompt',
-      'data-image-uri': image.uri,
-      'aria-keyshortcuts': shortcuts,
-    }),
-  );
-  const boxes = images.map((image, index) =>
-    el(
-      'div',
-      { class: 'field' },
-      el(
-        'label',
-        { for: inputs[index].id, class: 'with-thumb' },
-        ...(image.src ? [el('img', { src: image.src, alt: '' })] : []),
-        `Prompt for ${image.name}`,
-      ),
-      inputs[index],
-    ),
-  );
-  const details = el(
-    'details',
-    { id: 'per-image' },
-    el('summary', {}, 'Prompt per image (optional)'),
-    el('div', { class: 'nested-fields' }, el('p', { class: 'hint' }, "An image's own prompt replaces the shared one."), ...boxes),
-  );
-  return { details, inputs, boxes };
 }

@@ -1,22 +1,11 @@
-// What the single-image and batch layouts share about jobs: which stages count as running, the
+// What the single-image and batch layouts share about jobs: which jobs can be cancelled, the
 // numbers that change within a stage, and the interface form.ts drives both layouts through.
-import { formatElapsed } from '../src/shared/format';
-import { type ImageAction, type JobView, type Stage, type WebviewMessage } from '../src/shared/messages';
-
-/** The stages during which the form is locked and Cancel is offered. */
-const RUNNING: ReadonlySet<Stage> = new Set<Stage>(['queued', 'uploading', 'generating', 'downloading']);
-/** Running and past the queue: the stages that show a progress bar. */
-const WORKING: ReadonlySet<Stage> = new Set<Stage>(['uploading', 'generating', 'downloading']);
+// Running and working are the shared predicates (src/shared/stages.ts).
+import { downloadPercent, formatElapsed } from '../src/shared/format';
+import { type ImageAction, type JobView, type WebviewNotice } from '../src/shared/messages';
+import { isRunning } from '../src/shared/stages';
 
 export type Jobs = Record<string, JobView>;
-
-export function isRunning(view: JobView | undefined): boolean {
-  return view !== undefined && RUNNING.has(view.stage);
-}
-
-export function isWorking(view: JobView | undefined): boolean {
-  return view !== undefined && WORKING.has(view.stage);
-}
 
 /** Cancel is offered: running here, and not already waiting for the answer to a cancel. */
 export function isCancellable(view: JobView | undefined): boolean {
@@ -38,10 +27,8 @@ export function stageDetail(view: JobView): { text: string; percent?: number } {
   if (view.stage === 'generating') return { text: formatElapsed(Date.now() - view.stageStartedAt) };
   if (view.stage !== 'downloading') return { text: '' };
   const { received = 0, total = 0 } = view.progress ?? {};
-  if (total > 0) {
-    const percent = Math.min(100, Math.floor((received / total) * 100));
-    return { text: `${percent}%`, percent };
-  }
+  const percent = downloadPercent(received, total);
+  if (percent !== undefined) return { text: `${percent}%`, percent };
   return { text: `${(received / 1_048_576).toFixed(1)} MB` };
 }
 
@@ -63,7 +50,7 @@ export function statusKey(view: JobView | undefined): string {
 
 /** What a layout may ask of the form. */
 export interface ViewActions {
-  post(message: WebviewMessage): void;
+  post(message: WebviewNotice): void;
   /** Sends the form again ("Try Again"). */
   retry(): void;
 }

@@ -1,7 +1,7 @@
 // The two lists above the prompt: the workspace's recent prompts and the motion presets. Picking
 // an entry replaces the prompt (which stays editable) and the list goes back to its title.
 import { MOTION_PRESETS } from '../src/shared/options';
-import { el } from './dom';
+import type { Dom } from './dom';
 
 /** Long prompts are cut in the list; the option's value and tooltip keep the whole text. */
 const OPTION_TEXT_MAX = 80;
@@ -19,12 +19,12 @@ function shorten(text: string): string {
   return oneLine.length > OPTION_TEXT_MAX ? `${oneLine.slice(0, OPTION_TEXT_MAX - 1).trimEnd()}…` : oneLine;
 }
 
-function titleOption(text: string): HTMLOptionElement {
+function titleOption({ el }: Dom, text: string): HTMLOptionElement {
   return el('option', { value: '' }, text);
 }
 
 /** A list with a hidden label: its first option, always shown when closed, says what it is. */
-function pickList(id: string, label: string, onPick: (prompt: string) => void): { box: HTMLElement; list: HTMLSelectElement } {
+function pickList({ el }: Dom, id: string, label: string, onPick: (prompt: string) => void): { box: HTMLElement; list: HTMLSelectElement } {
   const list = el('select', { id });
   // Arrow keys on a closed list change its value at once (Windows, Linux): resetting it then would
   // keep the person on the first entry, so after such a key the reset waits until they leave.
@@ -43,17 +43,18 @@ function pickList(id: string, label: string, onPick: (prompt: string) => void): 
   return { box, list };
 }
 
-export function buildPromptHelp(onPick: (prompt: string) => void): PromptHelp {
-  const recent = pickList('recent-prompts', 'Recent prompts', onPick);
-  const presets = pickList('presets', 'Motion presets', onPick);
+export function buildPromptHelp(dom: Dom, onPick: (prompt: string) => void): PromptHelp {
+  const { el } = dom;
+  const recent = pickList(dom, 'recent-prompts', 'Recent prompts', onPick);
+  const presets = pickList(dom, 'presets', 'Motion presets', onPick);
   presets.list.append(
-    titleOption('Motion presets…'),
+    titleOption(dom, 'Motion presets…'),
     ...MOTION_PRESETS.map(({ label, prompt }) => el('option', { value: prompt, title: prompt }, label)),
   );
   function setRecent(prompts: readonly string[]): void {
     const texts = prompts.filter((prompt) => typeof prompt === 'string' && prompt.trim() !== '');
     recent.list.replaceChildren(
-      titleOption('Recent prompts…'),
+      titleOption(dom, 'Recent prompts…'),
       ...texts.map((prompt) => el('option', { value: prompt, title: prompt }, shorten(prompt))),
     );
     recent.box.hidden = texts.length === 0;

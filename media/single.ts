@@ -1,8 +1,10 @@
 // The one-image layout: the big image above the form and, under it, the job's status with all
 // its buttons. The status is rebuilt when the stage changes and updated in place within a stage.
 import type { ImageView, JobView } from '../src/shared/messages';
-import { button, el, progressBar, setProgress } from './dom';
-import { imageAction, isCancellable, isPaidAndWaiting, isWorking, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
+import { isWorking } from '../src/shared/stages';
+import { setProgress, type Dom } from './dom';
+import { imageAction, isCancellable, isPaidAndWaiting, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
+import { cancelButton, doneButtons, setApiKeyButton, stageText } from './jobStatus';
 
 /** The parts of the status section that change within a stage, and what it was built for. */
 interface StatusParts {
@@ -13,10 +15,10 @@ interface StatusParts {
   progress?: HTMLElement;
 }
 
-export function createSingleView(image: ImageView, actions: ViewActions): JobsView {
-  const imageBox = el('div', { class: 'image-box' });
-  showImage(imageBox, image);
-  const status = el('section', { id: 'status', role: 'status', 'aria-label': 'Video', 'data-focus-scope': true });
+export function createSingleView(dom: Dom, image: ImageView, actions: ViewActions): JobsView {
+  const imageBox = dom.el('div', { class: 'image-box' });
+  showImage(dom, imageBox, image);
+  const status = dom.el('section', { id: 'status', role: 'status', 'aria-label': 'Video', 'data-focus-scope': true });
   let parts: StatusParts | undefined;
   let job: JobView | undefined;
   return {
@@ -26,7 +28,7 @@ export function createSingleView(image: ImageView, actions: ViewActions): JobsVi
       job = jobs[image.uri];
       const key = statusKey(job);
       if (key !== parts?.key) {
-        parts = buildStatus(status, job, key, image.uri, actions);
+        parts = buildStatus(dom, status, job, key, image.uri, actions);
         if (parts && !restoring) status.scrollIntoView({ block: 'nearest' });
       }
       if (job && parts) updateStatus(parts, job);
@@ -38,7 +40,7 @@ export function createSingleView(image: ImageView, actions: ViewActions): JobsVi
   };
 }
 
-function showImage(box: HTMLElement, image: ImageView): void {
+function showImage({ el }: Dom, box: HTMLElement, image: ImageView): void {
   const note = () => el('p', { class: 'note', id: 'image-note' }, 'This image cannot be previewed here; it is still used for the video.');
   if (!image.src) {
     box.replaceChildren(note());
@@ -49,27 +51,7 @@ function showImage(box: HTMLElement, image: ImageView): void {
   box.replaceChildren(img);
 }
 
-function stageText(view: JobView): string {
-  if (view.cancelling) return 'Cancelling…';
-  switch (view.stage) {
-    case 'queued':
-      return 'Queued…';
-    case 'uploading':
-      return 'Uploading image…';
-    case 'generating':
-      return 'Generating video…';
-    case 'downloading':
-      return 'Downloading video…';
-    case 'done':
-      return view.video ? `Done: ${view.video.name}` : 'Done.';
-    case 'cancelled':
-      return 'Cancelled.';
-    default:
-      return '';
-  }
-}
-
-function playerOrNote(video: { src: string; name: string }): HTMLElement[] {
+function playerOrNote({ el }: Dom, video: { src: string; name: string }): HTMLElement[] {
   const player = el('video', { id: 'video', src: video.src, controls: true, autoplay: true, muted: true, loop: true, playsinline: true });
   player.muted = true; // the attribute alone does not mute a script-made element, and autoplay needs muted
   const note = el('p', { id: 'video-note', class: 'note', hidden: true }, "This editor can't play the video here; use Open Video.");
@@ -81,42 +63,17 @@ function playerOrNote(video: { src: string; name: string }): HTMLElement[] {
 }
 
 /** Cancel, which first asks when the video is already paid for: stopping then only stops the waiting. */
-function cancelActions(view: JobView, imageUri: string, actions: ViewActions): HTMLElement {
-  const row = el('div', { class: 'actions' });
-  const cancel = button('cancel', 'Cancel', 'secondary', () => {
-    if (!isPaidAndWaiting(view)) return actions.post({ type: 'cancel', imageUri });
-    const keep = button('keep-waiting', 'Keep Waiting', 'secondary', () => {
-      row.replaceChildren(cancel);
-      cancel.focus();
-    });
-    row.replaceChildren(
-      el(
-        'p',
-        { class: 'confirm', id: 'cancel-question' },
-        'The video is already paid for. Stop waiting? The job is kept, so you can fetch it later.',
-      ),
-      button('stop-waiting', 'Stop Waiting', 'primary', () => actions.post({ type: 'cancel', imageUri, confirmed: true })),
-      keep,
-    );
-    keep.focus();
-  });
-  row.append(cancel);
+function cancelActions(dom: Dom, view: JobView, imageUri: string, actions: ViewActions): HTMLElement {
+  const row = dom.el('div', { class: 'actions' });
+  const question = () =>
+    isPaidAndWaiting(view) ? 'The video is already paid for. Stop waiting? The job is kept, so you can fetch it later.' : undefined;
+  row.append(cancelButton(dom, row, actions, { id: 'cancel', label: 'Cancel', imageUri, question }));
   return row;
-}
-
-function doneActions(imageUri: string, actions: ViewActions): HTMLElement {
-  return el(
-    'div',
-    { class: 'actions' },
-    button('open-video', 'Open Video', 'primary', imageAction(actions, 'openVideo', imageUri)),
-    button('reveal-video', 'Reveal in Explorer', 'secondary', imageAction(actions, 'revealVideo', imageUri)),
-    button('copy-link', 'Copy Markdown Link', 'secondary', imageAction(actions, 'copyMarkdownLink', imageUri)),
-    button('save-as', 'Save As…', 'secondary', imageAction(actions, 'saveVideoAs', imageUri)),
-  );
 }
 
 /** Builds the status section for a new stage (or new video/error); returns the parts that change. */
 function buildStatus(
+  dom: Dom,
   status: HTMLElement,
   view: JobView | undefined,
   key: string,
@@ -127,6 +84,7 @@ function buildStatus(
     status.replaceChildren();
     return undefined;
   }
+  const { el, button } = dom;
   const text = el('span', { class: 'stage-text' });
   // Ticks every second: kept out of the announcements.
   const detail = el('span', { class: 'stage-detail', 'aria-live': 'off' });
@@ -136,14 +94,7 @@ function buildStatus(
   if (view.stage === 'failed') {
     box.append(el('div', { id: 'error', class: 'error-box', role: 'alert' }, view.error?.message ?? 'Something went wrong.'), note);
     const remedy = view.error?.remedy;
-    if (remedy === 'setApiKey')
-      box.append(
-        el(
-          'div',
-          { class: 'actions' },
-          button('set-api-key', 'Set API Key', 'primary', () => actions.post({ type: 'setApiKey' })),
-        ),
-      );
+    if (remedy === 'setApiKey') box.append(el('div', { class: 'actions' }, setApiKeyButton(dom, actions)));
     if (remedy === 'retry') box.append(el('div', { class: 'actions' }, button('retry', 'Try Again', 'primary', actions.retry)));
   } else {
     box.append(el('p', { class: 'stage' }, text, ' ', detail), note);
@@ -159,18 +110,19 @@ function buildStatus(
     );
   }
   if (isWorking(view)) {
-    progress = progressBar(stageText(view));
+    progress = dom.progressBar(stageText(view, 'status'));
     box.append(progress);
   }
-  if (isCancellable(view)) box.append(cancelActions(view, imageUri, actions));
-  if (view.stage === 'done' && view.video) box.append(...playerOrNote(view.video), doneActions(imageUri, actions));
+  if (isCancellable(view)) box.append(cancelActions(dom, view, imageUri, actions));
+  if (view.stage === 'done' && view.video)
+    box.append(...playerOrNote(dom, view.video), el('div', { class: 'actions' }, ...doneButtons(dom, actions, imageUri)));
   status.replaceChildren(box);
   return { key, text, detail, note, progress };
 }
 
 /** Fills in what changes within a stage: elapsed time, download progress, note. */
 function updateStatus(parts: StatusParts, view: JobView): void {
-  parts.text.textContent = stageText(view);
+  parts.text.textContent = stageText(view, 'status');
   parts.note.textContent = view.note ?? '';
   parts.note.hidden = !view.note;
   const { text, percent } = stageDetail(view);

@@ -17,9 +17,11 @@ function isFormTab(tab: vscode.Tab | undefined): tab is vscode.Tab & { input: vs
 }
 
 function isOwned(tab: vscode.Tab): boolean {
-  return FormPanel.all().some(
-    (form) => form.panel.title === tab.label && (form.panel.viewColumn === undefined || form.panel.viewColumn === tab.group.viewColumn),
-  );
+  return FormPanel.open
+    .all()
+    .some(
+      (form) => form.panel.title === tab.label && (form.panel.viewColumn === undefined || form.panel.viewColumn === tab.group.viewColumn),
+    );
 }
 
 export function watchForOrphanedForms(services: FormServices, graceMs = GRACE_MS): vscode.Disposable {
@@ -50,7 +52,7 @@ export function watchForOrphanedForms(services: FormServices, graceMs = GRACE_MS
 }
 
 async function replace(services: FormServices, tab: vscode.Tab): Promise<void> {
-  const openKeys = new Set(FormPanel.all().map((form) => form.key));
+  const openKeys = new Set(FormPanel.open.all().map((form) => form.key));
   const saved = services.drafts.withTitle(tab.label, openKeys)[0]?.saved;
   let images = saved?.images.map((uri) => vscode.Uri.parse(uri)) ?? [];
   if (images.length === 0) {

@@ -1,6 +1,7 @@
 // Every message between the extension host and the form's webview, and the check the host runs
-// on what the webview posts. Imported by the host (src/form) and bundled into the webview (media/),
-// so it imports nothing but the options beside it.
+// on what the webview posts. Notices go one way; a request carries an id and gets exactly one
+// reply with that id. Imported by the host (src/form) and bundled into the webview (media/), so
+// it imports nothing but the options beside it.
 import { includes, isRecord, MAX_PROMPT_LENGTH, type FieldErrors, type GenerationOptions, type OptionField } from './options';
 
 export const VIEW_TYPE = 'lumaVideo.form';
@@ -50,6 +51,29 @@ export interface ImageView {
   src: string;
 }
 
+// ---- requests: the webview asks, the host answers once, by the request's id ----
+
+/** What a generate asks for: the shared options and optional per-image prompts (image URI -> prompt) that replace the shared one. */
+export interface GenerateParams {
+  options: GenerationOptions;
+  prompts?: Record<string, string>;
+}
+
+/** Accepted: the jobs are queued. Invalid: nothing started; what to fix. Declined: nothing started (busy, refused, failed). */
+export type GenerateReply =
+  { status: 'accepted' } | { status: 'invalid'; errors: FieldErrors; imageErrors?: Record<string, string> } | { status: 'declined' };
+
+/** Every request the webview can make: what it sends and what the host answers. */
+export interface Requests {
+  generate: { params: GenerateParams; reply: GenerateReply };
+}
+export type RequestType = keyof Requests;
+export type ReplyOf<K extends RequestType> = Requests[K]['reply'];
+/** A request as posted: its type, an id the webview chose (a whole number, unique in that page) and its params. */
+export type RequestMessage = { [K in RequestType]: { type: K; id: number } & Requests[K]['params'] }[RequestType];
+/** The reply the host sends when a request's handler throws: the webview must not wait for ever. */
+export const FAILED_REPLY: { [K in RequestType]: ReplyOf<K> } = { generate: { status: 'declined' } };
+
 // ---- host -> webview ----
 export type HostMessage =
   /** `draft`: what was typed in a form this one replaces (the extension host restarted). */
@@ -62,23 +86,28 @@ export type HostMessage =
       draft?: FormDraft;
     }
   | { type: 'job'; imageUri: string; job: JobView }
-  | { type: 'invalid'; errors: FieldErrors; imageErrors?: Record<string, string> }
-  | { type: 'recentPrompts'; prompts: string[] };
+  | { type: 'recentPrompts'; prompts: string[] }
+  | { type: 'reply'; id: number; reply: ReplyOf<RequestType> };
 
 // ---- webview -> host ----
 /** Messages about one image's job carry that image's URI (one of the form's images). */
 const IMAGE_ACTIONS = ['openVideo', 'revealVideo', 'copyMarkdownLink', 'saveVideoAs', 'fetch'] as const;
 export type ImageAction = (typeof IMAGE_ACTIONS)[number];
-export type WebviewMessage =
+/** Messages that want no answer. */
+export type WebviewNotice =
   | { type: 'ready' }
-  /** `prompts`: optional per-image prompts (image URI -> prompt) that replace the shared one. */
-  | { type: 'generate'; options: GenerationOptions; prompts?: Record<string, string> }
   /** Without imageUri: every queued or running job of the form. */
   /** `confirmed`: the page asked "Stop waiting?" about a paid video and the person said yes. */
   | { type: 'cancel'; imageUri?: string; confirmed?: true }
   | { type: ImageAction; imageUri: string }
   | { type: 'setApiKey' }
   | ({ type: 'draft' } & FormDraft);
+export type WebviewMessage = RequestMessage | WebviewNotice;
+
+/** A request id: a whole number the page counts up from 1. */
+export function isRequestId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
 
 /**
  * Turns whatever the webview posted into a known message, or undefined (dropped). Options inside
@@ -103,14 +132,19 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     return keys.length === 2 && typeof raw.imageUri === 'string' ? { type: action, imageUri: raw.imageUri } : undefined;
   }
   if (raw.type === 'draft') return parseDraft(raw);
-  if (raw.type === 'generate' && isRecord(raw.options) && (raw.prompts === undefined || isRecord(raw.prompts))) {
-    return {
-      type: 'generate',
-      options: raw.options as unknown as GenerationOptions,
-      prompts: raw.prompts as Record<string, string> | undefined,
-    };
-  }
+  if (raw.type === 'generate') return parseGenerate(raw, keys);
   return undefined;
+}
+
+function parseGenerate(raw: Record<string, unknown>, keys: string[]): WebviewMessage | undefined {
+  if (keys.some((key) => key !== 'type' && key !== 'id' && key !== 'options' && key !== 'prompts')) return undefined;
+  if (!isRequestId(raw.id) || !isRecord(raw.options) || (raw.prompts !== undefined && !isRecord(raw.prompts))) return undefined;
+  return {
+    type: 'generate',
+    id: raw.id,
+    options: raw.options as unknown as GenerationOptions,
+    ...(raw.prompts !== undefined ? { prompts: raw.prompts as Record<string, string> } : {}),
+  };
 }
 
 /**

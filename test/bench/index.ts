@@ -68,13 +68,13 @@ export async function run(): Promise<void> {
       images.push(copy);
     }
     const form = (await vscode.commands.executeCommand('lumaVideo.generate', images[0], images)) as {
-      handleMessage(m: unknown): Promise<void>;
+      messages: { receive(m: unknown): Promise<void> };
     };
     let peak = 0;
     const answers: number[] = [];
     let done = false;
     const started = performance.now();
-    const queue = form.handleMessage({ type: 'generate', options });
+    const queue = form.messages.receive({ type: 'generate', id: 1, options });
     const probe = (async () => {
       while (api.jobs().length === 0) await sleep(10);
       const job = api.jobs()[0];

@@ -82,16 +82,16 @@ describe('Luma Image to Video in a real VS Code', function () {
     await vscode.commands.executeCommand('lumaVideo.generate', image);
     const form = await until('the form', () => api.formFor(image));
 
-    await form.handleMessage({ type: 'generate', options });
+    await form.messages.receive({ type: 'generate', id: 1, options });
     const outcome = await form.whenIdle();
-    assert.equal(outcome, undefined, 'handleMessage waits for the job');
+    assert.equal(outcome, undefined, 'receive waits for the job');
     assert.equal(form.jobView()?.stage, 'done', JSON.stringify(form.jobView()));
     assert.equal(form.jobView()?.video?.name, 'cat.luma.mp4');
     const video = workspaceFile('cat.luma.mp4');
     assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(video)), sampleVideo);
     assert.equal(sim.featureCalls, 1);
 
-    await form.handleMessage({ type: 'generate', options: { ...options, length: 10 } });
+    await form.messages.receive({ type: 'generate', id: 1, options: { ...options, length: 10 } });
     assert.equal(form.jobView()?.video?.name, 'cat.luma-2.mp4');
     assert.ok(await exists(workspaceFile('cat.luma-2.mp4')));
     assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(video)), sampleVideo, 'the first video is untouched');
@@ -115,7 +115,7 @@ describe('Luma Image to Video in a real VS Code', function () {
       const image = workspaceFile('beach.jpg');
       await vscode.commands.executeCommand('lumaVideo.generate', image);
       const form = await until('the form', () => api.formFor(image));
-      await form.handleMessage({ type: 'generate', options });
+      await form.messages.receive({ type: 'generate', id: 1, options });
       assert.equal(form.jobView()?.stage, 'done', JSON.stringify(form.jobView()));
       assert.ok(await exists(workspaceFile('videos', 'luma', 'beach.luma.mp4')));
       assert.equal(await exists(workspaceFile('beach.luma.mp4')), false);
@@ -128,9 +128,9 @@ describe('Luma Image to Video in a real VS Code', function () {
     sim.inject('upload', { kind: 'hang' });
     const image = workspaceFile('cat.png');
     const form = await openForm(image);
-    const running = form.handleMessage({ type: 'generate', options });
+    const running = form.messages.receive({ type: 'generate', id: 1, options });
     await until('uploading', () => form.jobView()?.stage === 'uploading');
-    await form.handleMessage({ type: 'cancel' });
+    await form.messages.receive({ type: 'cancel' });
     await running;
     assert.equal(form.jobView()?.stage, 'cancelled');
     assert.match(form.jobView()?.note ?? '', /nothing was charged/);
@@ -142,13 +142,13 @@ describe('Luma Image to Video in a real VS Code', function () {
     sim.configure({ generationMs: 60_000 });
     const image = workspaceFile('photos', 'dog.webp');
     const form = await openForm(image);
-    const running = form.handleMessage({ type: 'generate', options });
+    const running = form.messages.receive({ type: 'generate', id: 1, options });
     await until('the service to accept the job', () => form.jobView()?.accepted && form.jobView()?.stage === 'generating');
     // Without the page's "Stop waiting?" answer, the host asks itself (a dialog, refused under test).
-    await assert.rejects(form.handleMessage({ type: 'cancel' }), /dialog/);
+    await assert.rejects(form.messages.receive({ type: 'cancel' }), /dialog/);
     assert.equal(form.jobView()?.stage, 'generating', 'still waiting');
     // The page asked and the person chose Stop Waiting.
-    await form.handleMessage({ type: 'cancel', confirmed: true });
+    await form.messages.receive({ type: 'cancel', confirmed: true });
     await running;
     assert.equal(form.jobView()?.stage, 'cancelled');
     assert.equal(form.jobView()?.fetchable, true);
@@ -159,7 +159,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     assert.ok(job?.uuid);
 
     sim.finishJob(job.uuid);
-    await form.handleMessage({ type: 'fetch', imageUri: image.toString() });
+    await form.messages.receive({ type: 'fetch', imageUri: image.toString() });
     assert.equal(form.jobView()?.stage, 'done', JSON.stringify(form.jobView()));
     assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(workspaceFile('photos', 'dog.luma.mp4'))), sampleVideo);
     assert.equal(sim.featureCalls, 1, 'fetching did not pay again');
@@ -170,7 +170,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     await vscode.commands.executeCommand('lumaVideo.clearApiKey');
     const image = workspaceFile('cat.png');
     const form = await openForm(image);
-    const running = form.handleMessage({ type: 'generate', options });
+    const running = form.messages.receive({ type: 'generate', id: 1, options });
     // The masked input box is up: press Escape on it (as often as needed until the job settles).
     let settled = false;
     void running.then(() => (settled = true));
@@ -190,10 +190,13 @@ describe('Luma Image to Video in a real VS Code', function () {
     await vscode.commands.executeCommand('lumaVideo.generate', image);
     const form = await until('the form', () => api.formFor(image));
     const jobsBefore = api.jobs().length;
-    await form.handleMessage({ type: 'generate', options: { ...options, length: 7 } });
-    await form.handleMessage({ type: 'generate', options: { ...options, prompt: '   ' } });
-    await form.handleMessage({ type: 'generate', options: { ...options, modelName: 'ray-v9', loop: 'yes' } });
-    await form.handleMessage({ type: 'runShell', command: 'rm -rf /' });
+    await form.messages.receive({ type: 'generate', id: 1, options: { ...options, length: 7 } });
+    await form.messages.receive({ type: 'generate', id: 1, options: { ...options, prompt: '   ' } });
+    await form.messages.receive({ type: 'generate', id: 1, options: { ...options, modelName: 'ray-v9', loop: 'yes' } });
+    await form.messages.receive({ type: 'runShell', command: 'rm -rf /' });
+    // A request without a usable id is dropped too: its reply could go nowhere.
+    await form.messages.receive({ type: 'generate', options });
+    await form.messages.receive({ type: 'generate', id: 'x', options });
     assert.equal(api.jobs().length, jobsBefore, 'no job started');
     assert.equal(sim.requests.length, 0, 'nothing reached the service');
   });
@@ -203,7 +206,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     const image = workspaceFile('photos', 'dog.webp');
     const before = await vscode.workspace.fs.readDirectory(workspaceFile('photos'));
     const form = await openForm(image);
-    await form.handleMessage({ type: 'generate', options });
+    await form.messages.receive({ type: 'generate', id: 1, options });
     assert.equal(form.jobView()?.stage, 'failed');
     assert.equal(form.jobView()?.error?.remedy, 'setApiKey');
     assert.match(form.jobView()?.error?.message ?? '', /did not accept your API key/);
@@ -216,7 +219,7 @@ describe('Luma Image to Video in a real VS Code', function () {
     const image = workspaceFile('fake.png');
     await vscode.commands.executeCommand('lumaVideo.generate', image);
     const form = await until('the form', () => api.formFor(image));
-    await form.handleMessage({ type: 'generate', options });
+    await form.messages.receive({ type: 'generate', id: 1, options });
     assert.equal(form.jobView()?.stage, 'failed');
     assert.match(form.jobView()?.error?.message ?? '', /fake\.png is not an image/);
     assert.equal(sim.requests.length, 0);
@@ -227,13 +230,13 @@ describe('Luma Image to Video in a real VS Code', function () {
     await vscode.workspace.fs.copy(workspaceFile('cat.png'), vanishing);
     const form = await openForm(vanishing);
     await vscode.workspace.fs.delete(vanishing);
-    await form.handleMessage({ type: 'generate', options });
+    await form.messages.receive({ type: 'generate', id: 1, options });
     assert.match(form.jobView()?.error?.message ?? '', /vanishing\.png is no longer there \(moved or deleted\?\)\. Choose the image again/);
 
     const folder = workspaceFile('not-a-file.png');
     await vscode.workspace.fs.createDirectory(folder);
     const unreadable = await openForm(folder);
-    await unreadable.handleMessage({ type: 'generate', options });
+    await unreadable.messages.receive({ type: 'generate', id: 1, options });
     assert.match(unreadable.jobView(folder)?.error?.message ?? '', /not-a-file\.png could not be read/);
     assert.equal(sim.requests.length, 0);
   });

@@ -43,7 +43,7 @@ describe('Generations view, batches and the queue', function () {
   async function generate(images: vscode.Uri[], prompts?: Record<string, string>, opts = options): Promise<void> {
     await vscode.commands.executeCommand('lumaVideo.generate', images[0], images);
     const form = await until('the form', () => api.formFor(...images));
-    await form.handleMessage({ type: 'generate', options: opts, ...(prompts ? { prompts } : {}) });
+    await form.messages.receive({ type: 'generate', id: 1, options: opts, ...(prompts ? { prompts } : {}) });
   }
 
   const newestFor = (image: vscode.Uri): JobRecord => {
@@ -123,10 +123,10 @@ describe('Generations view, batches and the queue', function () {
     sim.reset();
     sim.configure({ generationMs: 60_000 });
     const form = api.formFor(image)!;
-    const running = form.handleMessage({ type: 'generate', options });
+    const running = form.messages.receive({ type: 'generate', id: 1, options });
     await until('the service to accept', () => newestFor(image).uuid && newestFor(image).state === 'generating');
     // (The form's Cancel has already asked "Stop waiting?" in the webview; the view's would ask in a dialog.)
-    await form.handleMessage({ type: 'cancel', imageUri: image.toString(), confirmed: true });
+    await form.messages.receive({ type: 'cancel', imageUri: image.toString(), confirmed: true });
     await running;
     const stopped = newestFor(image);
     assert.equal(stopped.state, 'stopped');
@@ -152,7 +152,7 @@ describe('Generations view, batches and the queue', function () {
     assert.equal(sim.requests.filter((r) => r.endpoint === 'features').length, 1, 'not sent again');
     // So does a new Generate from the image's form (and so Try Again, Generate Again and Ctrl+Enter).
     const form = api.formFor(image)!;
-    await assert.rejects(form.handleMessage({ type: 'generate', options }), /dialog/);
+    await assert.rejects(form.messages.receive({ type: 'generate', id: 1, options }), /dialog/);
     assert.equal(sim.requests.filter((r) => r.endpoint === 'features').length, 1, 'not sent again');
     // And so does removing it from the list: nothing else would remind of the possible charge.
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lumaVideo.job.remove', failed)), /dialog/);
@@ -198,8 +198,10 @@ describe('Generations view, batches and the queue', function () {
     const images = [workspaceFile('sunset photo.PNG'), workspaceFile('photos', 'dog.webp')];
     await vscode.commands.executeCommand('lumaVideo.generate', images[0], images);
     const form = await until('the form', () => api.formFor(...images));
-    const running = form.handleMessage({ type: 'generate', options });
-    const queued = await until('a queued job', () => api.jobs().find((j) => j.state === 'queued'));
+    const running = form.messages.receive({ type: 'generate', id: 1, options });
+    // Once the other job runs: until then the queued one may be in the list a moment before it is in this window's queue.
+    const started = () => api.jobs().some((j) => ['uploading', 'requesting', 'generating'].includes(j.state));
+    const queued = await until('a queued job', () => (started() ? api.jobs().find((j) => j.state === 'queued') : undefined));
     assert.match(api.generations.getTreeItem(queued).description as string, /^queued · /);
     assert.match(api.generations.getTreeItem(queued).contextValue ?? '', /\bcancellable\b/);
     assert.doesNotMatch(api.generations.getTreeItem(queued).contextValue ?? '', /\bremovable\b/, 'cancelled first, then removed');

@@ -57,8 +57,9 @@ export async function loadInWebview(src: string, roots: readonly vscode.Uri[]): 
   try {
     const answer = new Promise<{ status: number; bytes: number }>((resolve) => panel.webview.onDidReceiveMessage(resolve));
     const nonce = randomBytes(12).toString('hex');
+    const csp = `default-src 'none'; connect-src ${panel.webview.cspSource}; script-src 'nonce-${nonce}'`;
     panel.webview.html = `<!DOCTYPE html><html><head>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; connect-src ${panel.webview.cspSource}; script-src 'nonce-${nonce}'">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 </head><body><script nonce="${nonce}">
 const vscode = acquireVsCodeApi();
 fetch(${JSON.stringify(src)}).then(

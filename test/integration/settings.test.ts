@@ -48,7 +48,7 @@ describe("Settings: the key, the quota and the form's files", function () {
   async function generate(image: vscode.Uri) {
     await vscode.commands.executeCommand('lumaVideo.generate', image);
     const form = await until('the form', () => api.formFor(image));
-    await form.handleMessage({ type: 'generate', options });
+    await form.messages.receive({ type: 'generate', id: 1, options });
     return form;
   }
 
@@ -157,7 +157,7 @@ describe("Settings: the key, the quota and the form's files", function () {
             (line) =>
               line.includes('Form "Luma: dog.webp" ready in') && new Date(line.slice(0, 23).replace(' ', 'T')).getTime() > generatedAt,
           ).length;
-      await form.handleMessage({ type: 'generate', options });
+      await form.messages.receive({ type: 'generate', id: 1, options });
       const view = form.jobView();
       assert.equal(view?.stage, 'done', JSON.stringify(view));
       const video = vscode.Uri.parse(api.jobs().find((job) => job.imageUri === image.toString())!.videoUri!);

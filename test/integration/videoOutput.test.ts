@@ -108,7 +108,8 @@ describe('saving through vscode.workspace.fs (remote and virtual folders)', () =
     memory.files.set(
       '/videos/cat.luma-2.mp4',
       Buffer.from(
-        `LUMA-VIDEO-PLACEHOLDER job ${JOB} attempt 00c0ffee\nA video is being saved under this name. If this file stays, the save was cut off; the job removes it when it runs again.\n`,
+        `LUMA-VIDEO-PLACEHOLDER job ${JOB} attempt 00c0ffee\nA video is being saved under this name. ` +
+          'If this file stays, the save was cut off; the job removes it when it runs again.\n',
       ),
     );
     assert.equal(await new WorkspaceFsOutput(folder, 'cat.png', JOB).recover('cat.luma-2.mp4'), undefined);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { coerceDefaults, GenerationOptions, MAX_PROMPT_LENGTH, validateBatch, validateOptions } from '../../src/shared/options';
-import { parseWebviewMessage } from '../../src/shared/messages';
+import { isRequestId, parseWebviewMessage } from '../../src/shared/messages';
 
 const valid: GenerationOptions = {
   prompt: 'the waves roll in',
@@ -110,5 +110,34 @@ describe('protocol: batches', () => {
     });
     assert.equal(parseWebviewMessage({ type: 'cancel', confirmed: 'yes' }), undefined, 'only a literal true says the page asked');
     assert.equal(parseWebviewMessage({ type: 'generate', options: valid, prompts: 'x' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'generate', id: 1, options: valid, prompts: 'x' }), undefined);
+  });
+});
+
+describe('protocol: requests and replies', () => {
+  it('a generate is a request: it carries an id the page chose, a whole number from 1', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'generate', id: 3, options: valid }), { type: 'generate', id: 3, options: valid });
+    const prompts = { 'file:///w/a.png': 'a' };
+    assert.deepEqual(parseWebviewMessage({ type: 'generate', id: 4, options: valid, prompts }), {
+      type: 'generate',
+      id: 4,
+      options: valid,
+      prompts,
+    });
+    for (const id of [undefined, 0, -1, 1.5, '1', Number.MAX_SAFE_INTEGER + 1, null])
+      assert.equal(parseWebviewMessage({ type: 'generate', id, options: valid }), undefined, `id ${String(id)}`);
+    assert.equal(parseWebviewMessage({ type: 'generate', options: valid }), undefined, 'no id: a reply could go nowhere');
+    assert.equal(parseWebviewMessage({ type: 'generate', id: 1, options: valid, reply: 'x' }), undefined, 'unknown keys');
+  });
+
+  it('notices carry no id', () => {
+    assert.equal(parseWebviewMessage({ type: 'ready', id: 1 }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'openVideo', id: 1, imageUri: 'file:///w/a.png' }), undefined);
+  });
+
+  it('tells a request id from anything else', () => {
+    assert.equal(isRequestId(1), true);
+    assert.equal(isRequestId(2 ** 40), true);
+    for (const value of [0, -3, 2.5, NaN, Infinity, '7', undefined]) assert.equal(isRequestId(value), false, String(value));
   });
 });

@@ -1,0 +1,33 @@
+// Every command the extension contributes, by id: the table activate() registers. Each body lives
+// beside its kind (opening a form, the key, the jobs of the Generations view).
+import * as vscode from 'vscode';
+import type { FormServices } from '../form/formPanel';
+import type { ApiKeyStore } from '../host/apiKey';
+import { VIEW_ID } from '../views/generationsView';
+import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { generate } from './generateCommand';
+import { jobCommands } from './jobCommands';
+
+/** What the commands act on. */
+export interface CommandParts {
+  services: FormServices;
+  keys: ApiKeyStore;
+  /** Tests may pass a key to Set API Key; a packaged extension never takes one that way. */
+  extensionMode: vscode.ExtensionMode;
+}
+
+export type CommandTable = Record<string, (...args: unknown[]) => unknown>;
+
+export function commandTable(parts: CommandParts): CommandTable {
+  return {
+    'lumaVideo.generate': (first?: unknown, selection?: unknown) => generate(parts.services, first, selection),
+    'lumaVideo.setApiKey': (key?: unknown) => setApiKey(parts, key),
+    'lumaVideo.clearApiKey': () => clearApiKey(parts),
+    'lumaVideo.showGenerations': () => vscode.commands.executeCommand(`${VIEW_ID}.focus`),
+    ...jobCommands(parts.services),
+  };
+}
+
+export function registerCommands(table: CommandTable): vscode.Disposable[] {
+  return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
+}
