@@ -36,7 +36,7 @@ export interface LumaVideoApi {
  * right after calling deactivate(), without waiting, and the jobs (and the log they write to)
  * must outlive the few seconds a generation answer may still take.
  */
-let lastingParts: { jobs: JobService; log: vscode.LogOutputChannel; statusBar: JobStatusBar } | undefined;
+let lastingParts: { jobService: JobService; log: vscode.LogOutputChannel; statusBar: JobStatusBar } | undefined;
 
 export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const started = performance.now();
@@ -45,17 +45,23 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const keys = new ApiKeyStore(context.secrets);
   const redactKeys = (text: string) => redactSecrets(text, keys.known);
   const statusBar = new JobStatusBar();
-  const jobs = new JobService(keys, redactingLogger(log, keys.known), statusBar, jobStoreFolder(context.globalStorageUri), redactKeys);
-  lastingParts = { jobs, log, statusBar };
+  const jobService = new JobService(
+    keys,
+    redactingLogger(log, keys.known),
+    statusBar,
+    jobStoreFolder(context.globalStorageUri),
+    redactKeys,
+  );
+  lastingParts = { jobService, log, statusBar };
   const services: FormServices = {
     extensionUri: context.extensionUri,
-    jobs,
+    jobService,
     log,
     workspaceState: context.workspaceState,
     drafts: new FormDrafts(context.workspaceState),
     secrets: keys.known,
   };
-  const generations = new GenerationsProvider(jobs);
+  const generations = new GenerationsProvider(jobService);
 
   context.subscriptions.push(
     generations,
@@ -72,14 +78,14 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   // With nothing unfinished and no list of an earlier version, activation stops here. Otherwise
   // the stored key is read first, so that redaction knows it before any stored text is moved or
   // logged; then paid jobs left unfinished by a reload, crash or restart go on by themselves.
-  if (jobs.hasUnfinished() || jobs.hasLegacy(context.workspaceState)) {
+  if (jobService.hasUnfinished() || jobService.hasLegacy(context.workspaceState)) {
     // A key that cannot be read (no keychain, say) must not stop paid jobs from resuming.
     void keys
       .get()
       .catch(() => undefined)
       .then(() => {
-        jobs.importLegacy(context.workspaceState);
-        return jobs.resumeUnfinished();
+        jobService.importLegacy(context.workspaceState);
+        return jobService.resumeUnfinished();
       })
       .catch((error) => log.error(`Resuming unfinished jobs failed: ${redactKeys(String(error))}`));
   }
@@ -89,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
     formFor: (...images) => FormPanel.open.find(images),
     forms: () => FormPanel.open.all(),
     hasApiKey: () => keys.has(),
-    jobs: () => jobs.machine.snapshots().map((snapshot) => snapshot.job),
+    jobs: () => jobService.machine.snapshots().map((snapshot) => snapshot.job),
     recentPrompts: () => recentPrompts(context.workspaceState),
     generations,
     logUri: context.logUri,
@@ -104,9 +110,9 @@ export async function deactivate(): Promise<void> {
   lastingParts = undefined;
   if (!parts) return;
   try {
-    await parts.jobs.shutdown();
+    await parts.jobService.shutdown();
   } finally {
-    parts.jobs.dispose();
+    parts.jobService.dispose();
     parts.statusBar.dispose();
     parts.log.dispose();
   }

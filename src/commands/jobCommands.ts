@@ -7,7 +7,7 @@ import type { JobRecord } from '../jobs/job';
 import { LumaError } from '../util/lumaError';
 
 export function jobCommands(services: FormServices): Record<string, (arg: unknown) => unknown> {
-  const { jobs } = services;
+  const { jobService } = services;
   /** Commands from the view get the job; from elsewhere (tests, keybindings) its id. */
   const jobOf = (arg: unknown): JobRecord | undefined => {
     const id =
@@ -16,7 +16,7 @@ export function jobCommands(services: FormServices): Record<string, (arg: unknow
         : typeof arg === 'object' && arg !== null && typeof (arg as JobRecord).id === 'string'
           ? (arg as JobRecord).id
           : undefined;
-    return id ? jobs.machine.get(id) : undefined;
+    return id ? jobService.machine.get(id) : undefined;
   };
   const onVideo = (action: (video: vscode.Uri) => Promise<unknown>) => async (arg: unknown) => {
     const job = jobOf(arg);
@@ -44,7 +44,7 @@ export function jobCommands(services: FormServices): Record<string, (arg: unknow
     ),
     'lumaVideo.job.retry': onJob(async (job) => {
       try {
-        return await jobs.machine.retry(job.id);
+        return await jobService.machine.retry(job.id);
       } catch (error) {
         // Refused (the image is busy, or the job list cannot be written): say why.
         if (!(error instanceof LumaError)) throw error;
@@ -53,10 +53,10 @@ export function jobCommands(services: FormServices): Record<string, (arg: unknow
       }
     }),
     // Asks before it stops waiting for a paid video.
-    'lumaVideo.job.cancel': onJob((job) => jobs.machine.cancel(job.id)),
+    'lumaVideo.job.cancel': onJob((job) => jobService.machine.cancel(job.id)),
     // Asks before it forgets a paid video not saved yet.
     'lumaVideo.job.remove': onJob(async (job) => {
-      await jobs.machine.remove(job.id);
+      await jobService.machine.remove(job.id);
     }),
   };
 }

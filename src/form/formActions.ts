@@ -13,14 +13,14 @@ import type { Handled, NoticeHandlers } from './formRouter';
 import { rememberPrompts } from './recentPrompts';
 
 /** The newest job of an image, with its live progress. */
-export function newestJob(jobs: JobService, image: vscode.Uri): JobSnapshot | undefined {
-  const job = jobs.machine.latestFor(image.toString());
-  return job ? jobs.machine.snapshot(job.id) : undefined;
+export function newestJob(jobService: JobService, image: vscode.Uri): JobSnapshot | undefined {
+  const job = jobService.machine.latestFor(image.toString());
+  return job ? jobService.machine.snapshot(job.id) : undefined;
 }
 
 /** What the actions need of their form. */
 export interface ActionsContext {
-  jobs: JobService;
+  jobService: JobService;
   drafts: FormDrafts;
   log: vscode.LogOutputChannel;
   workspaceState: vscode.Memento;
@@ -56,7 +56,7 @@ export class FormActions implements NoticeHandlers {
   }
 
   async generate(params: GenerateParams): Promise<Handled<GenerateReply>> {
-    const { jobs, log, images } = this.form;
+    const { jobService, log, images } = this.form;
     const checked = validateBatch(params.options, params.prompts, this.imageKeys);
     if (!checked.ok) return { reply: { status: 'invalid', errors: checked.errors, imageErrors: checked.imageErrors } };
     const busy = images.filter((image) => this.isRunning(image));
@@ -67,7 +67,7 @@ export class FormActions implements NoticeHandlers {
     this.generating = true;
     let started: JobRecord[];
     try {
-      started = await jobs.start(checked.perImage.map((item) => ({ image: vscode.Uri.parse(item.imageUri), options: item.options })));
+      started = await jobService.start(checked.perImage.map((item) => ({ image: vscode.Uri.parse(item.imageUri), options: item.options })));
     } catch (error) {
       // The job list could not keep the job (so nothing was sent): say so. Anything else is a bug.
       if (!(error instanceof LumaError)) throw error;
@@ -86,15 +86,15 @@ export class FormActions implements NoticeHandlers {
       checked.perImage.map((item) => item.options.prompt),
     );
     this.form.recentPromptsChanged(recent);
-    return { reply: { status: 'accepted' }, after: this.track(Promise.all(started.map((job) => jobs.machine.whenSettled(job.id)))) };
+    return { reply: { status: 'accepted' }, after: this.track(Promise.all(started.map((job) => jobService.machine.whenSettled(job.id)))) };
   }
 
   async cancel(imageUri: string | undefined, confirmed: boolean): Promise<void> {
     // The page asks "Stop waiting?" when it knows the video is paid for; a job that became
     // paid meanwhile is asked about here.
     for (const image of imageUri ? [vscode.Uri.parse(imageUri)] : this.form.images) {
-      const snapshot = newestJob(this.form.jobs, image);
-      if (snapshot?.here) await this.form.jobs.machine.cancel(snapshot.job.id, confirmed);
+      const snapshot = newestJob(this.form.jobService, image);
+      if (snapshot?.here) await this.form.jobService.machine.cancel(snapshot.job.id, confirmed);
     }
   }
 
@@ -108,7 +108,7 @@ export class FormActions implements NoticeHandlers {
 
   async imageAction(action: ImageAction, imageUri: string): Promise<void> {
     const image = vscode.Uri.parse(imageUri);
-    const machine = this.form.jobs.machine;
+    const machine = this.form.jobService.machine;
     const job = machine.latestFor(image.toString());
     if (!job) return;
     if (action === 'fetch') {
@@ -125,7 +125,7 @@ export class FormActions implements NoticeHandlers {
 
   /** The newest job of the image runs, in this window or another. */
   private isRunning(image: vscode.Uri): boolean {
-    const snapshot = newestJob(this.form.jobs, image);
+    const snapshot = newestJob(this.form.jobService, image);
     return snapshot !== undefined && isRunning(snapshot);
   }
 

@@ -22,7 +22,7 @@ import { recentPrompts } from './recentPrompts';
 
 export interface FormServices {
   extensionUri: vscode.Uri;
-  jobs: JobService;
+  jobService: JobService;
   log: vscode.LogOutputChannel;
   /** Workspace storage, for the recent prompts. */
   workspaceState: vscode.Memento;
@@ -71,7 +71,7 @@ export class FormPanel implements vscode.Disposable {
       VIEW_TYPE,
       formTitle(images),
       opening.viewColumn ?? vscode.ViewColumn.Active,
-      formWebviewOptions(services.extensionUri, images, services.jobs.machine.snapshots()),
+      formWebviewOptions(services.extensionUri, images, services.jobService.machine.snapshots()),
     );
     return new FormPanel(panel, services, images, opening);
   }
@@ -93,7 +93,7 @@ export class FormPanel implements vscode.Disposable {
       panel.dispose();
       return;
     }
-    panel.webview.options = formWebviewOptions(services.extensionUri, images, services.jobs.machine.snapshots());
+    panel.webview.options = formWebviewOptions(services.extensionUri, images, services.jobService.machine.snapshots());
     new FormPanel(panel, services, images);
   }
 
@@ -129,13 +129,13 @@ export class FormPanel implements vscode.Disposable {
     panel.webview.html = formHtml(panel.webview, services.extensionUri, formTitle(images));
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage(this.messages.receive, null, this.disposables);
-    services.jobs.onDidChange((snapshot) => this.onJobChanged(snapshot), null, this.disposables);
-    services.jobs.machine.watchOtherWindows();
+    services.jobService.onDidChange((snapshot) => this.onJobChanged(snapshot), null, this.disposables);
+    services.jobService.machine.watchOtherWindows();
   }
 
   /** The stage the form shows for an image (its newest job), if any. */
   jobView(image: vscode.Uri = this.images[0]): JobView | undefined {
-    const snapshot = newestJob(this.services.jobs, image);
+    const snapshot = newestJob(this.services.jobService, image);
     return snapshot ? this.view(snapshot) : undefined;
   }
 
@@ -170,7 +170,7 @@ export class FormPanel implements vscode.Disposable {
     if (job.state !== 'done' || !job.videoUri) return false;
     const video = vscode.Uri.parse(job.videoUri);
     if (isUnderAny(video, this.panel.webview.options.localResourceRoots ?? [])) return false;
-    const options = formWebviewOptions(this.services.extensionUri, this.images, this.services.jobs.machine.snapshots());
+    const options = formWebviewOptions(this.services.extensionUri, this.images, this.services.jobService.machine.snapshots());
     if (!isUnderAny(video, options.localResourceRoots ?? [])) return false; // no longer in the list
     this.panel.webview.options = options;
     return true;
@@ -180,7 +180,7 @@ export class FormPanel implements vscode.Disposable {
   private onJobChanged(changed: JobSnapshot): void {
     const { job } = changed;
     if (!this.imageKeys.includes(job.imageUri)) return;
-    const latest = newestJob(this.services.jobs, vscode.Uri.parse(job.imageUri));
+    const latest = newestJob(this.services.jobService, vscode.Uri.parse(job.imageUri));
     // An older job of the same image changed: the form shows the newest. (A removed job is gone
     // from the list, so the form falls back to the newest one left, or to the empty form.)
     if (latest && latest.job.id !== job.id) return;
@@ -191,7 +191,7 @@ export class FormPanel implements vscode.Disposable {
 
   /** Every image's job as it is now (after a declined Generate, so the form settles). */
   private postJobs(): void {
-    for (const image of this.images) this.postJob(image.toString(), newestJob(this.services.jobs, image));
+    for (const image of this.images) this.postJob(image.toString(), newestJob(this.services.jobService, image));
   }
 
   private postJob(imageUri: string, latest: JobSnapshot | undefined): void {

@@ -58,7 +58,7 @@ async function replace(services: FormServices, tab: vscode.Tab): Promise<void> {
   if (images.length === 0) {
     // No draft (an older version opened it): the newest job of an image with that name.
     const name = tab.label.replace(/^Luma: /, '');
-    const job = services.jobs.machine.snapshots().find((snapshot) => snapshot.job.imageName === name)?.job;
+    const job = services.jobService.machine.snapshots().find((snapshot) => snapshot.job.imageName === name)?.job;
     if (job) images = [vscode.Uri.parse(job.imageUri)];
   }
   const viewColumn = tab.group.viewColumn;
