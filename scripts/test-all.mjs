@@ -1,11 +1,12 @@
-// `npm test`: the plain-Node suite, the integration suite in a real extension host, the UI suite
+// `npm test`: lint and the format check, then the plain-Node suite, the integration suite in a real extension host, the UI suite
 // in a real browser, and a quick run of the benchmark (that it runs and prints every figure), one
 // after the other; ends with one "N passed, N failed" line.
 import { spawn } from 'node:child_process';
 
-// The setup first: it installs what even the plain-Node suite uses (a FAT file system for the
-// crash test), once.
-const stages = ['setup', 'test:unit', 'test:integration', 'test:ui', 'test:bench'];
+// Lint and the format check first: they take seconds, and a red CI on either says what to fix
+// before the long suites run. Then the setup: it installs what even the plain-Node suite uses (a
+// FAT file system for the crash test), once.
+const stages = ['lint', 'format:check', 'setup', 'test:unit', 'test:integration', 'test:ui', 'test:bench'];
 let passed = 0;
 let failed = 0;
 let exitCode = 0;
