@@ -7,18 +7,11 @@ import type { LumaVideoApi } from '../../src/extension';
 import type { GenerationOptions } from '../../src/shared/options';
 import { Simulator } from '../simulator/simulator';
 import { EXTENSION_ID, readLogs } from '../integration/helpers';
+import { generationOptions } from '../support/fixtures';
 
 const KEY = 'bench-key';
 const QUEUE_SIZE = 50;
-const options: GenerationOptions = {
-  prompt: 'slow zoom in',
-  length: 5,
-  enhancePrompt: true,
-  modelName: 'ray-v2',
-  aspectRatio: '',
-  resolution: '',
-  loop: false,
-};
+const options: GenerationOptions = { ...generationOptions, prompt: 'slow zoom in' };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values: number[], p: number) =>

@@ -8,19 +8,12 @@ import type { LumaVideoApi } from '../../src/extension';
 import type { GenerationOptions } from '../../src/shared/options';
 import { Simulator } from '../simulator/simulator';
 import { exists, readLogs, startSuite, until, workspaceFile } from './helpers';
+import { generationOptions } from '../support/fixtures';
 
 const KEY = 'integration-key-42';
 const root = path.resolve(__dirname, '../../..');
 const sampleVideo = readFileSync(path.join(root, 'test/simulator/sample.mp4'));
-const options: GenerationOptions = {
-  prompt: 'the clouds drift slowly',
-  length: 5,
-  enhancePrompt: true,
-  modelName: 'ray-v2',
-  aspectRatio: '',
-  resolution: '',
-  loop: false,
-};
+const options: GenerationOptions = { ...generationOptions, prompt: 'the clouds drift slowly' };
 
 function formTab(label: string): vscode.Tab | undefined {
   return vscode.window.tabGroups.all

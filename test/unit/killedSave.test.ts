@@ -14,6 +14,7 @@ import type { GenerationOptions } from '../../src/shared/options';
 import type { ChildInput, ChildOutput } from '../harness/saveChild';
 import { checkAfterCrash, checkAfterRecover, checkEnd, IMAGE, JOB, seedForeign } from '../harness/saveWorld';
 import { Simulator } from '../simulator/simulator';
+import { generationOptions } from '../support/fixtures';
 
 const CHILD = path.join(__dirname, '../harness/saveChild.js');
 const KEY = 'sim-key-crash-0123';
@@ -176,15 +177,7 @@ describe('a save killed at any moment, in a child process (SIGKILL)', function (
   before(async () => {
     sim = await Simulator.start({ apiKey: KEY, generationMs: 20 });
     const image = new Uint8Array(readFileSync(path.resolve(__dirname, '../../../test/fixtures/workspace/cat.png')));
-    const options: GenerationOptions = {
-      prompt: 'waves',
-      length: 5,
-      enhancePrompt: true,
-      modelName: 'ray-v2',
-      aspectRatio: '',
-      resolution: '',
-      loop: false,
-    };
+    const options: GenerationOptions = { ...generationOptions, prompt: 'waves' };
     let record = await client().requestVideo(await client().uploadImage(image, IMAGE, 'image/png'), options);
     while (record.state === 'pending') {
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,16 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { coerceDefaults, GenerationOptions, MAX_PROMPT_LENGTH, validateBatch, validateOptions } from '../../src/shared/options';
 import { isRequestId, parseWebviewMessage } from '../../src/shared/messages';
+import { generationOptions } from '../support/fixtures';
 
-const valid: GenerationOptions = {
-  prompt: 'the waves roll in',
-  length: 5,
-  enhancePrompt: true,
-  modelName: 'ray-v2',
-  aspectRatio: '',
-  resolution: '',
-  loop: false,
-};
+const valid: GenerationOptions = { ...generationOptions, prompt: 'the waves roll in' };
 
 describe('protocol', () => {
   it('accepts a valid form and trims the prompt', () => {

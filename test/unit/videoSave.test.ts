@@ -15,6 +15,7 @@ import type { GenerationOptions } from '../../src/shared/options';
 import { stepped } from '../harness/steppedOps';
 import { checkAfterCrash, checkAfterRecover, checkEnd, IMAGE, JOB, seedForeign } from '../harness/saveWorld';
 import { Simulator } from '../simulator/simulator';
+import { generationOptions } from '../support/fixtures';
 
 const video = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(3000, 7)]);
 
@@ -245,15 +246,7 @@ describe('saving a video without hard links, safe at every step', () => {
 describe('a long image name, end to end against the simulator', function () {
   this.timeout(20_000);
   const KEY = 'sim-key-long-names-0123';
-  const options: GenerationOptions = {
-    prompt: 'waves',
-    length: 5,
-    enhancePrompt: true,
-    modelName: 'ray-v2',
-    aspectRatio: '',
-    resolution: '',
-    loop: false,
-  };
+  const options: GenerationOptions = { ...generationOptions, prompt: 'waves' };
   const catPng = new Uint8Array(readFileSync(path.resolve(__dirname, '../../../test/fixtures/workspace/cat.png')));
   const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   let sim: Simulator;
