@@ -12,15 +12,23 @@ export interface RequestChannel {
   settle(id: number, reply: ReplyOf<RequestType>): boolean;
 }
 
-export function createRequestChannel(post: (message: RequestMessage) => void): RequestChannel {
-  let lastId = 0;
+export function createRequestChannel(post: (message: RequestMessage) => void, firstId = randomFirstId()): RequestChannel {
+  // Ids start at a random point, not 1: a page reloaded while its request was out must not take
+  // the old page's late reply for the answer to its own.
+  let lastId = firstId - 1;
   const pending = new Map<number, { type: RequestType; resolve: (reply: ReplyOf<RequestType>) => void }>();
   return {
     request(type, params) {
       const id = ++lastId;
       return new Promise((resolve) => {
         pending.set(id, { type, resolve: resolve as (reply: ReplyOf<RequestType>) => void });
-        post({ ...params, type, id } as RequestMessage);
+        try {
+          post({ ...params, type, id } as RequestMessage);
+        } catch (error) {
+          // Never sent, so no reply will come: a request left pending would keep its button dead.
+          pending.delete(id);
+          throw error;
+        }
       });
     },
     waiting: (type) => [...pending.values()].some((entry) => entry.type === type),
@@ -32,4 +40,10 @@ export function createRequestChannel(post: (message: RequestMessage) => void): R
       return true;
     },
   };
+}
+
+/** A whole number from 1 to 2^48: far from the end of the safe integers, and from every other page's. */
+function randomFirstId(): number {
+  const [high, low] = crypto.getRandomValues(new Uint32Array(2));
+  return (high % 2 ** 16) * 2 ** 32 + low + 1;
 }

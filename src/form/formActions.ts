@@ -81,12 +81,18 @@ export class FormActions implements NoticeHandlers {
       this.form.postJobs();
       return { reply: { status: 'declined' } };
     }
-    const recent = await rememberPrompts(
-      this.form.workspaceState,
-      checked.perImage.map((item) => item.options.prompt),
-    );
-    this.form.recentPromptsChanged(recent);
-    return { reply: { status: 'accepted' }, after: this.track(Promise.all(started.map((job) => jobService.machine.whenSettled(job.id)))) };
+    const after = this.track(Promise.all(started.map((job) => jobService.machine.whenSettled(job.id))));
+    try {
+      const recent = await rememberPrompts(
+        this.form.workspaceState,
+        checked.perImage.map((item) => item.options.prompt),
+      );
+      this.form.recentPromptsChanged(recent);
+    } catch (error) {
+      // The jobs run whatever becomes of the list of recent prompts: the reply must say so.
+      log.warn(`Could not remember the prompts: ${String(error)}`);
+    }
+    return { reply: { status: 'accepted' }, after };
   }
 
   async cancel(imageUri: string | undefined, confirmed: boolean): Promise<void> {

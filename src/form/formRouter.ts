@@ -67,7 +67,9 @@ export class FormRouter {
       case 'cancel':
         return this.notices.cancel(message.imageUri, message.confirmed === true);
       case 'draft': {
-        const { options, prompts, advancedOpen, perImageOpen } = message;
+        const { options, advancedOpen, perImageOpen } = message;
+        // Only prompts of this form's images: a draft is kept in workspace storage and comes back.
+        const prompts = Object.fromEntries(Object.entries(message.prompts).filter(([uri]) => this.route.imageKeys.includes(uri)));
         return this.notices.draft({ options, prompts, advancedOpen, perImageOpen });
       }
       case 'setApiKey':

@@ -147,11 +147,14 @@ function parseGenerate(raw: Record<string, unknown>, keys: string[]): WebviewMes
   };
 }
 
+const DRAFT_KEYS: readonly string[] = ['type', 'options', 'prompts', 'advancedOpen', 'perImageOpen'];
+
 /**
  * A draft as the webview sent it: known option fields only, each a string, number or boolean (the
  * form judges values when it is sent); prompts as text, at most the form's own limits.
  */
 function parseDraft(raw: Record<string, unknown>): WebviewMessage | undefined {
+  if (Object.keys(raw).some((key) => !DRAFT_KEYS.includes(key))) return undefined;
   if (!isRecord(raw.options) || !isRecord(raw.prompts) || typeof raw.advancedOpen !== 'boolean' || typeof raw.perImageOpen !== 'boolean')
     return undefined;
   const options: Partial<Record<OptionField, unknown>> = {};

@@ -48,21 +48,27 @@ describe('form router (host side)', () => {
     assert.equal(warnings[0], 'Dropped an unknown message from the form "Luma: 2 images".');
   });
 
-  it('hands each notice to its handler', async () => {
+  it("hands each notice to its handler; a draft keeps only prompts of the form's images", async () => {
     const { router, calls } = harness(accepted);
     await router.receive({ type: 'ready' });
     await router.receive({ type: 'cancel' });
     await router.receive({ type: 'cancel', imageUri: B, confirmed: true });
     await router.receive({ type: 'fetch', imageUri: A });
     await router.receive({ type: 'setApiKey' });
-    await router.receive({ type: 'draft', options: { prompt: 'p' }, prompts: {}, advancedOpen: false, perImageOpen: true });
+    await router.receive({
+      type: 'draft',
+      options: { prompt: 'p' },
+      prompts: { [A]: 'a', 'file:///elsewhere/x.png': 'x' },
+      advancedOpen: false,
+      perImageOpen: true,
+    });
     assert.deepEqual(calls, [
       ['ready'],
       ['cancel', undefined, false],
       ['cancel', B, true],
       ['imageAction', 'fetch', A],
       ['setApiKey'],
-      ['draft', { options: { prompt: 'p' }, prompts: {}, advancedOpen: false, perImageOpen: true }],
+      ['draft', { options: { prompt: 'p' }, prompts: { [A]: 'a' }, advancedOpen: false, perImageOpen: true }],
     ]);
   });
 

@@ -88,6 +88,19 @@ describe('protocol: batches', () => {
     assert.equal(stranger.ok, false);
   });
 
+  it('takes a draft with exactly its own fields, and keeps only text and plain values in it', () => {
+    const draft = {
+      type: 'draft',
+      options: { prompt: 'p', length: 10, model: {} },
+      prompts: { 'file:///w/a.png': 'a' },
+      advancedOpen: true,
+      perImageOpen: false,
+    };
+    assert.deepEqual(parseWebviewMessage(draft), { ...draft, options: { prompt: 'p', length: 10 } });
+    assert.equal(parseWebviewMessage({ ...draft, extra: 1 }), undefined, 'unknown keys');
+    assert.equal(parseWebviewMessage({ ...draft, prompts: 'a' }), undefined);
+  });
+
   it('parses per-image actions only with an image URI', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'openVideo', imageUri: 'file:///w/a.png' }), {
       type: 'openVideo',

@@ -31,8 +31,9 @@ describe('webview form: a batch', () => {
     assert.ok(page.has('#prompt-error'));
     page.type('#prompt', 'shared');
     page.submit();
+    const id = page.sent('generate')[0]?.id;
     assert.deepEqual(page.sent('generate'), [
-      { type: 'generate', id: 1, options: { ...defaults, prompt: 'shared' }, prompts: { [images[1].uri]: 'b moves' } },
+      { type: 'generate', id, options: { ...defaults, prompt: 'shared' }, prompts: { [images[1].uri]: 'b moves' } },
     ]);
   });
 
@@ -54,7 +55,7 @@ describe('webview form: a batch', () => {
     page.submit();
     page.send({
       type: 'reply',
-      id: 1,
+      id: page.sent('generate')[0].id,
       reply: { status: 'invalid', errors: {}, imageErrors: { [images[2].uri]: 'This prompt is not text.' } },
     });
     await settle();

@@ -2,6 +2,7 @@
 // its reply, the saved state after a reload and the draft the host keeps.
 import * as assert from 'node:assert/strict';
 import { defaults, image, job, Page, settle } from './page';
+import { createRequestChannel } from '../../../media/requests';
 
 const cat = image('cat.png');
 
@@ -42,13 +43,15 @@ describe('webview form: one image', () => {
     page.type('#prompt', '  the waves roll in  ');
     page.submit();
     page.submit();
-    assert.deepEqual(page.sent('generate'), [{ type: 'generate', id: 1, options: { ...defaults, prompt: 'the waves roll in' } }]);
-    page.send({ type: 'reply', id: 1, reply: { status: 'declined' } });
+    const first = page.sent('generate')[0]?.id;
+    assert.ok(Number.isSafeInteger(first) && first > 0, `a positive whole id, not ${first}`);
+    assert.deepEqual(page.sent('generate'), [{ type: 'generate', id: first, options: { ...defaults, prompt: 'the waves roll in' } }]);
+    page.send({ type: 'reply', id: first, reply: { status: 'declined' } });
     await settle();
     page.submit();
     assert.deepEqual(
       page.sent('generate').map((message) => message.id),
-      [1, 2],
+      [first, first + 1],
     );
   });
 
@@ -58,7 +61,8 @@ describe('webview form: one image', () => {
     page.type('#prompt', 'the waves roll in');
     page.submit();
     assert.equal(page.$<HTMLDetailsElement>('#advanced').open, false);
-    page.send({ type: 'reply', id: 1, reply: { status: 'invalid', errors: { modelName: 'Choose one of the models.' } } });
+    const { id } = page.sent('generate')[0];
+    page.send({ type: 'reply', id, reply: { status: 'invalid', errors: { modelName: 'Choose one of the models.' } } });
     await settle();
     assert.equal(page.$('#modelName-error').textContent, 'Choose one of the models.');
     assert.equal(page.$<HTMLDetailsElement>('#advanced').open, true);
@@ -79,6 +83,29 @@ describe('webview form: one image', () => {
     assert.equal(page.has('#prompt-error'), false);
     page.submit();
     assert.equal(page.sent('generate').length, 1, 'still waiting for the reply to request 1');
+  });
+
+  it("a page loaded again does not take the old page's late reply for the answer to its own request", async () => {
+    const old = new Page();
+    old.init([cat]);
+    old.type('#prompt', 'the waves roll in');
+    old.submit();
+    page = new Page(old.state);
+    page.init([cat]);
+    page.submit();
+    const [oldId, newId] = [old.sent('generate')[0].id, page.sent('generate')[0].id];
+    assert.notEqual(newId, oldId, 'each page load numbers its requests from its own starting point');
+    page.send({ type: 'reply', id: oldId, reply: { status: 'invalid', errors: { prompt: 'for the old page' } } });
+    await settle();
+    assert.equal(page.has('#prompt-error'), false);
+  });
+
+  it('a request that could not be posted does not wait for a reply', async () => {
+    const channel = createRequestChannel(() => {
+      throw new Error('the webview is gone');
+    });
+    await assert.rejects(channel.request('generate', { options: { ...defaults, prompt: 'x' } }), /the webview is gone/);
+    assert.equal(channel.waiting('generate'), false, 'Generate works again');
   });
 
   it("a running job locks the fields and Generate; the job's end unlocks them", () => {
