@@ -485,6 +485,27 @@ async function exists(uri: string | undefined): Promise<boolean> {
   return bytes !== undefined && bytes.equals(sampleVideo);
 }
 
+/** What each window knows of the jobs that did not end: enough to tell a lost run from a slow one. */
+async function stuckJobs(world: World): Promise<string> {
+  const windows = world.alive().map((host) => `${host.hostId} ${JSON.stringify(host.machine.counts())}`);
+  const jobs = await Promise.all(
+    world
+      .jobs()
+      .filter(isUnfinished)
+      .map(async (job) => {
+        const views = await Promise.all(
+          world.alive().map(async (host) => {
+            const snapshot = host.machine.snapshot(job.id);
+            const lease = host.store.leases.holds(job.id) ? 'holds' : ((await host.store.leases.holder(job.id))?.hostId ?? '-');
+            return `${host.hostId}: ${snapshot?.here ? 'here' : snapshot?.elsewhere ? 'elsewhere' : 'idle'}, lease ${lease}`;
+          }),
+        );
+        return `${job.options.prompt} ${job.state} (updated ${Date.now() - job.updatedAt} ms ago; ${views.join('; ')})`;
+      }),
+  );
+  return `${jobs.join(', ')} [windows: ${windows.join('; ')}]`;
+}
+
 async function settle(world: World, timeoutMs = 20_000): Promise<void> {
   world.sim.clearFaults();
   world.sim.release();
@@ -504,13 +525,7 @@ async function settle(world: World, timeoutMs = 20_000): Promise<void> {
       idleSince = undefined;
     }
     if (Date.now() - started > timeoutMs) {
-      world.violations.push(
-        `jobs never ended: ${world
-          .jobs()
-          .filter(isUnfinished)
-          .map((job) => `${job.options.prompt} ${job.state}`)
-          .join(', ')}`,
-      );
+      world.violations.push(`jobs never ended: ${await stuckJobs(world)}`);
       return;
     }
     world.sim.release();
@@ -562,6 +577,8 @@ export async function runSequence(sim: Simulator, steps: Step[]): Promise<string
 export interface FaultRunOptions {
   runs: number;
   seed?: number;
+  /** fast-check's path of a failed run (printed with its seed): replays that sequence, then shrinks it. */
+  path?: string;
   /** Called after each sequence, for progress. */
   onRun?: (count: number) => void;
 }
@@ -576,7 +593,7 @@ export async function runFaultSequences(sim: Simulator, options: FaultRunOptions
       options.onRun?.(++count);
       if (violations.length > 0) throw new Error(violations.join('\n'));
     }),
-    { numRuns: options.runs, seed, verbose: 1, includeErrorInReport: true },
+    { numRuns: options.runs, seed, path: options.path, verbose: 1, includeErrorInReport: true },
   );
   return { runs: options.runs, seed };
 }
