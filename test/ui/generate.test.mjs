@@ -10,7 +10,8 @@ import { explorerRow as rowIn, formFrame, runCommand as runIn } from './workbenc
 
 const KEY = 'ui-test-key-7';
 const artifacts = path.join(root, 'test-results');
-// UPDATE_SCREENSHOTS=1 refreshes the README's pictures in docs/images; otherwise they go with the artifacts.
+// UPDATE_SCREENSHOTS=1 writes the README's screenshots into docs/images (then `npm run images` compresses them);
+// otherwise they go with the artifacts.
 const docsImages = process.env.UPDATE_SCREENSHOTS ? path.join(root, 'docs/images') : artifacts;
 
 describe('UI: right-click an image, fill the form, get the video', function () {
