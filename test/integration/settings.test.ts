@@ -54,7 +54,8 @@ describe("Settings: the key, the quota and the form's files", function () {
 
   it('the manifest makes both addresses application-scoped and restricts the settings that spend the key', () => {
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
-    const properties = manifest.contributes.configuration.properties;
+    const groups = manifest.contributes.configuration as { properties: Record<string, { scope?: string }> }[];
+    const properties = Object.assign({}, ...groups.map((group) => group.properties));
     assert.equal(properties['lumaVideo.apiBaseUrl'].scope, 'application');
     assert.equal(properties['lumaVideo.assetBaseUrl'].scope, 'application');
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');

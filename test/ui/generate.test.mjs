@@ -6,11 +6,12 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, root, startCodeServer, VSIX } from '../../scripts/code-server.mjs';
 import { Simulator } from '../../scripts/simulator.mjs';
-import { explorerRow as rowIn, formFrame, runCommand as runIn } from './workbench.mjs';
+import { explorerRow as rowIn, formFrame, runCommand as runIn, screenshotIfFailed } from './workbench.mjs';
 
 const KEY = 'ui-test-key-7';
 const artifacts = path.join(root, 'test-results');
-// UPDATE_SCREENSHOTS=1 refreshes the README's pictures in docs/images; otherwise they go with the artifacts.
+// UPDATE_SCREENSHOTS=1 writes the README's screenshots into docs/images (then `npm run images` compresses them);
+// otherwise they go with the artifacts.
 const docsImages = process.env.UPDATE_SCREENSHOTS ? path.join(root, 'docs/images') : artifacts;
 
 describe('UI: right-click an image, fill the form, get the video', function () {
@@ -30,8 +31,7 @@ describe('UI: right-click an image, fill the form, get the video', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await page?.screenshot({ path: path.join(artifacts, `failure-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+    await screenshotIfFailed(page, this.currentTest, artifacts);
   });
 
   after(async () => {

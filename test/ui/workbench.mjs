@@ -72,6 +72,11 @@ function safeList(folder) {
   }
 }
 
+/** In an afterEach: a failed test leaves a screenshot of the page, named after it, in `folder`. */
+export async function screenshotIfFailed(page, test, folder) {
+  if (test?.state === 'failed') await page?.screenshot({ path: path.join(folder, `failure-${test.title.replace(/\W+/g, '-')}.png`) });
+}
+
 export async function waitUntil(what, probe, timeoutMs = 30_000) {
   const started = Date.now();
   for (;;) {

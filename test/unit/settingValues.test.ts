@@ -20,9 +20,10 @@ interface DeclaredSetting {
 
 const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
   capabilities: { untrustedWorkspaces: { supported: unknown; restrictedConfigurations?: string[] } };
-  contributes: { configuration: { properties: Record<string, DeclaredSetting> } };
+  contributes: { configuration: { title: string; properties: Record<string, DeclaredSetting> }[] };
 };
-const declared = manifest.contributes.configuration.properties;
+/** Every declared setting, from both groups (the service; the form's defaults). */
+const declared: Record<string, DeclaredSetting> = Object.assign({}, ...manifest.contributes.configuration.map((group) => group.properties));
 
 /** inspect() as VS Code answers it: the declared default plus the layers given per key. */
 function inspector(layers: Record<string, Omit<SettingLayers, 'defaultValue'>>): (key: string) => SettingLayers | undefined {
