@@ -6,6 +6,7 @@ import { isWorking } from '../src/shared/stages';
 import { setProgress, type Dom } from './dom';
 import { imageAction, isCancellable, isPaidAndWaiting, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
 import { cancelButton, doneButtons, setApiKeyButton, stageText } from './jobStatus';
+import { videoPlayer, type VideoFile } from './video';
 
 interface Card {
   image: ImageView;
@@ -62,16 +63,11 @@ function showThumbnail({ el }: Dom, media: HTMLElement, image: ImageView): void 
 }
 
 /** A small player that loads only its first frame: a batch of autoplaying videos is too much. */
-function showVideo(dom: Dom, card: Card, video: { src: string; name: string }): void {
-  const player = dom.el('video', {
+function showVideo(dom: Dom, card: Card, video: VideoFile): void {
+  const player = videoPlayer(dom, video, card.image.name, false, {
     id: `video-${card.index}`,
-    src: video.src,
-    controls: true,
     preload: 'metadata',
-    playsinline: true,
-    loop: true,
     poster: card.image.src || undefined,
-    'aria-describedby': `name-${card.index}`,
   });
   // This editor may not play it (e.g. no H.264): the picture again, and Open Video is right there.
   player.addEventListener('error', () => showThumbnail(dom, card.media, card.image));

@@ -5,6 +5,7 @@ import { isWorking } from '../src/shared/stages';
 import { setProgress, type Dom } from './dom';
 import { imageAction, isCancellable, isPaidAndWaiting, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
 import { cancelButton, doneButtons, setApiKeyButton, stageText } from './jobStatus';
+import { videoPlayer, type VideoFile } from './video';
 
 /** The parts of the status section that change within a stage, and what it was built for. */
 interface StatusParts {
@@ -28,7 +29,7 @@ export function createSingleView(dom: Dom, image: ImageView, actions: ViewAction
       job = jobs[image.uri];
       const key = statusKey(job);
       if (key !== parts?.key) {
-        parts = buildStatus(dom, status, job, key, image.uri, actions);
+        parts = buildStatus(dom, status, job, key, image, actions);
         if (parts && !restoring) status.scrollIntoView({ block: 'nearest' });
       }
       if (job && parts) updateStatus(parts, job);
@@ -51,10 +52,9 @@ function showImage({ el }: Dom, box: HTMLElement, image: ImageView): void {
   box.replaceChildren(img);
 }
 
-function playerOrNote({ el }: Dom, video: { src: string; name: string }): HTMLElement[] {
-  const player = el('video', { id: 'video', src: video.src, controls: true, autoplay: true, muted: true, loop: true, playsinline: true });
-  player.muted = true; // the attribute alone does not mute a script-made element, and autoplay needs muted
-  const note = el('p', { id: 'video-note', class: 'note', hidden: true }, "This editor can't play the video here; use Open Video.");
+function playerOrNote(dom: Dom, video: VideoFile, imageName: string): HTMLElement[] {
+  const player = videoPlayer(dom, video, imageName, true, { id: 'video' });
+  const note = dom.el('p', { id: 'video-note', class: 'note', hidden: true }, "This editor can't play the video here; use Open Video.");
   player.addEventListener('error', () => {
     player.hidden = true;
     note.hidden = false;
@@ -77,7 +77,7 @@ function buildStatus(
   status: HTMLElement,
   view: JobView | undefined,
   key: string,
-  imageUri: string,
+  image: ImageView,
   actions: ViewActions,
 ): StatusParts | undefined {
   if (!view || view.stage === 'editing') {
@@ -104,7 +104,7 @@ function buildStatus(
       el(
         'div',
         { class: 'actions' },
-        button('fetch-video', 'Fetch Video', 'primary', imageAction(actions, 'fetch', imageUri)),
+        button('fetch-video', 'Fetch Video', 'primary', imageAction(actions, 'fetch', image.uri)),
         el('span', { class: 'hint' }, 'Already paid for: fetching does not charge again'),
       ),
     );
@@ -113,9 +113,9 @@ function buildStatus(
     progress = dom.progressBar(stageText(view, 'status'));
     box.append(progress);
   }
-  if (isCancellable(view)) box.append(cancelActions(dom, view, imageUri, actions));
+  if (isCancellable(view)) box.append(cancelActions(dom, view, image.uri, actions));
   if (view.stage === 'done' && view.video)
-    box.append(...playerOrNote(dom, view.video), el('div', { class: 'actions' }, ...doneButtons(dom, actions, imageUri)));
+    box.append(...playerOrNote(dom, view.video, image.name), el('div', { class: 'actions' }, ...doneButtons(dom, actions, image.uri)));
   status.replaceChildren(box);
   return { key, text, detail, note, progress };
 }

@@ -1,82 +1,43 @@
 // A person's clicks in a real workbench (code-server) in real Chromium, with the packaged .vsix
 // installed and its settings pointed at the local simulator.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, root, startCodeServer, VSIX } from '../../scripts/code-server.mjs';
-import { Simulator } from '../../scripts/simulator.mjs';
-import { explorerRow as rowIn, formFrame, runCommand as runIn, screenshotIfFailed } from './workbench.mjs';
+import { root } from '../../scripts/code-server.mjs';
+import {
+  artifacts,
+  chooseMenuItem as chooseIn,
+  contextMenuOffersItem as offersIn,
+  docsImages,
+  explorerRow as rowIn,
+  formFrame,
+  runCommand as runIn,
+  screenshotIfFailed,
+  startWorkbench,
+} from './workbench.mjs';
 
 const KEY = 'ui-test-key-7';
-const artifacts = path.join(root, 'test-results');
-// UPDATE_SCREENSHOTS=1 writes the README's screenshots into docs/images (then `npm run images` compresses them);
-// otherwise they go with the artifacts.
-const docsImages = process.env.UPDATE_SCREENSHOTS ? path.join(root, 'docs/images') : artifacts;
 
 describe('UI: right-click an image, fill the form, get the video', function () {
-  let sim, server, browser, page;
+  let sim, server, page, workbench;
 
   before(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    mkdirSync(docsImages, { recursive: true });
-    sim = await Simulator.start({ apiKey: KEY, generationMs: 2000 });
-    server = await startCodeServer({
-      vsix: VSIX,
-      settings: { 'lumaVideo.apiBaseUrl': sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': sim.assetBaseUrl },
-    });
-    browser = await chromium.launch(CHROMIUM);
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.workspaceUrl());
+    workbench = await startWorkbench({ key: KEY, generationMs: 2000 });
+    ({ sim, server, page } = workbench);
   });
 
   afterEach(async function () {
-    await screenshotIfFailed(page, this.currentTest, artifacts);
+    await screenshotIfFailed(page, this.currentTest);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await sim?.stop();
-  });
+  after(() => workbench?.stop());
 
   const explorerRow = (name) => rowIn(page, name);
   const menuItem = () => page.getByRole('menuitem', { name: /Generate Video from Image/ });
   const form = () => formFrame(page);
 
-  /**
-   * Right-clicks `name` in the Explorer and says whether the menu offers our item, leaving the
-   * menu open. Contributed items show up a moment after the Explorer, so it asks `tries` times.
-   */
-  async function contextMenuOffersItem(name, tries) {
-    const row = explorerRow(name);
-    await row.waitFor({ timeout: 60_000 });
-    for (let attempt = 1; ; attempt++) {
-      await row.click({ button: 'right' });
-      await page.locator('.monaco-menu').first().waitFor();
-      try {
-        await menuItem().waitFor({ timeout: 2500 });
-        return true;
-      } catch {
-        if (attempt >= tries) return false;
-        await page.keyboard.press('Escape');
-      }
-    }
-  }
-
-  /** A click right after the menu opens is sometimes swallowed: hover, click, retry until it closes. */
-  async function chooseMenuItem() {
-    for (let attempt = 0; ; attempt++) {
-      await menuItem().hover();
-      await menuItem().click();
-      try {
-        await page.locator('.monaco-menu').first().waitFor({ state: 'detached', timeout: 2000 });
-        return;
-      } catch (error) {
-        if (attempt >= 3) throw error;
-      }
-    }
-  }
+  const contextMenuOffersItem = (name, tries) => offersIn(page, name, tries);
+  const chooseMenuItem = () => chooseIn(page);
 
   const runCommand = (title) => runIn(page, title);
 

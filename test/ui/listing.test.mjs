@@ -23,7 +23,7 @@ describe('UI: the listing a new user meets', function () {
   });
 
   afterEach(async function () {
-    await screenshotIfFailed(page, this.currentTest, artifacts);
+    await screenshotIfFailed(page, this.currentTest);
   });
 
   after(async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, root, startCodeServer, VSIX } from '../../scripts/code-server.mjs';
 import { Simulator } from '../../scripts/simulator.mjs';
-import { enterKeyIfAsked, explorerRow, formFrame, leaseHolders, runCommand, waitUntil } from './workbench.mjs';
+import { enterKeyIfAsked, explorerRow, formFrame, leaseHolders, openFormFromPalette, runCommand, waitUntil } from './workbench.mjs';
 
 const KEY = 'ui-restart-key-3';
 const artifacts = path.join(root, 'test-results');
@@ -51,15 +51,7 @@ describe('UI: crashes and a second window', function () {
     return page;
   }
 
-  /** Opens the form of `image` from the Command Palette's Quick Pick. */
-  async function openForm(page, image) {
-    await runCommand(page, 'Luma: Generate Video from Image');
-    await page.locator('.quick-input-widget').getByText(image, { exact: true }).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.type(image.split('.')[0]);
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: `Luma: ${image}` }).waitFor();
-    await formFrame(page).getByLabel('Prompt', { exact: true }).waitFor({ timeout: 30_000 });
-  }
+  const openForm = openFormFromPalette;
 
   const videosOf = (stem) => readdirSync(server.workspace).filter((name) => name.startsWith(`${stem}.luma`) && name.endsWith('.mp4'));
 

@@ -1,6 +1,55 @@
 // What the UI suites do in a workbench page: find Explorer rows, the form's frame, run a command.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, root, startCodeServer, VSIX } from '../../scripts/code-server.mjs';
+import { Simulator } from '../../scripts/simulator.mjs';
+
+/** Where screenshots and other artifacts of a run go. */
+export const artifacts = path.join(root, 'test-results');
+/**
+ * UPDATE_SCREENSHOTS=1 refreshes the README's pictures in docs/images (then `npm run images` makes the
+ * compressed copies the README shows); otherwise they go with the artifacts.
+ */
+export const docsImages = process.env.UPDATE_SCREENSHOTS ? path.join(root, 'docs/images') : artifacts;
+
+export function makeScreenshotFolders() {
+  mkdirSync(artifacts, { recursive: true });
+  mkdirSync(docsImages, { recursive: true });
+}
+
+/**
+ * The simulator (with `key` and `generationMs`), a served workbench with the packaged extension
+ * pointed at it (plus `settings`), and a browser page open on its workspace; `stop()` ends them.
+ */
+export async function startWorkbench({ key, generationMs, settings = {} }) {
+  makeScreenshotFolders();
+  const parts = {};
+  const stop = async () => {
+    await parts.browser?.close();
+    await parts.server?.stop();
+    await parts.sim?.stop();
+  };
+  try {
+    parts.sim = await Simulator.start({ apiKey: key, generationMs });
+    parts.server = await startCodeServer({
+      vsix: VSIX,
+      settings: { 'lumaVideo.apiBaseUrl': parts.sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': parts.sim.assetBaseUrl, ...settings },
+    });
+    parts.browser = await chromium.launch(CHROMIUM);
+    parts.page = await parts.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await parts.page.goto(parts.server.workspaceUrl());
+    return { ...parts, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** In an afterEach: a screenshot of `page` when the test (mocha's `this.currentTest`) failed. */
+export async function screenshotIfFailed(page, test) {
+  if (test?.state === 'failed') await page?.screenshot({ path: path.join(artifacts, `failure-${test.title.replace(/\W+/g, '-')}.png`) });
+}
 
 export const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
@@ -26,6 +75,59 @@ export async function runCommand(page, title, tries = 6) {
     } catch (error) {
       await page.keyboard.press('Escape');
       if (attempt >= tries) throw error;
+    }
+  }
+}
+
+/** The visible form's document as a playwright Frame, to evaluate script in (e.g. an audit). */
+export async function formDocument(page) {
+  const outer = await page.locator('iframe.webview.ready:visible').elementHandle({ timeout: 30_000 });
+  const inner = await (await outer.contentFrame()).locator('#active-frame').elementHandle({ timeout: 30_000 });
+  return inner.contentFrame();
+}
+
+/** Opens the form of `image` from the Command Palette's Quick Pick of the workspace's images. */
+export async function openFormFromPalette(page, image) {
+  await runCommand(page, 'Luma: Generate Video from Image');
+  await page.locator('.quick-input-widget').getByText(image, { exact: true }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.type(image.split('.')[0]);
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: `Luma: ${image}` }).waitFor();
+  await formFrame(page).getByLabel('Prompt', { exact: true }).waitFor({ timeout: 30_000 });
+}
+
+const generateItem = (page) => page.getByRole('menuitem', { name: /Generate Video from Image/ });
+
+/**
+ * Right-clicks `name` in the Explorer and says whether the menu offers our item, leaving the
+ * menu open. Contributed items show up a moment after the Explorer, so it asks `tries` times.
+ */
+export async function contextMenuOffersItem(page, name, tries) {
+  const row = explorerRow(page, name);
+  await row.waitFor({ timeout: 60_000 });
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    await page.locator('.monaco-menu').first().waitFor();
+    try {
+      await generateItem(page).waitFor({ timeout: 2500 });
+      return true;
+    } catch {
+      if (attempt >= tries) return false;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** A click right after the menu opens is sometimes swallowed: hover, click, retry until it closes. */
+export async function chooseMenuItem(page) {
+  for (let attempt = 0; ; attempt++) {
+    await generateItem(page).hover();
+    await generateItem(page).click();
+    try {
+      await page.locator('.monaco-menu').first().waitFor({ state: 'detached', timeout: 2000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
     }
   }
 }
@@ -72,10 +174,6 @@ function safeList(folder) {
   }
 }
 
-/** In an afterEach: a failed test leaves a screenshot of the page, named after it, in `folder`. */
-export async function screenshotIfFailed(page, test, folder) {
-  if (test?.state === 'failed') await page?.screenshot({ path: path.join(folder, `failure-${test.title.replace(/\W+/g, '-')}.png`) });
-}
 
 export async function waitUntil(what, probe, timeoutMs = 30_000) {
   const started = Date.now();

@@ -20,15 +20,24 @@ export function job(stage: JobView['stage'], more: Partial<JobView> = {}): JobVi
 /** Lets promise callbacks (a settled request's) run. */
 export const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** What the page's browser is asked for by the system. */
+export interface PageSettings {
+  /** `prefers-reduced-motion: reduce` */
+  reducedMotion?: boolean;
+}
+
 export class Page {
-  readonly window = new Window({ url: 'https://webview.test/index.html' });
-  readonly document = this.window.document as unknown as Document;
+  readonly window: Window;
+  readonly document: Document;
   /** Everything the page posted, as the host would receive it (a copy). */
   readonly posted: WebviewMessage[] = [];
   state: SavedState | undefined;
   readonly form: Form;
 
-  constructor(saved?: SavedState) {
+  constructor(saved?: SavedState, settings: PageSettings = {}) {
+    const prefersReducedMotion = settings.reducedMotion ? 'reduce' : 'no-preference';
+    this.window = new Window({ url: 'https://webview.test/index.html', settings: { device: { prefersReducedMotion } } });
+    this.document = this.window.document as unknown as Document;
     this.state = saved;
     this.document.body.innerHTML = '<main id="app"></main>';
     const api: VsCodeApi = {
