@@ -174,7 +174,6 @@ function safeList(folder) {
   }
 }
 
-
 export async function waitUntil(what, probe, timeoutMs = 30_000) {
   const started = Date.now();
   for (;;) {
