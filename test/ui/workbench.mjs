@@ -1,6 +1,43 @@
 // What the UI suites do in a workbench page: find Explorer rows, the form's frame, run a command.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, root, startCodeServer, VSIX } from '../../scripts/code-server.mjs';
+import { Simulator } from '../../scripts/simulator.mjs';
+
+/** Where screenshots go. */
+export const artifacts = path.join(root, 'test-results');
+
+/**
+ * A simulator, a served workbench with the packaged .vsix and its settings pointed at the
+ * simulator, and one browser page on the test workspace, once the Explorer shows it.
+ */
+export async function openWorkbench({ apiKey, generationMs, viewport = { width: 1400, height: 900 } }) {
+  mkdirSync(artifacts, { recursive: true });
+  const sim = await Simulator.start({ apiKey, generationMs });
+  const server = await startCodeServer({
+    vsix: VSIX,
+    settings: { 'lumaVideo.apiBaseUrl': sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': sim.assetBaseUrl },
+  });
+  const browser = await chromium.launch(CHROMIUM);
+  const page = await browser.newPage({ viewport });
+  await page.goto(server.workspaceUrl());
+  await explorerRow(page, 'cat.png').waitFor({ timeout: 60_000 });
+  return {
+    sim,
+    server,
+    page,
+    /** A screenshot of `page` named after the test, if it failed (for mocha's afterEach). */
+    async screenshotIfFailed(test) {
+      if (test?.state === 'failed') await page.screenshot({ path: path.join(artifacts, `failure-${test.title.replace(/\W+/g, '-')}.png`) });
+    },
+    async close() {
+      await browser.close();
+      await server.stop();
+      await sim.stop();
+    },
+  };
+}
 
 export const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
