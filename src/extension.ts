@@ -1,6 +1,7 @@
 // Wires the parts together. activate() only builds the parts, registers the commands from their
-// table (src/commands) and reads the job list; with no paid job pending it does nothing else (no
-// network, no disk).
+// table (src/commands), reads the job list and starts one read of the stored key, without waiting
+// for it (whether a key is stored is a context key); with no paid job pending it does nothing else
+// (no network, no disk).
 import * as vscode from 'vscode';
 import { commandTable, registerCommands } from './commands/commandTable';
 import { FormDrafts } from './form/formDrafts';
@@ -20,6 +21,8 @@ export interface LumaVideoApi {
   formFor(...images: vscode.Uri[]): FormPanel | undefined;
   forms(): FormPanel[];
   hasApiKey(): Promise<boolean>;
+  /** What the context key lumaVideo.hasApiKey was last set to (undefined before the first read). */
+  hasApiKeyContext(): boolean | undefined;
   /** The job list, newest first (no key in it). */
   jobs(): JobRecord[];
   /** The workspace's recent prompts, newest first, as the form offers them. */
@@ -66,7 +69,16 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   context.subscriptions.push(
     generations,
     vscode.window.createTreeView(VIEW_ID, { treeDataProvider: generations, showCollapseAll: false }),
-    ...registerCommands(commandTable({ services, keys, extensionMode: context.extensionMode })),
+    ...registerCommands(
+      commandTable({
+        services,
+        keys,
+        extensionMode: context.extensionMode,
+        sampleFolder: vscode.Uri.joinPath(context.globalStorageUri, 'sample'),
+      }),
+    ),
+    // One secret read, not waited for: the welcome content and the walkthrough follow the stored key.
+    keys.trackContext(),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: SavedFormState | undefined) {
         FormPanel.revive(panel, services, state);
@@ -95,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
     formFor: (...images) => FormPanel.open.find(images),
     forms: () => FormPanel.open.all(),
     hasApiKey: () => keys.has(),
+    hasApiKeyContext: () => keys.context,
     jobs: () => jobService.machine.snapshots().map((snapshot) => snapshot.job),
     recentPrompts: () => recentPrompts(context.workspaceState),
     generations,

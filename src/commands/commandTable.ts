@@ -5,6 +5,7 @@ import type { FormServices } from '../form/formPanel';
 import type { ApiKeyStore } from '../host/apiKey';
 import { VIEW_ID } from '../views/generationsView';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { firstVideo } from './firstVideo';
 import { generate } from './generateCommand';
 import { jobCommands } from './jobCommands';
 
@@ -14,6 +15,8 @@ export interface CommandParts {
   keys: ApiKeyStore;
   /** Tests may pass a key to Set API Key; a packaged extension never takes one that way. */
   extensionMode: vscode.ExtensionMode;
+  /** Where the sample image is copied before a form opens on it (in the extension's global storage). */
+  sampleFolder: vscode.Uri;
 }
 
 export type CommandTable = Record<string, (...args: unknown[]) => unknown>;
@@ -24,6 +27,7 @@ export function commandTable(parts: CommandParts): CommandTable {
     'lumaVideo.setApiKey': (key?: unknown) => setApiKey(parts, key),
     'lumaVideo.clearApiKey': () => clearApiKey(parts),
     'lumaVideo.showGenerations': () => vscode.commands.executeCommand(`${VIEW_ID}.focus`),
+    'lumaVideo.firstVideo': (which?: unknown) => firstVideo(parts.services, parts.sampleFolder, which),
     ...jobCommands(parts.services),
   };
 }

@@ -6,6 +6,7 @@ import { IMAGE_EXTENSIONS } from '../files/imageCheck';
 
 const IMAGE_PATTERN = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
 const IMAGE_GLOB = `**/*.{${IMAGE_EXTENSIONS.flatMap((ext) => [ext, ext.toUpperCase()]).join(',')}}`;
+const EXCLUDE = '**/{node_modules,.git}/**';
 const BROWSE = 'browse';
 
 export function isImageUri(uri: vscode.Uri): boolean {
@@ -29,6 +30,12 @@ export function activeTabImage(): vscode.Uri | undefined {
   return uri && isImageUri(uri) ? uri : undefined;
 }
 
+/** Whether the workspace holds any PNG, JPEG or WebP image (false with no folder open). */
+export async function hasWorkspaceImages(): Promise<boolean> {
+  const found = await vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE, 1).then(undefined, () => []);
+  return found.length > 0;
+}
+
 /** Quick Pick of the workspace's images with a "Browse…" entry; undefined when dismissed. */
 export async function pickImage(): Promise<vscode.Uri | undefined> {
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri; id?: string };
@@ -40,7 +47,7 @@ export async function pickImage(): Promise<vscode.Uri | undefined> {
   const browse: Item = { label: '$(folder-opened) Browse…', description: 'Choose an image file', alwaysShow: true, id: BROWSE };
   picker.items = [browse];
   picker.show();
-  const found = vscode.workspace.findFiles(IMAGE_GLOB, '**/{node_modules,.git}/**', 2000).then(
+  const found = vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE, 2000).then(
     (uris) => uris.sort((a, b) => a.path.localeCompare(b.path)),
     () => [] as vscode.Uri[],
   );

@@ -1,8 +1,11 @@
 // The 1min.ai key lives in VS Code's SecretStorage and nowhere else: not in settings, logs, or
-// anything posted to a webview.
+// anything posted to a webview. Whether one is stored (never the key itself) is told to VS Code as
+// the context key lumaVideo.hasApiKey, which the Generations view's welcome and the walkthrough's
+// first step follow.
 import * as vscode from 'vscode';
 
 const SECRET_ID = 'lumaVideo.apiKey';
+export const HAS_API_KEY_CONTEXT = 'lumaVideo.hasApiKey';
 
 export class ApiKeyStore {
   /** Every key seen in this session, the current and earlier ones: none may reach a log or a page. */
@@ -28,11 +31,46 @@ export class ApiKeyStore {
   async set(key: string): Promise<void> {
     this.seen.add(key.trim());
     await this.secrets.store(SECRET_ID, key.trim());
+    await this.refreshContext();
   }
 
   async clear(): Promise<void> {
     await this.secrets.delete(SECRET_ID);
+    await this.refreshContext();
   }
+
+  /** What lumaVideo.hasApiKey was last set to; undefined until the stored key has been read once. */
+  get context(): boolean | undefined {
+    return this.told;
+  }
+
+  /**
+   * Keeps lumaVideo.hasApiKey true exactly while a key is stored: now (one secret read, which the
+   * caller need not wait for) and whenever the key changes, in this window or another.
+   */
+  trackContext(): vscode.Disposable {
+    void this.refreshContext();
+    return this.secrets.onDidChange((event) => {
+      if (event.key === SECRET_ID) void this.refreshContext();
+    });
+  }
+
+  /** Reads whether a key is stored and tells VS Code; one read at a time, so the last change wins. */
+  private refreshContext(): Promise<void> {
+    // A key that cannot be read (no keychain, say) leaves the context as it was.
+    this.contextUpdate = this.contextUpdate
+      .then(async () => {
+        const has = await this.has();
+        if (has === this.told) return;
+        await vscode.commands.executeCommand('setContext', HAS_API_KEY_CONTEXT, has);
+        this.told = has;
+      })
+      .catch(() => undefined);
+    return this.contextUpdate;
+  }
+
+  private told: boolean | undefined;
+  private contextUpdate = Promise.resolve();
 
   /** Asks for the key in a masked input box and stores it; undefined when the person backs out. */
   async ask(reason?: string): Promise<string | undefined> {

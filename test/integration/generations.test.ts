@@ -217,9 +217,13 @@ describe('Generations view, batches and the queue', function () {
   it('the view is reachable from the Command Palette and says what to do when empty', async () => {
     await vscode.commands.executeCommand('lumaVideo.showGenerations');
     const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
-      contributes: { viewsWelcome: { view: string; contents: string }[] };
+      contributes: { viewsWelcome: { view: string; when?: string; contents: string }[] };
     };
-    const welcome = manifest.contributes.viewsWelcome.find((w) => w.view === 'lumaVideo.generations');
-    assert.match(welcome?.contents ?? '', /command:lumaVideo\.generate/);
+    // Without a key it offers Set API Key; with one, Generate Video from Image….
+    const welcome = (when: string) => manifest.contributes.viewsWelcome.find((w) => w.view === 'lumaVideo.generations' && w.when === when);
+    assert.match(welcome('!lumaVideo.hasApiKey')?.contents ?? '', /\[Set API Key\]\(command:lumaVideo\.setApiKey\)/);
+    assert.doesNotMatch(welcome('!lumaVideo.hasApiKey')?.contents ?? '', /command:lumaVideo\.generate/);
+    assert.match(welcome('lumaVideo.hasApiKey')?.contents ?? '', /\[Generate Video from Image…\]\(command:lumaVideo\.generate\)/);
+    assert.doesNotMatch(welcome('lumaVideo.hasApiKey')?.contents ?? '', /command:lumaVideo\.setApiKey/);
   });
 });

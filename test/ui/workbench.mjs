@@ -20,9 +20,9 @@ export function makeScreenshotFolders() {
 
 /**
  * The simulator (with `key` and `generationMs`), a served workbench with the packaged extension
- * pointed at it (plus `settings`), and a browser page open on its workspace; `stop()` ends them.
+ * pointed at it (plus `settings`), and a browser page (of `viewport`) open on its workspace; `stop()` ends them.
  */
-export async function startWorkbench({ key, generationMs, settings = {} }) {
+export async function startWorkbench({ key, generationMs, settings = {}, viewport = { width: 1400, height: 900 } }) {
   makeScreenshotFolders();
   const parts = {};
   const stop = async () => {
@@ -37,7 +37,7 @@ export async function startWorkbench({ key, generationMs, settings = {} }) {
       settings: { 'lumaVideo.apiBaseUrl': parts.sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': parts.sim.assetBaseUrl, ...settings },
     });
     parts.browser = await chromium.launch(CHROMIUM);
-    parts.page = await parts.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    parts.page = await parts.browser.newPage({ viewport });
     await parts.page.goto(parts.server.workspaceUrl());
     return { ...parts, stop };
   } catch (error) {

@@ -1,0 +1,39 @@
+// "Make Your First Video…", the walkthrough's second step: the form on an image of the workspace
+// (the active one, or one picked from the workspace's images), or on the sample picture the
+// extension ships when the workspace has none or the sample is asked for.
+import * as vscode from 'vscode';
+import { FormPanel, type FormServices } from '../form/formPanel';
+import { generate } from './generateCommand';
+import { activeTabImage, hasWorkspaceImages } from './pickImages';
+
+/** The sample inside the extension, and its name wherever it is copied (the video is named after it). */
+export const SAMPLE_IMAGE = { path: ['media', 'walkthrough', 'sample-lake.jpg'], name: 'sample-lake.jpg' };
+
+/** The command's argument that asks for the sample even when the workspace has images. */
+export const USE_SAMPLE = 'sample';
+
+export async function firstVideo(services: FormServices, sampleFolder: vscode.Uri, which?: unknown): Promise<FormPanel | undefined> {
+  if (which !== USE_SAMPLE && (activeTabImage() || (await hasWorkspaceImages()))) return generate(services);
+  const sample = await copySample(services.extensionUri, sampleFolder);
+  return FormPanel.createOrShow(services, [sample]);
+}
+
+/**
+ * The sample, copied into the extension's global storage the first time. Not used where it is:
+ * the video is written beside its image, and the extension's own folder may be read-only and is
+ * replaced on every update. Not copied into the workspace either: there may be no folder open, and
+ * a file the person did not ask for would show up in their project and its source control.
+ */
+export async function copySample(extensionUri: vscode.Uri, folder: vscode.Uri): Promise<vscode.Uri> {
+  const source = vscode.Uri.joinPath(extensionUri, ...SAMPLE_IMAGE.path);
+  const target = vscode.Uri.joinPath(folder, SAMPLE_IMAGE.name);
+  const [shipped, copied] = await Promise.all([
+    vscode.workspace.fs.stat(source),
+    vscode.workspace.fs.stat(target).then(undefined, () => undefined),
+  ]);
+  if (copied?.size !== shipped.size) {
+    await vscode.workspace.fs.createDirectory(folder);
+    await vscode.workspace.fs.copy(source, target, { overwrite: true });
+  }
+  return target;
+}
