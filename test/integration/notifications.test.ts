@@ -1,40 +1,26 @@
 // What the extension shows outside its own views, in the real extension host: every message,
 // progress notification and status bar message goes through VS Code's API as a person would see
-// it, and (under test only) is also kept in `api.notices`, in order.
+// it, and (under test only) is also kept in the test API's `notices`, in order.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LumaVideoApi } from '../../src/extension';
 import type { Notice } from '../../src/host/notifier';
 import { generationOptions } from '../support/fixtures';
-import { Simulator } from '../simulator/simulator';
-import { startSuite, until, workspaceFile } from './helpers';
+import { until, withSuite, workspaceFile } from './helpers';
 
 const KEY = 'notifications-key-7';
 
 describe('notifications: one per Generate', function () {
   this.timeout(90_000);
-  let api: LumaVideoApi;
-  let sim: Simulator;
-
-  before(async () => {
-    ({ api, sim } = await startSuite(KEY, 300, KEY));
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await sim?.stop();
-  });
-
-  beforeEach(() => sim.reset());
+  const suite = withSuite(KEY, 300);
 
   /** What was shown from now on. */
-  const shownFrom = (start: number): Notice[] => api.notices.slice(start);
+  const shownFrom = (start: number): Notice[] => suite.api.notices.slice(start);
 
   it('a batch of three from its form: exactly one progress notification and one completion message', async () => {
     const images = [workspaceFile('beach.jpg'), workspaceFile('cat.png'), workspaceFile('sunset photo.PNG')];
     await vscode.commands.executeCommand('lumaVideo.generate', images[0], images);
-    const form = await until('the form', () => api.formFor(...images));
-    const start = api.notices.length;
+    const form = await until('the form', () => suite.api.formFor(...images));
+    const start = suite.api.notices.length;
     await form.messages.receive({ type: 'generate', id: 1, options: { ...generationOptions, prompt: 'three at once' } });
     await form.whenIdle();
     await until('the completion message', () => shownFrom(start).find((notice) => notice.kind !== 'progress'));
@@ -48,15 +34,15 @@ describe('notifications: one per Generate', function () {
       shown.filter((notice) => notice.kind !== 'progress'),
       [{ kind: 'info', text: 'Luma: all 3 videos of the batch are ready.', actions: ['Show Generations'] }],
     );
-    assert.equal(sim.featureCalls, 3);
+    assert.equal(suite.sim.featureCalls, 3);
   });
 
   it('Set API Key and Clear API Key confirm in the status bar, not in a notification', async () => {
-    const start = api.notices.length;
+    const start = suite.api.notices.length;
     await vscode.commands.executeCommand('lumaVideo.clearApiKey');
-    assert.equal(await api.hasApiKey(), false);
+    assert.equal(await suite.api.hasApiKey(), false);
     await vscode.commands.executeCommand('lumaVideo.setApiKey', KEY);
-    assert.equal(await api.hasApiKey(), true);
+    assert.equal(await suite.api.hasApiKey(), true);
     assert.deepEqual(shownFrom(start), [
       { kind: 'status', text: 'Luma: API key cleared.' },
       { kind: 'status', text: 'Luma: API key saved.' },
