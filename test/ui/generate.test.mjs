@@ -80,7 +80,11 @@ describe('UI: right-click an image, fill the form, get the video', function () {
 
   const runCommand = (title) => runIn(page, title);
 
-  /** From now on, keeps every notification toast the workbench adds (VS Code makes one element per notification). */
+  /**
+   * From now on, keeps every notification toast the workbench adds (VS Code makes one element per
+   * notification) with the last message it showed: a progress toast's line changes, and a closed
+   * toast's element is emptied.
+   */
   const watchToasts = () =>
     page.evaluate(() => {
       const { document, HTMLElement, MutationObserver } = globalThis;
@@ -88,13 +92,18 @@ describe('UI: right-click an image, fill the form, get the video', function () {
       new MutationObserver((records) => {
         for (const node of records.flatMap((record) => [...record.addedNodes])) {
           if (!(node instanceof HTMLElement)) continue;
-          for (const toast of [node, ...node.querySelectorAll('.notification-toast')])
-            if (toast.matches('.notifications-toasts .notification-toast') && !seen.includes(toast)) seen.push(toast);
+          for (const element of [node, ...node.querySelectorAll('.notification-toast')])
+            if (element.matches('.notifications-toasts .notification-toast') && !seen.some((toast) => toast.element === element))
+              seen.push({ element, text: '' });
         }
-      }).observe(document.body, { childList: true, subtree: true });
+        for (const toast of seen) {
+          const text = toast.element.querySelector('.notification-list-item-message')?.textContent?.trim();
+          if (text) toast.text = text;
+        }
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
     });
-  /** The text of each toast seen since watchToasts(), as it last read (a progress toast's line changes). */
-  const toastsSeen = () => page.evaluate(() => globalThis.lumaToastsSeen.map((toast) => toast.textContent?.trim() ?? ''));
+  /** The last message of each toast seen since watchToasts(). */
+  const toastsSeen = () => page.evaluate(() => globalThis.lumaToastsSeen.map((toast) => toast.text));
 
   it('right-click cat.png > "Generate Video from Image…", type a prompt and the key: the video lands and opens', async () => {
     // First make sure the extension is loaded (the item is there on an image) …
