@@ -13,19 +13,23 @@ export const vscodeNotifier: Notifier = {
   progress(title, onCancel) {
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
-    let pending: { message: string; increment?: number }[] = [];
-    let report = (message: string, increment?: number): void => {
-      pending.push({ message, increment });
-    };
+    // VS Code may show the notification a moment later: the last line reported meanwhile goes in then.
+    let early: { message?: string; increment: number } | undefined = { increment: 0 };
+    let shown: vscode.Progress<{ message?: string; increment?: number }> | undefined;
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      // VS Code may show the notification a moment later: what was reported meanwhile goes in at once.
-      report = (message, increment) => progress.report({ message, increment });
-      for (const update of pending) report(update.message, update.increment);
-      pending = [];
+      shown = progress;
+      if (early?.message !== undefined) progress.report(early);
+      early = undefined;
       token.onCancellationRequested(onCancel);
       return finished;
     });
-    return { report: (message, increment) => report(message, increment), done };
+    return {
+      report(message, increment) {
+        if (shown) shown.report({ message, increment });
+        else if (early) early = { message, increment: early.increment + (increment ?? 0) };
+      },
+      done,
+    };
   },
   status(text, ms) {
     vscode.window.setStatusBarMessage(text, ms);

@@ -97,12 +97,14 @@ export function fetchableOf(jobs: readonly JobRecord[]): JobRecord[] {
   return jobs.filter((job) => isFetchable(job) && (job.state === 'failed' || job.state === 'stopped'));
 }
 
+/** The stages a batch's line counts, in the order it says them. */
+const STAGES = ['ready', 'failed', 'cancelled', 'downloading', 'generating', 'uploading', 'queued'];
+
 /** The coarse stage of a job for a batch's line: "generating", "ready", "failed". */
-function coarseStage(snapshot: JobSnapshot): string {
-  const { job } = snapshot;
-  if (!snapshot.here) return job.state === 'done' ? 'ready' : job.state === 'stopped' ? 'cancelled' : job.state;
-  if (job.state === 'downloading') return 'downloading';
-  return stageText(snapshot) === 'uploading the image' ? 'uploading' : stageText(snapshot);
+function coarseStage({ job }: JobSnapshot): string {
+  if (job.state === 'done') return 'ready';
+  if (job.state === 'stopped') return 'cancelled';
+  return job.state === 'requesting' ? 'generating' : job.state;
 }
 
 /**
@@ -111,17 +113,7 @@ function coarseStage(snapshot: JobSnapshot): string {
  */
 export function groupProgressText(snapshots: readonly JobSnapshot[]): string {
   if (snapshots.length === 1) return stageText(snapshots[0]);
-  const order = ['ready', 'failed', 'cancelled', 'downloading', 'generating', 'uploading', 'queued'];
-  const counts = new Map<string, number>();
-  for (const snapshot of snapshots) {
-    const stage = coarseStage(snapshot);
-    counts.set(stage, (counts.get(stage) ?? 0) + 1);
-  }
-  const stages = [...counts.keys()].sort((a, b) => rank(order, a) - rank(order, b));
-  return `${snapshots.length} videos: ${stages.map((stage) => `${counts.get(stage)} ${stage}`).join(', ')}`;
-}
-
-function rank(order: string[], stage: string): number {
-  const index = order.indexOf(stage);
-  return index < 0 ? order.length : index;
+  const stages = snapshots.map(coarseStage);
+  const counts = STAGES.map((stage) => `${stages.filter((s) => s === stage).length} ${stage}`).filter((count) => !count.startsWith('0 '));
+  return `${snapshots.length} videos: ${counts.join(', ')}`;
 }
