@@ -10,6 +10,8 @@ import { watchForOrphanedForms } from './form/orphanForms';
 import { recentPrompts } from './form/recentPrompts';
 import { ApiKeyStore } from './host/apiKey';
 import { jobStoreFolder, JobService } from './host/jobService';
+import type { Notifier } from './host/notices';
+import { type Notice, recording, vscodeNotifier } from './host/notifier';
 import { JobStatusBar } from './host/statusBar';
 import type { JobRecord } from './jobs/job';
 import { VIEW_TYPE } from './shared/messages';
@@ -29,6 +31,11 @@ export interface LumaVideoApi {
   recentPrompts(): string[];
   /** The Generations view's data, as the view shows it. */
   generations: GenerationsProvider;
+  /**
+   * Every notification and status bar message the extension showed, in order: kept only when the
+   * extension runs under test or development (empty in a packaged one, which shows the same).
+   */
+  notices: readonly Notice[];
   /** Where the "Luma Image to Video" log is written. */
   logUri: vscode.Uri;
   activationMs: number;
@@ -48,12 +55,16 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const keys = new ApiKeyStore(context.secrets);
   const redactKeys = (text: string) => redactSecrets(text, keys.known);
   const statusBar = new JobStatusBar();
+  const notices: Notice[] = [];
+  const notifier: Notifier =
+    context.extensionMode === vscode.ExtensionMode.Production ? vscodeNotifier : recording(vscodeNotifier, notices);
   const jobService = new JobService(
     keys,
     redactingLogger(log, keys.known),
     statusBar,
     jobStoreFolder(context.globalStorageUri),
     redactKeys,
+    notifier,
   );
   lastingParts = { jobService, log, statusBar };
   const services: FormServices = {
@@ -73,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
       commandTable({
         services,
         keys,
+        notifier,
         extensionMode: context.extensionMode,
         sampleFolder: vscode.Uri.joinPath(context.globalStorageUri, 'sample'),
       }),
@@ -111,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
     jobs: () => jobService.machine.snapshots().map((snapshot) => snapshot.job),
     recentPrompts: () => recentPrompts(context.workspaceState),
     generations,
+    notices,
     logUri: context.logUri,
     activationMs,
   };

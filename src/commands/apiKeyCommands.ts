@@ -2,17 +2,20 @@
 import * as vscode from 'vscode';
 import type { CommandParts } from './commandTable';
 
-export async function setApiKey({ keys, services, extensionMode }: CommandParts, key?: unknown): Promise<void> {
+/** How long "API key saved/cleared" stays in the status bar: a confirmation, not news. */
+const CONFIRMATION_MS = 5000;
+
+export async function setApiKey({ keys, services, notifier, extensionMode }: CommandParts, key?: unknown): Promise<void> {
   // Tests may pass the key as an argument; in normal use only the masked input box sets it,
   // so no other extension or command link can swap it silently.
   if (typeof key === 'string' && key.trim() && extensionMode !== vscode.ExtensionMode.Production) await keys.set(key);
   else if (!(await keys.ask())) return;
   services.log.info('API key saved to secret storage.');
-  void vscode.window.showInformationMessage('Luma: API key saved.');
+  notifier.status('Luma: API key saved.', CONFIRMATION_MS);
 }
 
-export async function clearApiKey({ keys, services }: CommandParts): Promise<void> {
+export async function clearApiKey({ keys, services, notifier }: CommandParts): Promise<void> {
   await keys.clear();
   services.log.info('API key removed from secret storage.');
-  void vscode.window.showInformationMessage('Luma: API key cleared.');
+  notifier.status('Luma: API key cleared.', CONFIRMATION_MS);
 }

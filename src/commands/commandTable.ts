@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { FormServices } from '../form/formPanel';
 import type { ApiKeyStore } from '../host/apiKey';
+import type { Notifier } from '../host/notices';
 import { VIEW_ID } from '../views/generationsView';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { firstVideo } from './firstVideo';
@@ -13,6 +14,8 @@ import { jobCommands } from './jobCommands';
 export interface CommandParts {
   services: FormServices;
   keys: ApiKeyStore;
+  /** Where messages and status bar messages go. */
+  notifier: Notifier;
   /** Tests may pass a key to Set API Key; a packaged extension never takes one that way. */
   extensionMode: vscode.ExtensionMode;
   /** Where the sample image is copied before a form opens on it (in the extension's global storage). */

@@ -1,7 +1,7 @@
 // The job machine (src/jobs/machine.ts) adapted to VS Code: what it needs from VS Code (reading
 // images through workspace.fs, the key, modal questions, the output folder), and what VS Code
-// shows of it (a cancellable progress notification per running job, the status bar item, a
-// message when a video or a batch is done). The job's life itself is not decided here.
+// shows of it (the status bar item; through JobNotices, one progress notification per Generate
+// and one message when its jobs have ended). The job's life itself is not decided here.
 import { createHash, randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,19 +12,18 @@ import type { JobRecord } from '../jobs/job';
 import { JobStore } from '../jobs/jobStore';
 import { JobMachine, JobPorts, NewJob, Question } from '../jobs/machine';
 import { isUnfinished, JobSnapshot, stageText } from '../jobs/jobStatus';
+import { fetchableOf, type SummaryAction } from '../jobs/jobSummary';
 import { OneMinClient } from '../onemin/client';
 import { LumaError } from '../util/lumaError';
 import type { GenerationOptions } from '../shared/options';
 import type { Logger } from '../util/log';
 import { ApiKeyStore } from './apiKey';
+import { JobNotices, type Notifier } from './notices';
 import { readSettings } from './settings';
 import { JobStatusBar } from './statusBar';
 import { outputFolderFor, videoOutputFor } from './videoOutput';
 import { openVideo, revealInExplorer } from './videoActions';
 
-const OPEN_VIDEO = 'Open Video';
-const REVEAL = 'Reveal in Explorer';
-const SHOW_GENERATIONS = 'Show Generations';
 /** Where an earlier version kept the job list (VS Code's workspace storage). */
 const LEGACY_KEY = 'lumaVideo.jobs';
 
@@ -46,7 +45,7 @@ export class JobService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<JobSnapshot>();
   /** Fires with a job's snapshot whenever it changes or is removed. */
   readonly onDidChange = this.changed.event;
-  private readonly notifications = new Map<string, { report: (text: string) => void; done: () => void }>();
+  private readonly notices: JobNotices;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -56,14 +55,17 @@ export class JobService implements vscode.Disposable {
     storeFolder: string,
     /** Removes the keys from text that is kept or shown. */
     readonly redact: (text: string) => string,
+    private readonly notifier: Notifier,
   ) {
     const store = new JobStore({ dir: storeFolder, log, owner: { hostId: randomUUID(), pid: process.pid, hostname: os.hostname() } });
     this.store = store;
     this.machine = new JobMachine({ store, ports: this.ports(), log, redact, concurrency: () => readSettings().maxConcurrentJobs });
-    this.unsubscribe.push(
-      this.machine.onDidChange((snapshot) => this.onChange(snapshot)),
-      this.machine.onDidSettle((job) => this.announce(job)),
-    );
+    this.notices = new JobNotices(notifier, {
+      snapshot: (id) => this.machine.snapshot(id),
+      cancel: (id) => this.machine.cancel(id),
+      act: (action, jobs) => void this.act(action, jobs),
+    });
+    this.unsubscribe.push(this.machine.onDidChange((snapshot) => this.onChange(snapshot)));
   }
 
   /** Whether a job is queued or running, as the list says (here, elsewhere, or interrupted). */
@@ -107,7 +109,12 @@ export class JobService implements vscode.Disposable {
       outputFolder: outputFolderFor(image, readSettings(image).outputFolder).toString(),
       options,
     }));
-    return this.machine.start(requests, items.length > 1 ? randomUUID() : undefined);
+    const title = requests.length === 1 ? `Luma: ${requests[0].imageName}` : 'Luma';
+    return this.notices.generate(
+      requests.map((request) => request.imageUri),
+      title,
+      () => this.machine.start(requests, items.length > 1 ? randomUUID() : undefined),
+    );
   }
 
   /** Called once at activation: resumes paid jobs left unfinished, and says so. */
@@ -115,46 +122,19 @@ export class JobService implements vscode.Disposable {
     const resumed = await this.machine.recover();
     if (resumed.length === 0) return;
     const names = resumed.map((job) => job.imageName).join(', ');
-    void vscode.window.showInformationMessage(
+    void this.notifier.message(
+      'info',
       resumed.length === 1
         ? `Luma: resuming an unfinished video (${names}). It was already paid for.`
         : `Luma: resuming ${resumed.length} unfinished videos (${names}). They were already paid for.`,
+      [],
     );
   }
 
   private onChange(snapshot: JobSnapshot): void {
     this.changed.fire(snapshot);
-    const { job, live, here } = snapshot;
-    const shown = this.notifications.get(job.id);
-    if (here && live && !shown) this.showProgress(job);
-    else if (shown && !here) {
-      shown.done();
-      this.notifications.delete(job.id);
-    } else if (shown && live) shown.report(stageText(snapshot));
+    this.notices.changed(snapshot);
     this.showStatus();
-  }
-
-  /** A cancellable notification while the job runs here; Cancel asks before it stops waiting for a paid video. */
-  private showProgress(job: JobRecord): void {
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    let lastText = '';
-    const entry: { report: (text: string) => void; done: () => void } = { report: () => undefined, done };
-    this.notifications.set(job.id, entry);
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Luma: ${job.imageName}`, cancellable: true },
-      (progress, token) => {
-        entry.report = (text) => {
-          if (text !== lastText) progress.report({ message: text });
-          lastText = text;
-        };
-        // The job as it is when VS Code shows the notification, which may be a moment later.
-        const now = this.machine.snapshot(job.id);
-        if (now) entry.report(stageText(now));
-        token.onCancellationRequested(() => void this.machine.cancel(job.id));
-        return finished;
-      },
-    );
   }
 
   private showStatus(): void {
@@ -166,27 +146,18 @@ export class JobService implements vscode.Disposable {
     );
   }
 
-  /** A message per finished video, or for a batch one when its last job ends, however it ended. */
-  private announce(job: JobRecord): void {
-    const batch = job.batchId ? this.machine.snapshots().filter((s) => s.job.batchId === job.batchId) : [];
-    if (batch.length <= 1) {
-      if (job.state !== 'done' || !job.videoUri) return; // failures and cancels show where they happened
-      const videoUri = vscode.Uri.parse(job.videoUri);
-      void vscode.window.showInformationMessage(`Luma: ${videoUri.path.split('/').pop()} is ready.`, OPEN_VIDEO, REVEAL).then((choice) => {
-        if (choice === OPEN_VIDEO) void openVideo(videoUri);
-        if (choice === REVEAL) void revealInExplorer(videoUri);
-      });
-      return;
+  /** What a button of a job message does. */
+  private async act(action: SummaryAction, jobs: JobRecord[]): Promise<void> {
+    const video = jobs[0]?.videoUri ? vscode.Uri.parse(jobs[0].videoUri) : undefined;
+    if (action === 'openVideo' && video) await openVideo(video);
+    else if (action === 'revealVideo' && video) await revealInExplorer(video);
+    else if (action === 'setApiKey') await vscode.commands.executeCommand('lumaVideo.setApiKey');
+    else if (action === 'showGenerations') await vscode.commands.executeCommand('lumaVideo.showGenerations');
+    else if (action === 'fetchVideo') {
+      // Each job that is paid for and not fetched, and runs nowhere now; none is paid for again.
+      const now = jobs.map((job) => this.machine.get(job.id)).filter((job): job is JobRecord => job !== undefined);
+      for (const job of fetchableOf(now)) if (!this.machine.isRunning(job.id)) void this.machine.fetchPaidVideo(job.id);
     }
-    if (batch.some((s) => s.here || s.elsewhere)) return;
-    const done = batch.filter((s) => s.job.state === 'done').length;
-    const message =
-      done === batch.length
-        ? `Luma: all ${batch.length} videos of the batch are ready.`
-        : `Luma: ${done} of ${batch.length} videos of the batch are ready; see Luma Generations for the others.`;
-    void vscode.window.showInformationMessage(message, SHOW_GENERATIONS).then((choice) => {
-      if (choice === SHOW_GENERATIONS) void vscode.commands.executeCommand('lumaVideo.showGenerations');
-    });
   }
 
   /** Lets a generation request that is out get its answer saved, then stops (deactivate). */
@@ -197,7 +168,7 @@ export class JobService implements vscode.Disposable {
   dispose(): void {
     this.machine.dispose();
     for (const stop of this.unsubscribe) stop();
-    for (const entry of this.notifications.values()) entry.done();
+    this.notices.dispose();
     this.changed.dispose();
   }
 }

@@ -91,3 +91,19 @@ export async function startSuite(apiKey: string, generationMs: number, key?: str
   if (key) await vscode.commands.executeCommand('lumaVideo.setApiKey', key);
   return { api, sim };
 }
+
+/**
+ * The usual suite around startSuite: before it, the extension, a simulator and the key; before
+ * each test, the simulator reset; after it, every editor closed and the simulator stopped.
+ * Read `api` and `sim` from the returned object inside the tests.
+ */
+export function withSuite(apiKey: string, generationMs: number): { api: LumaVideoApi; sim: Simulator } {
+  const suite = {} as { api: LumaVideoApi; sim: Simulator };
+  before(async () => Object.assign(suite, await startSuite(apiKey, generationMs, apiKey)));
+  beforeEach(() => suite.sim.reset());
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await suite.sim?.stop();
+  });
+  return suite;
+}

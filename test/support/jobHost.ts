@@ -3,6 +3,8 @@
 // supply (the image, the key, dialogs) scripted. Several such hosts may share one store folder,
 // as two windows of a workspace do, and a host can be made to crash: it then writes nothing more
 // and leaves its leases behind, as a killed process would.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkImage } from '../../src/files/imageCheck';
@@ -162,4 +164,23 @@ class FillableDisk extends NodeFolderOps {
     this.check();
     return super.flush(name);
   }
+}
+
+/**
+ * For a suite of windows on one workspace: before each test a fresh store folder, video folder
+ * and set of dead hosts; after it, every window made in `hosts` crashed and the folders removed.
+ */
+export function freshWorkspacePerTest(prefix: string): { storeDir: string; videoDir: string; deadHosts: Set<string>; hosts: TestHost[] } {
+  const workspace = { storeDir: '', videoDir: '', deadHosts: new Set<string>(), hosts: [] as TestHost[] };
+  beforeEach(async () => {
+    workspace.storeDir = await fs.mkdtemp(path.join(os.tmpdir(), `${prefix}-store-`));
+    workspace.videoDir = await fs.mkdtemp(path.join(os.tmpdir(), `${prefix}-videos-`));
+    workspace.deadHosts = new Set();
+  });
+  afterEach(async () => {
+    for (const host of workspace.hosts.splice(0)) host.crash();
+    // A crashed window's last writes may still be on their way.
+    for (const dir of [workspace.storeDir, workspace.videoDir]) await fs.rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  });
+  return workspace;
 }
