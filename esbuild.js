@@ -59,7 +59,7 @@ const entries = [
     format: 'cjs',
     target: 'node18',
     external: ['vscode'],
-    alias: { 'form-data': './src/util/formData.ts' },
+    alias: { 'form-data': './src/util/formData.ts', debug: './src/util/noDebug.ts' },
     plugins: [problemMatcherPlugin, nodeOnlyAxiosPlugin],
   },
   {
