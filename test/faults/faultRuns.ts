@@ -216,8 +216,25 @@ class World {
     return action();
   }
 
+  /** Actions still under way, with the window that runs them. */
+  private readonly underWay = new Set<{ host: TestHost }>();
+
+  /**
+   * Whether a live window is still in the middle of an action (a Generate taking its image's
+   * lease, say): nothing has settled until it has ended. A crashed window's actions never end.
+   */
+  actionsUnderWay(): boolean {
+    return [...this.underWay].some((entry) => !entry.host.crashed);
+  }
+
   /** An action left to run on its own: it may fail only because its window crashed. */
   track(host: TestHost, action: Promise<unknown>): void {
+    const entry = { host };
+    this.underWay.add(entry);
+    void action.then(
+      () => this.underWay.delete(entry),
+      () => this.underWay.delete(entry),
+    );
     action.catch((error: unknown) => {
       // A refusal the person is told about (the image is busy, in this window or another) is fine.
       if (error instanceof LumaError && error.kind === 'input') return;
@@ -503,7 +520,8 @@ async function stuckJobs(world: World): Promise<string> {
         return `${job.options.prompt} ${job.state} (updated ${Date.now() - job.updatedAt} ms ago; ${views.join('; ')})`;
       }),
   );
-  return `${jobs.join(', ')} [windows: ${windows.join('; ')}]`;
+  const actions = world.actionsUnderWay() ? 'an action still under way' : 'no action under way';
+  return `${jobs.join(', ')} [windows: ${windows.join('; ')}; ${actions}]`;
 }
 
 async function settle(world: World, timeoutMs = 20_000): Promise<void> {
@@ -513,10 +531,12 @@ async function settle(world: World, timeoutMs = 20_000): Promise<void> {
   const started = Date.now();
   let idleSince: number | undefined;
   for (;;) {
-    const busy = world.alive().some((host) => {
-      const counts = host.machine.counts();
-      return counts.running + counts.queued + counts.elsewhere > 0;
-    });
+    const busy =
+      world.actionsUnderWay() ||
+      world.alive().some((host) => {
+        const counts = host.machine.counts();
+        return counts.running + counts.queued + counts.elsewhere > 0;
+      });
     // Idle twice, some time apart: an action may be between two awaits (taking a lease, say).
     if (!busy && !world.jobs().some(isUnfinished)) {
       idleSince ??= Date.now();
