@@ -1,6 +1,7 @@
 // "Make Your First Video…", the walkthrough's second step: the form on an image of the workspace
 // (the active one, or one picked from the workspace's images), or on the sample picture the
 // extension ships when the workspace has none or the sample is asked for.
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FormPanel, type FormServices } from '../form/formPanel';
 import { generate } from './generateCommand';
@@ -14,7 +15,17 @@ export const USE_SAMPLE = 'sample';
 
 export async function firstVideo(services: FormServices, sampleFolder: vscode.Uri, which?: unknown): Promise<FormPanel | undefined> {
   if (which !== USE_SAMPLE && (activeTabImage() || (await hasWorkspaceImages()))) return generate(services);
-  const sample = await copySample(services.extensionUri, sampleFolder);
+  let sample: vscode.Uri;
+  try {
+    sample = await copySample(services.extensionUri, sampleFolder);
+  } catch (error) {
+    services.log.error(`Could not copy the sample picture: ${String(error)}`);
+    void vscode.window.showErrorMessage(
+      `Luma: could not copy the sample picture into VS Code's storage for this extension (${(error as Error)?.message ?? error}). ` +
+        'Free some disk space and try again, or open the form on an image of your own: right-click it, "Generate Video from Image…".',
+    );
+    return undefined;
+  }
   return FormPanel.createOrShow(services, [sample]);
 }
 
@@ -33,7 +44,15 @@ export async function copySample(extensionUri: vscode.Uri, folder: vscode.Uri): 
   ]);
   if (copied?.size !== shipped.size) {
     await vscode.workspace.fs.createDirectory(folder);
-    await vscode.workspace.fs.copy(source, target, { overwrite: true });
+    // Copied under a name of its own, then renamed in one step: a form or an upload reading the
+    // sample (another window copying it at the same moment, say) never sees half of it.
+    const partial = vscode.Uri.joinPath(folder, `.${SAMPLE_IMAGE.name}.${randomBytes(4).toString('hex')}.partial`);
+    try {
+      await vscode.workspace.fs.copy(source, partial, { overwrite: false });
+      await vscode.workspace.fs.rename(partial, target, { overwrite: true });
+    } finally {
+      await vscode.workspace.fs.delete(partial).then(undefined, () => undefined);
+    }
   }
   return target;
 }

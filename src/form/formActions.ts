@@ -98,10 +98,12 @@ export class FormActions implements NoticeHandlers {
   async cancel(imageUri: string | undefined, confirmed: boolean): Promise<void> {
     // The page asks "Stop waiting?" when it knows the video is paid for; a job that became
     // paid meanwhile is asked about here.
+    const ids: string[] = [];
     for (const image of imageUri ? [vscode.Uri.parse(imageUri)] : this.form.images) {
       const snapshot = newestJob(this.form.jobService, image);
-      if (snapshot?.here) await this.form.jobService.machine.cancel(snapshot.job.id, confirmed);
+      if (snapshot?.here) ids.push(snapshot.job.id);
     }
+    await this.form.jobService.machine.cancelAll(ids, confirmed);
   }
 
   async draft(draft: FormDraft): Promise<void> {

@@ -62,7 +62,7 @@ export class JobService implements vscode.Disposable {
     this.machine = new JobMachine({ store, ports: this.ports(), log, redact, concurrency: () => readSettings().maxConcurrentJobs });
     this.notices = new JobNotices(notifier, {
       snapshot: (id) => this.machine.snapshot(id),
-      cancel: (id) => this.machine.cancel(id),
+      cancelAll: (ids) => this.machine.cancelAll(ids),
       act: (action, jobs) => void this.act(action, jobs),
     });
     this.unsubscribe.push(this.machine.onDidChange((snapshot) => this.onChange(snapshot)));

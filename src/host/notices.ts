@@ -28,7 +28,8 @@ export interface Notifier {
 /** What the notices need of the job machine, and what the buttons of a message do. */
 export interface NoticePorts {
   snapshot(id: string): JobSnapshot | undefined;
-  cancel(id: string): Promise<void>;
+  /** Stops the jobs, those not yet sent first (JobMachine.cancelAll). */
+  cancelAll(ids: readonly string[]): Promise<void>;
   act(action: SummaryAction, jobs: JobRecord[]): void;
 }
 
@@ -121,6 +122,9 @@ export class JobNotices {
   /** Notes whether the job still runs here and updates the group's progress line. */
   private follow(group: Group, snapshot: JobSnapshot): void {
     let increment: number | undefined;
+    // Retry or Fetch Video while the rest of its Generate still runs: the job runs again, so the
+    // group waits for it, and its one message says how it ended this time.
+    if (snapshot.here) group.ended.delete(snapshot.job.id);
     if (!snapshot.here && !group.ended.has(snapshot.job.id)) {
       group.ended.add(snapshot.job.id);
       if (group.ids.size > 1) increment = 100 / group.ids.size;
@@ -151,7 +155,7 @@ export class JobNotices {
   }
 
   /** Cancel on the progress notification: every job of the Generate still running here (a paid one asks first). */
-  private async cancelAll(group: Group): Promise<void> {
-    for (const id of group.ids) if (!group.ended.has(id)) await this.ports.cancel(id);
+  private cancelAll(group: Group): Promise<void> {
+    return this.ports.cancelAll([...group.ids].filter((id) => !group.ended.has(id)));
   }
 }

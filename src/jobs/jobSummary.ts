@@ -49,7 +49,9 @@ function summarizeOne(job: JobRecord): JobSummary | undefined {
   if (isFetchable(job)) actions.push('fetchVideo');
   const reason = job.error ?? 'Something went wrong.';
   const paid = isFetchable(job) && !/fetch video/i.test(reason) ? ' It is paid for: Fetch Video gets it without paying again.' : '';
-  return { severity: 'error', message: `Luma: ${job.imageName}: ${reason}${paid}`, actions };
+  // Whatever the failure says (an unexpected error says little), an open charge is never left out.
+  const open = job.mayBeCharged && !job.uuid && !/charged/i.test(reason) ? ' It may have been charged: check your 1min.ai history.' : '';
+  return { severity: 'error', message: `Luma: ${job.imageName}: ${reason}${paid}${open}`, actions };
 }
 
 /**

@@ -112,6 +112,20 @@ export class JobMachine {
   }
 
   /**
+   * Stops several jobs (a batch's Cancel): first, all at once, every one whose request has not gone
+   * out, so that none of them takes a freed slot and sends its paid request while a question about
+   * another is open; then the others, one question at a time.
+   */
+  async cancelAll(ids: readonly string[], confirmed = false): Promise<void> {
+    const unsent = (id: string) => {
+      const state = this.runs.byJob.get(id)?.job.state;
+      return state === 'queued' || state === 'uploading';
+    };
+    await Promise.all(ids.filter(unsent).map((id) => this.cancel(id, confirmed)));
+    for (const id of ids.filter((id) => !unsent(id))) await this.cancel(id, confirmed);
+  }
+
+  /**
    * Runs a job again: one the service already accepted is fetched (no new charge); one it never
    * accepted is queued afresh, after asking when its last request may have been charged.
    */

@@ -145,4 +145,19 @@ describe('First run: the key context, the walkthrough and the sample picture', f
     assert.equal(api.forms().filter((f) => f.images[0].toString() === sample.toString()).length, 1);
     assert.deepEqual(await filesUnder(workspace), before);
   });
+  it('the sample asked for twice at once, with no copy yet: the whole picture, and no partial copy left beside it', async () => {
+    await vscode.commands.executeCommand('lumaVideo.firstVideo', 'sample');
+    const sample = (await until('the form on the sample', () => api.forms().find((f) => f.images[0].path.endsWith('/sample-lake.jpg'))))
+      .images[0];
+    const folder = vscode.Uri.joinPath(sample, '..');
+    await vscode.workspace.fs.delete(sample);
+    await Promise.all([
+      vscode.commands.executeCommand('lumaVideo.firstVideo', 'sample'),
+      vscode.commands.executeCommand('lumaVideo.firstVideo', 'sample'),
+    ]);
+    const shipped = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extension().extensionUri, 'media/walkthrough/sample-lake.jpg'));
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(sample)), Buffer.from(shipped));
+    const left = (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name).filter((name) => name.endsWith('.partial'));
+    assert.deepEqual(left, []);
+  });
 });

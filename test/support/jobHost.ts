@@ -31,7 +31,8 @@ export interface HostOptions {
   /** Hosts whose process is gone, as every host sees it. */
   deadHosts: Set<string>;
   /** Answers each question; by default, no. */
-  answer?: (question: Question) => boolean;
+  /** The person's answer to a question; a promise while they read it. */
+  answer?: (question: Question) => boolean | Promise<boolean>;
   concurrency?: number;
   heartbeatMs?: number;
   staleMs?: number;
@@ -95,7 +96,7 @@ export function createHost(options: HostOptions): TestHost {
       videoUri: (_job, fileName) => pathToFileURL(path.join(options.videoDir, fileName)).toString(),
       confirm: async (question) => {
         questions.push(question);
-        return options.answer?.(question) ?? false;
+        return (await options.answer?.(question)) ?? false;
       },
       poll: () => ({ initialMs: 30, factor: 1.5, maxMs: 120, maxWaitMs: 20_000 }),
     },

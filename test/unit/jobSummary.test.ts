@@ -53,6 +53,15 @@ describe('the message when the jobs of a Generate have ended', () => {
     assert.ok(summarize([job('failed', { mayBeCharged: true, error })], 'generate')!.message.endsWith(error));
   });
 
+  it('a failure whose reason says nothing of money, of a request that may have been charged: the message says it', () => {
+    const error = 'Something unexpected went wrong; the details are in the "Luma Image to Video" output.';
+    const failed = job('failed', { mayBeCharged: true, error });
+    assert.equal(
+      summarize([failed], 'generate')!.message,
+      `Luma: ${failed.imageName}: ${error} It may have been charged: check your 1min.ai history.`,
+    );
+  });
+
   it('one job cancelled or stopped by the person: nothing to say (the form and the view say it)', () => {
     assert.equal(summarize([job('cancelled', { error: 'Cancelled while queued, so nothing was charged.' })], 'generate'), undefined);
     assert.equal(summarize([job('stopped', { uuid: 'u-2' })], 'generate'), undefined);

@@ -72,20 +72,22 @@ describe('notifications: one per Generate, not one per image', function () {
   });
 
   /** A window: the machine, its notices wired as JobService wires them, and what was shown. */
-  function window(options: { hostId?: string; answer?: boolean; choose?: (shown: Shown) => string | undefined } = {}) {
+  function window(
+    options: { hostId?: string; answer?: boolean | (() => Promise<boolean>); choose?: (shown: Shown) => string | undefined } = {},
+  ) {
     const host = createHost({
       ...workspace,
       api: sim,
       apiKey: KEY,
       hostId: options.hostId ?? 'window-1',
-      answer: () => options.answer ?? false,
+      answer: () => (typeof options.answer === 'function' ? options.answer() : (options.answer ?? false)),
     });
     workspace.hosts.push(host);
     const notifier = recorder(options.choose);
     const acted: { action: SummaryAction; jobs: JobRecord[] }[] = [];
     const notices = new JobNotices(notifier, {
       snapshot: (id) => host.machine.snapshot(id),
-      cancel: (id) => host.machine.cancel(id, true),
+      cancelAll: (ids) => host.machine.cancelAll(ids),
       act: (action, jobs) => {
         acted.push({ action, jobs });
         if (action === 'fetchVideo') for (const job of fetchableOf(jobs)) void host.machine.fetchPaidVideo(job.id);
@@ -170,6 +172,26 @@ describe('notifications: one per Generate, not one per image', function () {
     assert.equal(sim.featureCalls, 1, 'paid once');
   });
 
+  it('Retry of a failed image while the rest of its batch runs: still one message, when all have ended', async () => {
+    sim.configure({ generationMs: 1500 });
+    const w = window();
+    sim.inject('features', { kind: 'status', status: 400, body: { message: 'The prompt was refused' } }, 1);
+    const jobs = await w.generate('beach.jpg', 'cat.png');
+    // Failed, and its run over (Retry leaves a job alone while its run is still ending).
+    const failed = await until(() =>
+      jobs.map((job) => w.host.machine.snapshot(job.id)).find((snapshot) => snapshot?.job.state === 'failed' && !snapshot.here),
+    );
+    assert.equal(w.of('progress')[0].ended, false, 'the other image still runs');
+    assert.equal((await w.host.machine.retry(failed.job.id))?.state, 'done');
+    await w.settled(jobs);
+    await until(() => w.of('progress')[0].ended && w.shown.length > 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(
+      w.shown.filter((shown) => shown.kind !== 'progress').map(({ kind, text }) => ({ kind, text })),
+      [{ kind: 'info', text: 'Luma: all 2 videos of the batch are ready.' }],
+    );
+  });
+
   it('a batch where one image fails: one message, "2 of 3 … ready, 1 failed", with its reason', async () => {
     const w = window();
     sim.inject('features', { kind: 'status', status: 400, body: { message: 'The prompt was refused' } }, 1);
@@ -199,6 +221,26 @@ describe('notifications: one per Generate, not one per image', function () {
       w.shown.map((shown) => shown.kind),
       ['progress'],
     );
+  });
+
+  it('Cancel on a batch with two paid videos: the queued third is cancelled before any question, so it never pays', async () => {
+    sim.configure({ generationMs: 10_000 });
+    // "Stop waiting?" is answered yes, after the time it takes to read it.
+    const w = window({ answer: () => new Promise((resolve) => setTimeout(() => resolve(true), 1500)) });
+    const jobs = await w.generate('beach.jpg', 'cat.png', 'dog.webp');
+    await until(() => jobs.slice(0, 2).every((job) => w.host.machine.get(job.id)?.uuid) || undefined);
+    assert.equal(w.host.machine.get(jobs[2].id)?.state, 'queued', 'two at a time: the third waits');
+    w.of('progress')[0].cancel!();
+    const ended = await w.settled(jobs);
+    assert.deepEqual(
+      ended.map((job) => [job?.state, job?.uuid !== undefined]),
+      [
+        ['stopped', true],
+        ['stopped', true],
+        ['cancelled', false],
+      ],
+    );
+    assert.equal(sim.featureCalls, 2, 'no generation request for the job that was queued when Cancel was pressed');
   });
 
   it('a declined Generate (the last attempt may have been charged) shows nothing', async () => {

@@ -99,6 +99,9 @@ describe('the .vsix a user installs', function () {
     for (const developerOnly of ['npm run demo', 'npm test', 'CONTRIBUTING', '<!--', '## Benchmarks', '## Development']) {
       assert.ok(!readme.includes(developerOnly), `the packaged README still has "${developerOnly}"`);
     }
+    // Nothing a user of the installed extension cannot run or open: no npm scripts, no source paths.
+    const forDevelopers = readme.split('\n').filter((line) => /npm (ci|run|test)|\b(src|test|scripts)\/[\w.-]/.test(line));
+    assert.deepEqual(forDevelopers, [], 'lines for developers only');
   });
 
   it('every image in its README shows in the Extensions view, and every link leads somewhere there', () => {
