@@ -4,8 +4,9 @@
 // the package is dropped there (checked in a real workbench by test/ui/listing.test.mjs).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { localized, ManifestStrings, NLS_REFERENCE, stringsIn } from '../support/manifest';
 import { readZip } from '../support/zip';
 
 const root = path.resolve(__dirname, '../../..');
@@ -77,13 +78,17 @@ describe('the .vsix a user installs', function () {
   this.timeout(180_000);
   let files: Map<string, Buffer>;
   let readme: string;
+  /** The manifest as an English VS Code shows it: each `%key%` taken from the package.nls.json shipped beside it. */
   let manifest: Manifest;
+  let packaged: unknown;
+  const shipped = (file: string) => JSON.parse(files.get(`extension/${file}`)?.toString('utf8') ?? 'null') as unknown;
 
   before(() => {
     execFileSync(process.execPath, [path.join(root, 'scripts/package.mjs')], { cwd: root, stdio: 'pipe' });
     files = readZip(readFileSync(VSIX));
     readme = files.get('extension/readme.md')!.toString('utf8');
-    manifest = JSON.parse(files.get('extension/package.json')!.toString('utf8')) as Manifest;
+    packaged = shipped('package.json');
+    manifest = localized(packaged, shipped('package.nls.json') as ManifestStrings) as Manifest;
   });
 
   it('is under 400 KB', () => {
@@ -131,6 +136,27 @@ describe('the .vsix a user installs', function () {
     const colours = new Set([...svg.matchAll(/(?:fill|stroke)="([^"]+)"/g)].map((m) => m[1]).filter((c) => c !== 'none'));
     assert.equal(colours.size, 1, `one colour, which VS Code replaces with the theme's: ${[...colours].join(', ')}`);
     assert.ok(!/currentColor|<image|gradient/i.test(svg), 'no currentColor, embedded image or gradient');
+  });
+
+  it("ships the manifest's words: package.nls.json and each translation, every %key% of its package.json in each", () => {
+    const nlsFiles = readdirSync(root).filter((file) => /^package\.nls(\.[\w-]+)?\.json$/.test(file));
+    assert.ok(nlsFiles.length >= 4, nlsFiles.join(', '));
+    const keys = stringsIn(packaged).flatMap(({ text }) => NLS_REFERENCE.exec(text)?.[1] ?? []);
+    assert.ok(keys.length > 70, `${keys.length} strings go through the translations`);
+    for (const file of nlsFiles) {
+      const inPackage = files.get(`extension/${file}`);
+      assert.ok(inPackage?.equals(readFileSync(path.join(root, file))), `${file} is in the .vsix as in the repository`);
+      const words = shipped(file) as ManifestStrings;
+      assert.deepEqual(
+        keys.filter((key) => typeof words[key] !== 'string'),
+        [],
+        `${file} has words for every key`,
+      );
+    }
+    // The Marketplace's listing (vsce resolves the keys into it) shows the English name and description.
+    const listing = files.get('extension.vsixmanifest')?.toString('utf8') ?? '';
+    assert.match(listing, /<DisplayName>Luma Image to Video<\/DisplayName>/);
+    assert.match(listing, /<Description xml:space="preserve">Turn an image in your workspace into a short video/);
   });
 
   it("the listing: Marketplace categories that fit, 'preview' while the version is 0.x, the view collapsed at first", () => {
