@@ -1,6 +1,6 @@
 // The two lists above the prompt: the workspace's recent prompts and the motion presets. Picking
 // an entry replaces the prompt (which stays editable) and the list goes back to its title.
-import { MOTION_PRESETS } from '../src/shared/options';
+import { motionPresets } from '../src/shared/options';
 import type { Dom } from './dom';
 
 /** Long prompts are cut in the list; the option's value and tooltip keep the whole text. */
@@ -49,7 +49,7 @@ export function buildPromptHelp(dom: Dom, onPick: (prompt: string) => void): Pro
   const presets = pickList(dom, 'presets', 'Motion presets', onPick);
   presets.list.append(
     titleOption(dom, 'Motion presets…'),
-    ...MOTION_PRESETS.map(({ label, prompt }) => el('option', { value: prompt, title: prompt }, label)),
+    ...motionPresets().map(({ label, prompt }) => el('option', { value: prompt, title: prompt }, label)),
   );
   function setRecent(prompts: readonly string[]): void {
     const texts = prompts.filter((prompt) => typeof prompt === 'string' && prompt.trim() !== '');
