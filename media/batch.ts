@@ -1,6 +1,7 @@
 // The several-images layout: a grid of cards (thumbnail, name, that image's stage and buttons)
 // and a one-line summary with Cancel All under it; the per-image prompts that go into the form are
 // in perImagePrompts.ts. Only the summary is announced: ten cards ticking and changing would be noise.
+import { l10n } from '../src/shared/l10n';
 import type { ImageView, JobView, Stage } from '../src/shared/messages';
 import { isWorking } from '../src/shared/stages';
 import { setProgress, type Dom } from './dom';
@@ -22,7 +23,7 @@ interface Card {
 
 export function createBatchView(dom: Dom, images: readonly ImageView[], actions: ViewActions): JobsView {
   const cards = images.map((image, index) => buildCard(dom, image, index));
-  const grid = dom.el('ul', { id: 'images', class: 'cards', 'aria-label': 'Images' }, ...cards.map((card) => card.root));
+  const grid = dom.el('ul', { id: 'images', class: 'cards', 'aria-label': l10n.t('Images') }, ...cards.map((card) => card.root));
   const summary = buildSummary(dom, actions);
   return {
     top: [grid, summary.root],
@@ -54,7 +55,7 @@ function buildCard(dom: Dom, image: ImageView, index: number): Card {
 }
 
 function showThumbnail({ el }: Dom, media: HTMLElement, image: ImageView): void {
-  const none = () => el('span', { class: 'note' }, 'No preview');
+  const none = () => el('span', { class: 'note' }, l10n.t('No preview'));
   if (!image.src) return media.replaceChildren(none());
   // The name is right under it, so the picture itself is not read out again.
   const img = el('img', { src: image.src, alt: '' });
@@ -81,9 +82,9 @@ function cardButtons(dom: Dom, card: Card, view: JobView, actions: ViewActions):
   if (view.stage === 'done' && view.video) return doneButtons(dom, actions, image.uri, index, about);
   if (view.fetchable) {
     return [
-      dom.button(`fetch-video-${index}`, 'Fetch Video', 'primary', imageAction(actions, 'fetch', image.uri), {
+      dom.button(`fetch-video-${index}`, l10n.t('Fetch Video'), 'primary', imageAction(actions, 'fetch', image.uri), {
         ...about,
-        title: 'Already paid for: fetching does not charge again',
+        title: l10n.t('Already paid for: fetching does not charge again'),
       }),
     ];
   }
@@ -130,16 +131,46 @@ function updateCard({ el }: Dom, card: Card, view: JobView): void {
 const SUMMARY_ORDER: readonly Stage[] = ['done', 'failed', 'cancelled', 'downloading', 'generating', 'uploading', 'queued'];
 
 function summaryText(jobs: readonly JobView[]): string {
-  if (jobs.length > 1 && jobs.every((job) => job.stage === 'done')) return `All ${jobs.length} videos are done.`;
+  if (jobs.length > 1 && jobs.every((job) => job.stage === 'done')) return l10n.t('All {0} videos are done.', jobs.length);
   const counts = SUMMARY_ORDER.map((stage) => [stage, jobs.filter((job) => job.stage === stage).length] as const).filter(([, n]) => n > 0);
-  return `Videos: ${counts.map(([stage, n]) => `${n} ${stage}`).join(', ')}.`;
+  return l10n.t('Videos: {0}.', counts.map(([stage, n]) => stageCount(stage, n)).join(l10n.t(', ')));
 }
 
 function cancelQuestion(paid: number, others: number): string {
-  const fact = paid === 1 ? 'One video is already paid for.' : `${paid} videos are already paid for.`;
-  const them = paid === 1 ? 'it' : 'them';
-  const ask = others > 0 ? `Stop waiting for ${them} and cancel the other ${others === 1 ? 'one' : others}?` : 'Stop waiting?';
-  return `${fact} ${ask} Paid jobs are kept, so you can fetch them later.`;
+  const fact = paid === 1 ? l10n.t('One video is already paid for.') : l10n.t('{0} videos are already paid for.', paid);
+  const ask =
+    others === 0
+      ? l10n.t('Stop waiting?')
+      : paid === 1
+        ? others === 1
+          ? l10n.t('Stop waiting for it and cancel the other one?')
+          : l10n.t('Stop waiting for it and cancel the other {0}?', others)
+        : others === 1
+          ? l10n.t('Stop waiting for them and cancel the other one?')
+          : l10n.t('Stop waiting for them and cancel the other {0}?', others);
+  return [fact, ask, l10n.t('Paid jobs are kept, so you can fetch them later.')].join(' ');
+}
+
+/** "2 generating": how many of the batch's videos are at a stage. */
+function stageCount(stage: Stage, count: number): string {
+  switch (stage) {
+    case 'done':
+      return l10n.t('{0} done', count);
+    case 'failed':
+      return l10n.t('{0} failed', count);
+    case 'cancelled':
+      return l10n.t('{0} cancelled', count);
+    case 'downloading':
+      return l10n.t('{0} downloading', count);
+    case 'generating':
+      return l10n.t('{0} generating', count);
+    case 'uploading':
+      return l10n.t('{0} uploading', count);
+    case 'queued':
+      return l10n.t('{0} queued', count);
+    default:
+      return `${count} ${stage}`;
+  }
 }
 
 function buildSummary(dom: Dom, actions: ViewActions) {
@@ -168,7 +199,7 @@ function buildSummary(dom: Dom, actions: ViewActions) {
     key = next;
     buttons.replaceChildren();
     if (needsKey) buttons.append(setApiKeyButton(dom, actions));
-    if (running) buttons.append(cancelButton(dom, buttons, actions, { id: 'cancel-all', label: 'Cancel All', question }));
+    if (running) buttons.append(cancelButton(dom, buttons, actions, { id: 'cancel-all', label: l10n.t('Cancel All'), question }));
   }
   return { root, show };
 }

@@ -1,5 +1,6 @@
 // The form's fields: the shared prompt with its counter and lists, length, enhance, and the
 // Advanced section; reading and writing their values. A field's error goes in its box.
+import { l10n } from '../src/shared/l10n';
 import {
   ASPECT_RATIOS,
   LENGTHS,
@@ -27,7 +28,7 @@ function checkbox({ el }: Dom, field: OptionField, hintId?: string): HTMLInputEl
   return el('input', { type: 'checkbox', id: field, name: field, 'aria-describedby': hintId, 'data-hints': hintId });
 }
 
-const serviceDefault = (value: string) => value || 'Service default';
+const serviceDefault = (value: string) => value || l10n.t('Service default');
 
 /** The form's fields, built once; `onPick` takes a recent prompt or preset. */
 export function buildFields(dom: Dom, onPick: (prompt: string) => void) {
@@ -38,14 +39,18 @@ export function buildFields(dom: Dom, onPick: (prompt: string) => void) {
     name: 'prompt',
     rows: '4',
     required: true,
-    placeholder: 'What should move? e.g. the waves roll in, the camera slowly zooms in',
+    placeholder: l10n.t('What should move? e.g. the waves roll in, the camera slowly zooms in'),
     'aria-keyshortcuts': SHORTCUTS,
     'aria-describedby': 'prompt-count',
     'data-hints': 'prompt-count',
   });
   const promptHelp = buildPromptHelp(dom, onPick);
   // Shown for batches only.
-  const promptHint = el('p', { id: 'prompt-hint', class: 'hint', hidden: true }, 'Used for every image that has no prompt of its own.');
+  const promptHint = el(
+    'p',
+    { id: 'prompt-hint', class: 'hint', hidden: true },
+    l10n.t('Used for every image that has no prompt of its own.'),
+  );
   const counter = el('p', { id: 'prompt-count', class: 'counter' });
   const lengths = LENGTHS.map((n) => el('input', { type: 'radio', id: `length-${n}`, name: 'length', value: String(n) }));
   const enhancePrompt = checkbox(dom, 'enhancePrompt', 'enhancePrompt-hint');
@@ -53,7 +58,7 @@ export function buildFields(dom: Dom, onPick: (prompt: string) => void) {
   const aspectRatio = select(dom, 'aspectRatio', ASPECT_RATIOS, serviceDefault);
   const resolution = select(dom, 'resolution', RESOLUTIONS, serviceDefault);
   const loop = checkbox(dom, 'loop');
-  const generate = el('button', { type: 'submit', id: 'generate', class: 'primary' }, 'Generate');
+  const generate = el('button', { type: 'submit', id: 'generate', class: 'primary' }, l10n.t('Generate'));
   const shortcut = dom.document.defaultView?.navigator.userAgent.includes('Mac') ? '⌘+Enter' : 'Ctrl+Enter';
 
   // One box per field; a field's error message is appended to its box.
@@ -61,7 +66,7 @@ export function buildFields(dom: Dom, onPick: (prompt: string) => void) {
     prompt: el(
       'div',
       { class: 'field' },
-      el('div', { class: 'prompt-head' }, el('label', { for: 'prompt' }, 'Prompt'), promptHelp.root),
+      el('div', { class: 'prompt-head' }, el('label', { for: 'prompt' }, l10n.t('Prompt')), promptHelp.root),
       promptHint,
       prompt,
       counter,
@@ -69,29 +74,29 @@ export function buildFields(dom: Dom, onPick: (prompt: string) => void) {
     length: el(
       'fieldset',
       { class: 'field', id: 'length' },
-      el('legend', {}, 'Length'),
+      el('legend', {}, l10n.t('Length')),
       el(
         'div',
         { class: 'choices' },
-        ...lengths.map((radio, i) => el('span', { class: 'choice' }, radio, el('label', { for: radio.id }, `${LENGTHS[i]} s`))),
+        ...lengths.map((radio, i) => el('span', { class: 'choice' }, radio, el('label', { for: radio.id }, l10n.t('{0} s', LENGTHS[i])))),
       ),
     ),
     enhancePrompt: el(
       'div',
       { class: 'field check' },
       enhancePrompt,
-      el('label', { for: 'enhancePrompt' }, 'Enhance prompt'),
-      el('p', { id: 'enhancePrompt-hint', class: 'hint' }, 'Let the service rewrite your prompt for better motion'),
+      el('label', { for: 'enhancePrompt' }, l10n.t('Enhance prompt')),
+      el('p', { id: 'enhancePrompt-hint', class: 'hint' }, l10n.t('Let the service rewrite your prompt for better motion')),
     ),
-    modelName: el('div', { class: 'field' }, el('label', { for: 'modelName' }, 'Model'), modelName),
-    aspectRatio: el('div', { class: 'field' }, el('label', { for: 'aspectRatio' }, 'Aspect ratio'), aspectRatio),
-    resolution: el('div', { class: 'field' }, el('label', { for: 'resolution' }, 'Resolution'), resolution),
-    loop: el('div', { class: 'field check' }, loop, el('label', { for: 'loop' }, 'Loop')),
+    modelName: el('div', { class: 'field' }, el('label', { for: 'modelName' }, l10n.t('Model')), modelName),
+    aspectRatio: el('div', { class: 'field' }, el('label', { for: 'aspectRatio' }, l10n.t('Aspect ratio')), aspectRatio),
+    resolution: el('div', { class: 'field' }, el('label', { for: 'resolution' }, l10n.t('Resolution')), resolution),
+    loop: el('div', { class: 'field check' }, loop, el('label', { for: 'loop' }, l10n.t('Loop'))),
   };
   const advanced = el(
     'details',
     { id: 'advanced' },
-    el('summary', {}, 'Advanced'),
+    el('summary', {}, l10n.t('Advanced')),
     el('div', { class: 'advanced-fields' }, boxes.modelName, boxes.aspectRatio, boxes.resolution, boxes.loop),
   );
   // Where a batch's per-image prompts go: right under the shared prompt they replace.
@@ -105,7 +110,7 @@ export function buildFields(dom: Dom, onPick: (prompt: string) => void) {
     boxes.length,
     boxes.enhancePrompt,
     advanced,
-    el('div', { class: 'actions' }, generate, el('span', { class: 'hint' }, `or ${shortcut} in the prompt`)),
+    el('div', { class: 'actions' }, generate, el('span', { class: 'hint' }, l10n.t('or {0} in the prompt', shortcut))),
   );
   const form = el('form', { id: 'form', novalidate: true }, fields);
   // The layout's parts: the image(s) above the form, the single image's status below it.

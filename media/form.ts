@@ -3,6 +3,7 @@
 // The fields are built in fields.ts, the layouts in single.ts and batch.ts; this file owns the
 // form's state and its messages. All DOM is built with createElement/textContent: the CSP allows
 // no inline markup or styles.
+import { l10n } from '../src/shared/l10n';
 import { type GenerateReply, type HostMessage, type ImageView, type WebviewNotice } from '../src/shared/messages';
 import { coerceDefaults, validateBatch, type OptionField } from '../src/shared/options';
 import { isRunning } from '../src/shared/stages';
@@ -109,7 +110,7 @@ export function createForm(api: VsCodeApi, document: Document): Form {
     if (layout && JSON.stringify(list) === JSON.stringify(state.images)) return;
     state.images = list;
     const batch = list.length > 1;
-    ui.title.textContent = batch ? `${list.length} images` : list[0].name;
+    ui.title.textContent = batch ? l10n.t('{0} images', list.length) : list[0].name;
     layout = batch ? createBatchView(dom, list, actions) : createSingleView(dom, list[0], actions);
     const perImage = batch ? buildPerImagePrompts(dom, list, SHORTCUTS) : undefined;
     state.perImage = perImage;

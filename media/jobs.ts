@@ -1,6 +1,7 @@
 // What the single-image and batch layouts share about jobs: which jobs can be cancelled, the
 // numbers that change within a stage, and the interface form.ts drives both layouts through.
 // Running and working are the shared predicates (src/shared/stages.ts).
+import { l10n } from '../src/shared/l10n';
 import { downloadPercent, formatElapsed } from '../src/shared/format';
 import { type ImageAction, type JobView, type WebviewNotice } from '../src/shared/messages';
 import { isRunning } from '../src/shared/stages';
@@ -22,8 +23,8 @@ export function isPaidAndWaiting(view: JobView | undefined): boolean {
  * (a percent when the size is known, else the bytes so far; no percent = indeterminate bar).
  */
 export function stageDetail(view: JobView): { text: string; percent?: number } {
-  if (view.cancelling) return { text: "waiting for 1min.ai's answer to the request already sent" };
-  if (view.elsewhere) return { text: 'in another VS Code window of this workspace' };
+  if (view.cancelling) return { text: l10n.t("waiting for 1min.ai's answer to the request already sent") };
+  if (view.elsewhere) return { text: l10n.t('in another VS Code window of this workspace') };
   if (view.stage === 'generating') return { text: formatElapsed(Date.now() - view.stageStartedAt) };
   if (view.stage !== 'downloading') return { text: '' };
   const { received = 0, total = 0 } = view.progress ?? {};

@@ -1,5 +1,6 @@
 // A batch's own prompt per image: a closed section under the shared prompt, one box per image,
 // each carrying its image's URI so the form can send and keep what was typed.
+import { l10n } from '../src/shared/l10n';
 import type { ImageView } from '../src/shared/messages';
 import type { Dom } from './dom';
 
@@ -17,7 +18,7 @@ export function buildPerImagePrompts({ el }: Dom, images: readonly ImageView[], 
       id: `prompt-${index}`,
       name: `prompt-${index}`,
       rows: '2',
-      placeholder: 'Uses the shared prompt',
+      placeholder: l10n.t('Uses the shared prompt'),
       'data-image-uri': image.uri,
       'aria-keyshortcuts': shortcuts,
     }),
@@ -30,7 +31,7 @@ export function buildPerImagePrompts({ el }: Dom, images: readonly ImageView[], 
         'label',
         { for: inputs[index].id, class: 'with-thumb' },
         ...(image.src ? [el('img', { src: image.src, alt: '' })] : []),
-        `Prompt for ${image.name}`,
+        l10n.t('Prompt for {0}', image.name),
       ),
       inputs[index],
     ),
@@ -38,7 +39,7 @@ export function buildPerImagePrompts({ el }: Dom, images: readonly ImageView[], 
   const details = el(
     'details',
     { id: 'per-image' },
-    el('summary', {}, 'Prompt per image (optional)'),
+    el('summary', {}, l10n.t('Prompt per image (optional)')),
     el('div', { class: 'nested-fields' }, el('p', { class: 'hint' }, "An image's own prompt replaces the shared one."), ...boxes),
   );
   return { details, inputs, boxes };

@@ -1,6 +1,7 @@
 // The two lists above the prompt: the workspace's recent prompts and the motion presets. Picking
 // an entry replaces the prompt (which stays editable) and the list goes back to its title.
-import { MOTION_PRESETS } from '../src/shared/options';
+import { l10n } from '../src/shared/l10n';
+import { motionPresets } from '../src/shared/options';
 import type { Dom } from './dom';
 
 /** Long prompts are cut in the list; the option's value and tooltip keep the whole text. */
@@ -45,16 +46,16 @@ function pickList({ el }: Dom, id: string, label: string, onPick: (prompt: strin
 
 export function buildPromptHelp(dom: Dom, onPick: (prompt: string) => void): PromptHelp {
   const { el } = dom;
-  const recent = pickList(dom, 'recent-prompts', 'Recent prompts', onPick);
-  const presets = pickList(dom, 'presets', 'Motion presets', onPick);
+  const recent = pickList(dom, 'recent-prompts', l10n.t('Recent prompts'), onPick);
+  const presets = pickList(dom, 'presets', l10n.t('Motion presets'), onPick);
   presets.list.append(
-    titleOption(dom, 'Motion presets…'),
-    ...MOTION_PRESETS.map(({ label, prompt }) => el('option', { value: prompt, title: prompt }, label)),
+    titleOption(dom, l10n.t('Motion presets…')),
+    ...motionPresets().map(({ label, prompt }) => el('option', { value: prompt, title: prompt }, label)),
   );
   function setRecent(prompts: readonly string[]): void {
     const texts = prompts.filter((prompt) => typeof prompt === 'string' && prompt.trim() !== '');
     recent.list.replaceChildren(
-      titleOption(dom, 'Recent prompts…'),
+      titleOption(dom, l10n.t('Recent prompts…')),
       ...texts.map((prompt) => el('option', { value: prompt, title: prompt }, shorten(prompt))),
     );
     recent.box.hidden = texts.length === 0;

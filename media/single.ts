@@ -1,5 +1,6 @@
 // The one-image layout: the big image above the form and, under it, the job's status with all
 // its buttons. The status is rebuilt when the stage changes and updated in place within a stage.
+import { l10n } from '../src/shared/l10n';
 import type { ImageView, JobView } from '../src/shared/messages';
 import { isWorking } from '../src/shared/stages';
 import { setProgress, type Dom } from './dom';
@@ -19,7 +20,7 @@ interface StatusParts {
 export function createSingleView(dom: Dom, image: ImageView, actions: ViewActions): JobsView {
   const imageBox = dom.el('div', { class: 'image-box' });
   showImage(dom, imageBox, image);
-  const status = dom.el('section', { id: 'status', role: 'status', 'aria-label': 'Video', 'data-focus-scope': true });
+  const status = dom.el('section', { id: 'status', role: 'status', 'aria-label': l10n.t('Video'), 'data-focus-scope': true });
   let parts: StatusParts | undefined;
   let job: JobView | undefined;
   return {
@@ -42,7 +43,8 @@ export function createSingleView(dom: Dom, image: ImageView, actions: ViewAction
 }
 
 function showImage({ el }: Dom, box: HTMLElement, image: ImageView): void {
-  const note = () => el('p', { class: 'note', id: 'image-note' }, 'This image cannot be previewed here; it is still used for the video.');
+  const note = () =>
+    el('p', { class: 'note', id: 'image-note' }, l10n.t('This image cannot be previewed here; it is still used for the video.'));
   if (!image.src) {
     box.replaceChildren(note());
     return;
@@ -66,8 +68,8 @@ function playerOrNote(dom: Dom, video: VideoFile, imageName: string): HTMLElemen
 function cancelActions(dom: Dom, view: JobView, imageUri: string, actions: ViewActions): HTMLElement {
   const row = dom.el('div', { class: 'actions' });
   const question = () =>
-    isPaidAndWaiting(view) ? 'The video is already paid for. Stop waiting? The job is kept, so you can fetch it later.' : undefined;
-  row.append(cancelButton(dom, row, actions, { id: 'cancel', label: 'Cancel', imageUri, question }));
+    isPaidAndWaiting(view) ? l10n.t('The video is already paid for. Stop waiting? The job is kept, so you can fetch it later.') : undefined;
+  row.append(cancelButton(dom, row, actions, { id: 'cancel', label: l10n.t('Cancel'), imageUri, question }));
   return row;
 }
 
@@ -92,10 +94,10 @@ function buildStatus(
   const box = el('div', { class: `status-box ${view.stage}` });
   let progress: HTMLElement | undefined;
   if (view.stage === 'failed') {
-    box.append(el('div', { id: 'error', class: 'error-box', role: 'alert' }, view.error?.message ?? 'Something went wrong.'), note);
+    box.append(el('div', { id: 'error', class: 'error-box', role: 'alert' }, view.error?.message ?? l10n.t('Something went wrong.')), note);
     const remedy = view.error?.remedy;
     if (remedy === 'setApiKey') box.append(el('div', { class: 'actions' }, setApiKeyButton(dom, actions)));
-    if (remedy === 'retry') box.append(el('div', { class: 'actions' }, button('retry', 'Try Again', 'primary', actions.retry)));
+    if (remedy === 'retry') box.append(el('div', { class: 'actions' }, button('retry', l10n.t('Try Again'), 'primary', actions.retry)));
   } else {
     box.append(el('p', { class: 'stage' }, text, ' ', detail), note);
   }
@@ -104,8 +106,8 @@ function buildStatus(
       el(
         'div',
         { class: 'actions' },
-        button('fetch-video', 'Fetch Video', 'primary', imageAction(actions, 'fetch', image.uri)),
-        el('span', { class: 'hint' }, 'Already paid for: fetching does not charge again'),
+        button('fetch-video', l10n.t('Fetch Video'), 'primary', imageAction(actions, 'fetch', image.uri)),
+        el('span', { class: 'hint' }, l10n.t('Already paid for: fetching does not charge again')),
       ),
     );
   }
@@ -127,6 +129,6 @@ function updateStatus(parts: StatusParts, view: JobView): void {
   parts.note.hidden = !view.note;
   const { text, percent } = stageDetail(view);
   // Waiting for a free slot has no number to show; say what it waits for instead.
-  parts.detail.textContent = view.stage === 'queued' ? 'waiting for a free slot' : text;
+  parts.detail.textContent = view.stage === 'queued' ? l10n.t('waiting for a free slot') : text;
   if (parts.progress) setProgress(parts.progress, percent);
 }

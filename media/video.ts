@@ -1,6 +1,7 @@
 // A finished video's player, for the single image and for a batch card: named for screen readers
 // (a video element has no text of its own) and, when the person asked the system for reduced
 // motion, still until they press play.
+import { l10n } from '../src/shared/l10n';
 import type { Attrs, Dom } from './dom';
 
 export interface VideoFile {
@@ -10,7 +11,7 @@ export interface VideoFile {
 
 /** What a screen reader says for the player: the video's file name and the image it was made from. */
 export function videoLabel(video: VideoFile, imageName: string): string {
-  return `Video ${video.name}, made from ${imageName}`;
+  return l10n.t('Video {0}, made from {1}', video.name, imageName);
 }
 
 /** Whether the system (or browser) asks for reduced motion. */

@@ -1,4 +1,5 @@
 // Set API Key and Clear API Key: the key goes to SecretStorage only, never to settings or logs.
+import { l10n } from '../shared/l10n';
 import * as vscode from 'vscode';
 import type { CommandParts } from './commandTable';
 
@@ -11,11 +12,11 @@ export async function setApiKey({ keys, services, notifier, extensionMode }: Com
   if (typeof key === 'string' && key.trim() && extensionMode !== vscode.ExtensionMode.Production) await keys.set(key);
   else if (!(await keys.ask())) return;
   services.log.info('API key saved to secret storage.');
-  notifier.status('Luma: API key saved.', CONFIRMATION_MS);
+  notifier.status(l10n.t('Luma: API key saved.'), CONFIRMATION_MS);
 }
 
 export async function clearApiKey({ keys, services, notifier }: CommandParts): Promise<void> {
   await keys.clear();
   services.log.info('API key removed from secret storage.');
-  notifier.status('Luma: API key cleared.', CONFIRMATION_MS);
+  notifier.status(l10n.t('Luma: API key cleared.'), CONFIRMATION_MS);
 }

@@ -1,5 +1,6 @@
 // "Generate Video from Image…": opens the form for the images the command was invoked on, or for
 // one picked from the workspace.
+import { l10n } from '../shared/l10n';
 import * as vscode from 'vscode';
 import { FormPanel, type FormServices } from '../form/formPanel';
 import { imagesFromInvocation, isImageUri, pickImage } from './pickImages';
@@ -11,7 +12,9 @@ export async function generate(services: FormServices, first?: unknown, selectio
   let images = imagesFromInvocation(first, selection);
   if (images.length === 0) {
     if (first instanceof vscode.Uri && !isImageUri(first)) {
-      void vscode.window.showWarningMessage(`Luma: ${first.path.split('/').pop()} is not a PNG, JPEG or WebP image. Choose one of those.`);
+      void vscode.window.showWarningMessage(
+        l10n.t('Luma: {0} is not a PNG, JPEG or WebP image. Choose one of those.', String(first.path.split('/').pop())),
+      );
       return undefined;
     }
     const picked = await pickImage();
@@ -20,7 +23,7 @@ export async function generate(services: FormServices, first?: unknown, selectio
   }
   if (images.length > MAX_BATCH) {
     void vscode.window.showWarningMessage(
-      `Luma: one form takes up to ${MAX_BATCH} images; it opened with the first ${MAX_BATCH} of the ${images.length} selected.`,
+      l10n.t('Luma: one form takes up to {0} images; it opened with the first {0} of the {1} selected.', MAX_BATCH, images.length),
     );
     images = images.slice(0, MAX_BATCH);
   }

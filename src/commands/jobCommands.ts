@@ -1,5 +1,6 @@
 // The commands on one job of the Generations view (its buttons and context menu). They take the
 // job from the view, or its id from elsewhere (tests, keybindings).
+import { l10n } from '../shared/l10n';
 import * as vscode from 'vscode';
 import { FormPanel, type FormServices } from '../form/formPanel';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
@@ -48,7 +49,7 @@ export function jobCommands(services: FormServices): Record<string, (arg: unknow
       } catch (error) {
         // Refused (the image is busy, or the job list cannot be written): say why.
         if (!(error instanceof LumaError)) throw error;
-        void vscode.window.showWarningMessage(`Luma: ${error.message}`);
+        void vscode.window.showWarningMessage(l10n.t('Luma: {0}', error.message));
         return undefined;
       }
     }),

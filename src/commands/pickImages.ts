@@ -1,6 +1,7 @@
 // Which images a "Generate Video from Image…" invocation is about: the Explorer's selection, the
 // editor tab's resource, the active image preview (its right-click menu passes no URI), or, from
 // the Command Palette with nothing in hand, a Quick Pick of the workspace's images.
+import { l10n } from '../shared/l10n';
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS } from '../files/imageCheck';
 
@@ -40,11 +41,16 @@ export async function hasWorkspaceImages(): Promise<boolean> {
 export async function pickImage(): Promise<vscode.Uri | undefined> {
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri; id?: string };
   const picker = vscode.window.createQuickPick<Item>();
-  picker.title = 'Luma: Generate Video from Image…';
-  picker.placeholder = 'Choose an image to animate';
+  picker.title = l10n.t('Luma: Generate Video from Image…');
+  picker.placeholder = l10n.t('Choose an image to animate');
   picker.matchOnDescription = true;
   picker.busy = true;
-  const browse: Item = { label: '$(folder-opened) Browse…', description: 'Choose an image file', alwaysShow: true, id: BROWSE };
+  const browse: Item = {
+    label: `$(folder-opened) ${l10n.t('Browse…')}`,
+    description: l10n.t('Choose an image file'),
+    alwaysShow: true,
+    id: BROWSE,
+  };
   picker.items = [browse];
   picker.show();
   const found = vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE, 2000).then(
@@ -67,7 +73,7 @@ export async function pickImage(): Promise<vscode.Uri | undefined> {
       browse,
     ];
     picker.busy = false;
-    if (uris.length === 0) picker.placeholder = 'No PNG, JPEG or WebP images in this workspace: browse for one';
+    if (uris.length === 0) picker.placeholder = l10n.t('No PNG, JPEG or WebP images in this workspace: browse for one');
   });
   const choice = await new Promise<Item | undefined>((resolve) => {
     picker.onDidAccept(() => resolve(picker.selectedItems[0]));
@@ -77,9 +83,9 @@ export async function pickImage(): Promise<vscode.Uri | undefined> {
   if (!choice) return undefined;
   if (choice.id !== BROWSE) return choice.uri;
   const picked = await vscode.window.showOpenDialog({
-    title: 'Choose an image to animate',
+    title: l10n.t('Choose an image to animate'),
     canSelectMany: false,
-    openLabel: 'Generate Video',
+    openLabel: l10n.t('Generate Video'),
     filters: { Images: [...IMAGE_EXTENSIONS] },
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });

@@ -1,4 +1,5 @@
 // What an image is by its bytes (not its name), and whether the service will take it.
+import { l10n } from '../shared/l10n';
 import { LumaError } from '../util/lumaError';
 
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'] as const;
@@ -27,24 +28,32 @@ function detectImageFormat(bytes: Uint8Array): Detected | undefined {
 
 /** Checks an image before anything is sent; returns its MIME type or throws a LumaError('input'). */
 export function checkImage(bytes: Uint8Array, fileName: string, maxBytes = DEFAULT_MAX_IMAGE_BYTES): string {
-  if (bytes.byteLength === 0) throw new LumaError('input', `${fileName} is empty. Choose an image with content.`);
+  if (bytes.byteLength === 0) throw new LumaError('input', l10n.t('{0} is empty. Choose an image with content.', fileName));
   const detected = detectImageFormat(bytes);
   if (!detected)
     throw new LumaError(
       'input',
-      `${fileName} is not an image (its content is not PNG, JPEG or WebP, whatever its name says). Choose a real image.`,
+      l10n.t('{0} is not an image (its content is not PNG, JPEG or WebP, whatever its name says). ' + 'Choose a real image.', fileName),
     );
   if (!detected.mimeType) {
     throw new LumaError(
       'input',
-      `${fileName} is a ${detected.format} image; 1min.ai takes PNG, JPEG and WebP only. Convert it (for example to PNG) and try again.`,
+      l10n.t(
+        '{0} is a {1} image; 1min.ai takes PNG, JPEG and WebP only. Convert it (for example to ' + 'PNG) and try again.',
+        fileName,
+        detected.format,
+      ),
     );
   }
   if (bytes.byteLength > maxBytes) {
     throw new LumaError(
       'input',
-      `${fileName} is ${formatSize(bytes.byteLength)}; 1min.ai takes images up to ${formatSize(maxBytes)}. ` +
-        'Resize or compress it and try again.',
+      l10n.t(
+        '{0} is {1}; 1min.ai takes images up to {2}. Resize or compress it and try again.',
+        fileName,
+        formatSize(bytes.byteLength),
+        formatSize(maxBytes),
+      ),
     );
   }
   return detected.mimeType;

@@ -1,6 +1,7 @@
 // What a failed save of a video tells the person: the folder, what went wrong in plain words,
 // and which setting or action gets past it. The codes are Node's, whatever file system adapter
 // (Node's fs or vscode.workspace.fs) reported them.
+import { l10n } from '../shared/l10n';
 import { diskError, isDiskError } from '../util/diskErrors';
 import { LumaError } from '../util/lumaError';
 import { nameBytes } from './naming';
@@ -14,21 +15,21 @@ export function describeFsError(error: unknown): string {
   switch (errorCode(error)) {
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied';
+      return l10n.t('permission denied');
     case 'EROFS':
-      return 'read-only';
+      return l10n.t('read-only');
     case 'ENOSPC':
     case 'EDQUOT':
-      return 'the disk is full';
+      return l10n.t('the disk is full');
     case 'ENOTDIR':
     case 'EEXIST':
-      return 'a file is in the way';
+      return l10n.t('a file is in the way');
     case 'ENOENT':
-      return 'its drive or parent is missing';
+      return l10n.t('its drive or parent is missing');
     case 'ENAMETOOLONG':
-      return 'its path is too long';
+      return l10n.t('its path is too long');
     default:
-      return errorCode(error) ?? 'unknown error';
+      return errorCode(error) ?? l10n.t('unknown error');
   }
 }
 
@@ -38,8 +39,11 @@ export function saveFailure(error: unknown, where: string): unknown {
   if (isDiskError(error)) return diskError(error, where);
   return new LumaError(
     'disk',
-    `Could not save the video in ${where} (${describeFsError(error)}). ` +
-      'Choose another folder with "lumaVideo.outputFolder", then try again.',
+    l10n.t(
+      'Could not save the video in {0} ({1}). Choose another folder with ' + '"lumaVideo.outputFolder", then try again.',
+      where,
+      describeFsError(error),
+    ),
     { detail: String(error), cause: error },
   );
 }
@@ -55,24 +59,37 @@ export function probeFailure(error: unknown, where: string, longestBytes: number
     case 'ENAMETOOLONG':
       return new LumaError(
         'disk',
-        `Cannot save videos in ${where}: the video's file names would be too long there ` +
-          `(up to ${longestBytes} bytes, in a folder whose path is ${nameBytes(where)} bytes). ` +
-          'Rename the image to a shorter name, or choose a folder with a shorter path with the "lumaVideo.outputFolder" setting.',
+        l10n.t(
+          "Cannot save videos in {0}: the video's file names would be too long there (up to {1} " +
+            'bytes, in a folder whose path is {2} bytes). Rename the image to a shorter name, or ' +
+            'choose a folder with a shorter path with the "lumaVideo.outputFolder" setting.',
+          where,
+          longestBytes,
+          nameBytes(where),
+        ),
         { detail },
       );
     case 'EINVAL':
     case 'EILSEQ':
       return new LumaError(
         'disk',
-        `Cannot save videos in ${where}: that drive does not allow a character of the image's name (${imageFileName}) in file names. ` +
-          'Rename the image, or choose another folder with the "lumaVideo.outputFolder" setting.',
+        l10n.t(
+          "Cannot save videos in {0}: that drive does not allow a character of the image's name " +
+            '({1}) in file names. Rename the image, or choose another folder with the ' +
+            '"lumaVideo.outputFolder" setting.',
+          where,
+          imageFileName,
+        ),
         { detail },
       );
     default:
       return new LumaError(
         'disk',
-        `Cannot save videos in ${where} (${describeFsError(error)}). ` +
-          'Choose a folder you can write to with the "lumaVideo.outputFolder" setting.',
+        l10n.t(
+          'Cannot save videos in {0} ({1}). Choose a folder you can write to with the ' + '"lumaVideo.outputFolder" setting.',
+          where,
+          describeFsError(error),
+        ),
         { detail },
       );
   }

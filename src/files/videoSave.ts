@@ -15,6 +15,7 @@
 // of a file and its first byte, an empty file) that recover() finds by its content or by the
 // hidden file's name; after 4, the video, which recover() finds through the journal.
 
+import { l10n } from '../shared/l10n';
 import { LumaError } from '../util/lumaError';
 import { sleep } from '../util/timing';
 import { MAX_CANDIDATES, newAttempt, VideoNames } from './naming';
@@ -90,8 +91,11 @@ export class VideoSaver {
     } catch (error) {
       throw new LumaError(
         'disk',
-        `Cannot create the output folder ${where} (${describeFsError(error)}). ` +
-          'Choose another with the "lumaVideo.outputFolder" setting.',
+        l10n.t(
+          'Cannot create the output folder {0} ({1}). Choose another with the ' + '"lumaVideo.outputFolder" setting.',
+          where,
+          describeFsError(error),
+        ),
         { detail: String(error) },
       );
     }
@@ -125,7 +129,12 @@ export class VideoSaver {
         if (n > MAX_CANDIDATES) {
           throw new LumaError(
             'disk',
-            `More than ${MAX_CANDIDATES} videos of ${this.imageFileName} are already in ${this.ops.where}. Move some away, then try again.`,
+            l10n.t(
+              'More than {0} videos of {1} are already in {2}. Move some away, then try again.',
+              MAX_CANDIDATES,
+              this.imageFileName,
+              this.ops.where,
+            ),
           );
         }
         const candidate = this.names.final(n);
@@ -148,8 +157,12 @@ export class VideoSaver {
         claimed = undefined;
         throw new LumaError(
           'disk',
-          `Another save took the name ${lost} in ${this.ops.where} at the same moment; nothing was overwritten. ` +
-            'Press Fetch Video to save this one under a free name.',
+          l10n.t(
+            'Another save took the name {0} in {1} at the same moment; nothing was overwritten. Press ' +
+              'Fetch Video to save this one under a free name.',
+            lost,
+            this.ops.where,
+          ),
           { detail: `placeholder replaced at ${lost}` },
         );
       }

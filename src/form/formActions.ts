@@ -1,5 +1,6 @@
 // What a form does for the person: generate (after checking everything again), cancel, fetch, the
 // video's buttons, keeping the draft. The router hands each checked message here.
+import { l10n } from '../shared/l10n';
 import * as vscode from 'vscode';
 import { isFetchable, type JobRecord } from '../jobs/job';
 import { isRunning, type JobSnapshot } from '../jobs/jobStatus';
@@ -71,7 +72,7 @@ export class FormActions implements NoticeHandlers {
     } catch (error) {
       // The job list could not keep the job (so nothing was sent): say so. Anything else is a bug.
       if (!(error instanceof LumaError)) throw error;
-      void vscode.window.showErrorMessage(`Luma: ${error.message}`);
+      void vscode.window.showErrorMessage(l10n.t('Luma: {0}', error.message));
       started = [];
     } finally {
       this.generating = false;

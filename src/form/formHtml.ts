@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { JobSnapshot } from '../jobs/jobStatus';
+import { localization } from '../host/l10n';
 
 /** The webview's stylesheets by part, linked in this order (later ones build on earlier ones). */
 const STYLESHEETS = ['base.css', 'batch.css', 'fields.css', 'controls.css', 'status.css'];
@@ -18,9 +19,13 @@ export function formHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+  // The form's translations ride in the page, read before the form is built (media/main.ts); a
+  // JSON data block is not run, and `<` is escaped so no text can close it.
+  const { language, bundle } = localization();
+  const l10nJson = JSON.stringify(bundle ?? {}).replace(/</g, '\\u003c');
   const styles = STYLESHEETS.map((name) => `<link href="${asset('media', 'styles', name)}" rel="stylesheet">`).join('\n');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -30,6 +35,7 @@ ${styles}
 </head>
 <body>
 <main id="app"></main>
+<script type="application/json" id="l10n-bundle" nonce="${nonce}">${l10nJson}</script>
 <script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
 </body>
 </html>`;

@@ -1,4 +1,5 @@
 // The open forms, one per image or per batch of images, by the set of their images.
+import { l10n } from '../shared/l10n';
 import type * as vscode from 'vscode';
 
 /** What the registry needs of a form. */
@@ -16,7 +17,7 @@ export function formKey(images: readonly vscode.Uri[]): string {
 
 /** The tab's title: "Luma: cat.png", "Luma: 3 images". */
 export function formTitle(images: readonly vscode.Uri[]): string {
-  return images.length === 1 ? `Luma: ${images[0].path.split('/').pop()}` : `Luma: ${images.length} images`;
+  return images.length === 1 ? l10n.t('Luma: {0}', images[0].path.split('/').pop() ?? '') : l10n.t('Luma: {0} images', images.length);
 }
 
 export class FormRegistry<T extends RegisteredForm> {

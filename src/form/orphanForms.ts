@@ -4,6 +4,7 @@
 // through the serializer, lazily, as each tab is shown. So a form tab that is shown and that no
 // live form owns a few seconds later is an orphan: it is closed and a working form opens in its
 // place, for the same images, with what was typed there (formDrafts.ts) and the jobs' true state.
+import { l10n } from '../shared/l10n';
 import * as vscode from 'vscode';
 import { VIEW_TYPE } from '../shared/messages';
 import { FormPanel, FormServices } from './formPanel';
@@ -65,7 +66,7 @@ async function replace(services: FormServices, tab: vscode.Tab): Promise<void> {
   await vscode.window.tabGroups.close(tab, true);
   if (images.length === 0) {
     void vscode.window.showInformationMessage(
-      `Luma: the form "${tab.label}" stopped working when the extension restarted. Open it again from its image.`,
+      l10n.t('Luma: the form "{0}" stopped working when the extension restarted. Open it again from its ' + 'image.', tab.label),
     );
     return;
   }

@@ -2,6 +2,7 @@
 // anything posted to a webview. Whether one is stored (never the key itself) is told to VS Code as
 // the context key lumaVideo.hasApiKey, which the Generations view's welcome and the walkthrough's
 // first step follow.
+import { l10n } from '../shared/l10n';
 import * as vscode from 'vscode';
 
 const SECRET_ID = 'lumaVideo.apiKey';
@@ -75,16 +76,16 @@ export class ApiKeyStore {
   /** Asks for the key in a masked input box and stores it; undefined when the person backs out. */
   async ask(reason?: string): Promise<string | undefined> {
     const key = await vscode.window.showInputBox({
-      title: 'Luma: 1min.ai API Key',
-      prompt: reason ?? "Paste your 1min.ai API key (1min.ai → Account → API Keys). It is kept in VS Code's secret storage.",
-      placeHolder: '1min.ai API key',
+      title: l10n.t('Luma: 1min.ai API Key'),
+      prompt: reason ?? l10n.t("Paste your 1min.ai API key (1min.ai → Account → API Keys). It is kept in VS Code's secret " + 'storage.'),
+      placeHolder: l10n.t('1min.ai API key'),
       password: true,
       ignoreFocusOut: true,
       validateInput: (value) =>
         value.trim() === ''
-          ? 'Paste the key, or press Escape to cancel.'
+          ? l10n.t('Paste the key, or press Escape to cancel.')
           : /\s/.test(value.trim())
-            ? 'A key has no spaces in it; check what you pasted.'
+            ? l10n.t('A key has no spaces in it; check what you pasted.')
             : undefined,
     });
     if (!key?.trim()) return undefined;
@@ -100,7 +101,7 @@ export class ApiKeyStore {
     const stored = await this.get();
     if (stored) return stored;
     this.asking ??= this.ask(
-      "Generating a video needs your 1min.ai API key. Paste it here; it is kept in VS Code's secret storage.",
+      l10n.t("Generating a video needs your 1min.ai API key. Paste it here; it is kept in VS Code's " + 'secret storage.'),
     ).finally(() => (this.asking = undefined));
     return this.asking;
   }

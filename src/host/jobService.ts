@@ -2,6 +2,7 @@
 // images through workspace.fs, the key, modal questions, the output folder), and what VS Code
 // shows of it (the status bar item; through JobNotices, one progress notification per Generate
 // and one message when its jobs have ended). The job's life itself is not decided here.
+import { l10n } from '../shared/l10n';
 import { createHash, randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -109,7 +110,7 @@ export class JobService implements vscode.Disposable {
       outputFolder: outputFolderFor(image, readSettings(image).outputFolder).toString(),
       options,
     }));
-    const title = requests.length === 1 ? `Luma: ${requests[0].imageName}` : 'Luma';
+    const title = requests.length === 1 ? l10n.t('Luma: {0}', requests[0].imageName) : l10n.t('Luma');
     return this.notices.generate(
       requests.map((request) => request.imageUri),
       title,
@@ -125,8 +126,8 @@ export class JobService implements vscode.Disposable {
     void this.notifier.message(
       'info',
       resumed.length === 1
-        ? `Luma: resuming an unfinished video (${names}). It was already paid for.`
-        : `Luma: resuming ${resumed.length} unfinished videos (${names}). They were already paid for.`,
+        ? l10n.t('Luma: resuming an unfinished video ({0}). It was already paid for.', names)
+        : l10n.t('Luma: resuming {0} unfinished videos ({1}). They were already paid for.', resumed.length, names),
       [],
     );
   }
@@ -141,7 +142,7 @@ export class JobService implements vscode.Disposable {
     const running = this.machine.snapshots().filter((s) => s.here && s.live);
     const { queued } = this.machine.counts();
     this.statusBar.show(
-      running.map((s) => `${s.job.imageName}: ${stageText(s)}`),
+      running.map((s) => l10n.t('{0}: {1}', s.job.imageName, stageText(s))),
       queued,
     );
   }
@@ -186,11 +187,11 @@ async function readImage(job: JobRecord): Promise<ImageInput> {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (error) {
     if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') {
-      throw new LumaError('input', `${job.imageName} is no longer there (moved or deleted?). Choose the image again.`, {
+      throw new LumaError('input', l10n.t('{0} is no longer there (moved or deleted?). Choose the image again.', job.imageName), {
         detail: String(error),
       });
     }
-    throw new LumaError('input', `${job.imageName} could not be read. Check that you can open it, then try again.`, {
+    throw new LumaError('input', l10n.t('{0} could not be read. Check that you can open it, then try again.', job.imageName), {
       detail: String(error),
     });
   }

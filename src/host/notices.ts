@@ -4,9 +4,10 @@
 // Retry or Fetch Video) share one message when they have all ended and no progress notification:
 // the form, the Generations view and the status bar show each job's stage. No `vscode` at run
 // time here: VS Code is behind `Notifier` (notifier.ts), so plain-Node tests drive this class.
+import { l10n } from '../shared/l10n';
 import type { JobRecord } from '../jobs/job';
 import type { JobSnapshot } from '../jobs/jobStatus';
-import { ACTION_LABELS, fetchableOf, groupProgressText, type GroupKind, summarize, type SummaryAction } from '../jobs/jobSummary';
+import { actionLabel, fetchableOf, groupProgressText, type GroupKind, summarize, type SummaryAction } from '../jobs/jobSummary';
 
 export type Severity = 'info' | 'warning' | 'error';
 
@@ -101,7 +102,7 @@ export class JobNotices {
 
   /** The group of jobs that run here by themselves: one while any of them runs. */
   private unattended(): Group {
-    return [...this.groups].find((group) => group.kind === 'other') ?? this.open('other', 'Luma');
+    return [...this.groups].find((group) => group.kind === 'other') ?? this.open('other', l10n.t('Luma'));
   }
 
   private join(group: Group, id: string): void {
@@ -147,7 +148,7 @@ export class JobNotices {
     const summary = summarize(jobs, group.kind);
     if (!summary) return;
     const fetchable = fetchableOf(jobs).length;
-    const labels = summary.actions.map((action) => (action === 'fetchVideo' && fetchable > 1 ? 'Fetch Videos' : ACTION_LABELS[action]));
+    const labels = summary.actions.map((action) => actionLabel(action, fetchable > 1));
     void this.notifier.message(summary.severity, summary.message, labels).then((choice) => {
       const index = choice === undefined ? -1 : labels.indexOf(choice);
       if (index >= 0) this.ports.act(summary.actions[index], jobs);

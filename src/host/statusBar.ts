@@ -1,12 +1,13 @@
 // One status bar item while jobs are queued or running ("Luma: 2 running, 3 queued"); clicking
 // it shows the Generations view. Hidden when nothing runs.
+import { l10n } from '../shared/l10n';
 import * as vscode from 'vscode';
 
 export class JobStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('lumaVideo.jobs', vscode.StatusBarAlignment.Left, 10);
 
   constructor() {
-    this.item.name = 'Luma Image to Video';
+    this.item.name = l10n.t('Luma Image to Video');
     this.item.command = 'lumaVideo.showGenerations';
   }
 
@@ -16,11 +17,15 @@ export class JobStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.item.text =
+    const text =
       running.length === 1 && queued === 0
-        ? `$(loading~spin) Luma: ${running[0]}`
-        : `$(loading~spin) Luma: ${running.length} running${queued ? `, ${queued} queued` : ''}`;
-    this.item.tooltip = [...running, ...(queued ? [`${queued} queued`] : []), 'Click to show Luma Generations'].join('\n');
+        ? l10n.t('Luma: {0}', running[0])
+        : queued
+          ? l10n.t('Luma: {0} running, {1} queued', running.length, queued)
+          : l10n.t('Luma: {0} running', running.length);
+    this.item.text = `$(loading~spin) ${text}`;
+    const tooltip = [...running, ...(queued ? [l10n.t('{0} queued', queued)] : []), l10n.t('Click to show Luma Generations')];
+    this.item.tooltip = tooltip.join('\n');
     this.item.show();
   }
 

@@ -1,5 +1,6 @@
 // What a person does with a finished video, from the form, the notification or the Generations
 // view: open it, reveal it, copy a Markdown link to it, save a copy elsewhere.
+import { l10n } from '../shared/l10n';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -36,7 +37,7 @@ function markdownLink(video: vscode.Uri, activeDocument?: vscode.Uri): string {
 export async function copyMarkdownLink(video: vscode.Uri): Promise<string> {
   const link = markdownLink(video, vscode.window.activeTextEditor?.document.uri);
   await vscode.env.clipboard.writeText(link);
-  void vscode.window.setStatusBarMessage(`Luma: copied ${link}`, 4000);
+  void vscode.window.setStatusBarMessage(l10n.t('Luma: copied {0}', link), 4000);
   return link;
 }
 
@@ -47,8 +48,8 @@ export async function saveVideoAs(video: vscode.Uri): Promise<vscode.Uri | undef
   const target = await vscode.window.showSaveDialog({
     defaultUri: suggested,
     filters: { 'MP4 video': ['mp4'] },
-    title: 'Save Video As',
-    saveLabel: 'Save Video',
+    title: l10n.t('Save Video As'),
+    saveLabel: l10n.t('Save Video'),
   });
   if (!target || target.toString() === video.toString()) return undefined;
   await vscode.workspace.fs.copy(video, target, { overwrite: true });

@@ -3,6 +3,7 @@
 // (machine.ts) runs these steps with a saved state change between each; `runGeneration` and
 // `resumeGeneration` chain them without a machine, for the client's own tests and tools.
 
+import { l10n } from '../shared/l10n';
 import type { OneMinClient } from '../onemin/client';
 import { cancelled, isCancel, leavesChargeOpen, LumaError } from '../util/lumaError';
 import type { ServiceUuid, VideoRecord } from '../onemin/record';
@@ -112,8 +113,11 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
     if (now() - since > poll.maxWaitMs) {
       throw new LumaError(
         'server',
-        `The video is still not ready after ${Math.round(poll.maxWaitMs / 60_000)} minutes. ` +
-          `It is paid for and may still arrive: its id is ${record.uuid}.`,
+        l10n.t(
+          'The video is still not ready after {0} minutes. It is paid for and may still arrive: its ' + 'id is {1}.',
+          Math.round(poll.maxWaitMs / 60_000),
+          record.uuid,
+        ),
         { detail: `gave up polling ${record.uuid}`, remedy: 'retry' },
       );
     }
@@ -127,7 +131,9 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
   if (record.state === 'failure') {
     throw new LumaError(
       'generationFailed',
-      `Luma could not make this video${record.failureReason ? `: ${record.failureReason}` : ''}. Try another prompt or image.`,
+      record.failureReason
+        ? l10n.t('Luma could not make this video: {0}. Try another prompt or image.', record.failureReason)
+        : l10n.t('Luma could not make this video. Try another prompt or image.'),
       { detail: `${record.uuid} ${record.status} ${record.failureReason ?? ''}` },
     );
   }
@@ -160,7 +166,10 @@ export async function saveVideo(finished: VideoRecord, run: GenerationRun): Prom
       if (record.videoUrls.length === 0) {
         throw new LumaError(
           'protocol',
-          `Luma reports the video as done but 1min.ai gave no address to fetch it from (id ${record.uuid}). Try again later.`,
+          l10n.t(
+            'Luma reports the video as done but 1min.ai gave no address to fetch it from (id {0}). Try ' + 'again later.',
+            record.uuid,
+          ),
           { detail: `${record.uuid}: SUCCESS without temporaryUrl or resultObject`, remedy: 'retry' },
         );
       }
@@ -245,14 +254,18 @@ async function downloadFirstAvailable(record: VideoRecord, tempPath: string, run
 function unknownJob(uuid: ServiceUuid): LumaError {
   return new LumaError(
     'protocol',
-    `1min.ai no longer knows the generation ${uuid} (it answered with an empty record). ` +
-      'Check your 1min.ai history; the video may still be there.',
+    l10n.t(
+      '1min.ai no longer knows the generation {0} (it answered with an empty record). Check your ' +
+        '1min.ai history; the video may still be there.',
+      uuid,
+    ),
     { detail: `aiRecord null for ${uuid}` },
   );
 }
 
 /** The words every "it may have been charged" message ends with. */
-const CHECK_HISTORY = 'The request may still have reached 1min.ai and be charged: check your 1min.ai history before trying again.';
+const CHECK_HISTORY = () =>
+  l10n.t('The request may still have reached 1min.ai and be charged: check your 1min.ai history ' + 'before trying again.');
 
 /**
  * After POST /api/features went out, a connection error, gateway error or unreadable answer does
@@ -261,7 +274,7 @@ const CHECK_HISTORY = 'The request may still have reached 1min.ai and be charged
 function mayHaveBeenCharged(error: unknown): unknown {
   if (!(error instanceof LumaError)) return error;
   if (leavesChargeOpen(error)) {
-    return new LumaError(error.kind, `${error.message} ${CHECK_HISTORY}`, { detail: error.detail, status: error.status, cause: error });
+    return new LumaError(error.kind, `${error.message} ${CHECK_HISTORY()}`, { detail: error.detail, status: error.status, cause: error });
   }
   return error;
 }

@@ -2,6 +2,7 @@
 // bracketed by a saved state change (runs.move), so that whatever crashes when, the record says
 // how far the job got and whether it may have been paid for. A new generation is saved as
 // 'requesting' before its request goes out and with its uuid the moment the service accepts it.
+import { l10n } from '../shared/l10n';
 import type { VideoOutput } from '../files/localOutput';
 import type { ServiceUuid, VideoRecord } from '../onemin/record';
 import { LumaError } from '../util/lumaError';
@@ -37,7 +38,7 @@ export class JobRunner {
       if (!apiKey)
         throw new LumaError(
           'auth',
-          'No 1min.ai API key is set, so nothing was sent. Set one with "Luma: Set API Key" and press Generate again.',
+          l10n.t('No 1min.ai API key is set, so nothing was sent. Set one with "Luma: Set API Key" and ' + 'press Generate again.'),
           { remedy: 'setApiKey' },
         );
       this.throwIfCancelled(run);
@@ -67,9 +68,11 @@ export class JobRunner {
       }
       if (run.cancelRequested) {
         await this.runs.move(run, 'stopped', {
-          error:
-            `Cancelled after 1min.ai had accepted the request (id ${record.uuid}), so it is paid for. ` +
-            'The job is kept: press Fetch Video to get it without paying again.',
+          error: l10n.t(
+            'Cancelled after 1min.ai had accepted the request (id {0}), so it is paid for. The job is ' +
+              'kept: press Fetch Video to get it without paying again.',
+            record.uuid,
+          ),
         });
         return;
       }
@@ -188,7 +191,10 @@ export class JobRunner {
       if (!apiKey)
         throw new LumaError(
           'auth',
-          'No 1min.ai API key is set, so the paid video could not be fetched. Set one with "Luma: Set API Key", then press Fetch Video.',
+          l10n.t(
+            'No 1min.ai API key is set, so the paid video could not be fetched. Set one with "Luma: ' +
+              'Set API Key", then press Fetch Video.',
+          ),
           { remedy: 'setApiKey' },
         );
       this.throwIfCancelled(run);

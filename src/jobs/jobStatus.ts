@@ -3,6 +3,7 @@
 // view, the form's JobView). Every host-side text about a job's progress comes from here, so the
 // views cannot drift apart; the webview shares the formatting through shared/format.ts.
 import { downloadPercent, formatElapsed } from '../shared/format';
+import { l10n } from '../shared/l10n';
 import type { JobView } from '../shared/messages';
 import { isFetchable, type JobRecord } from './job';
 
@@ -103,41 +104,52 @@ export function elapsedText(live: LiveProgress, now: number): string {
 /** "generating", "downloading the video (40%)": what the notification and the status bar say of a job running here. */
 export function stageText(snapshot: JobSnapshot): string {
   const { job, live } = snapshot;
-  if (live?.cancelling) return "cancelling, waiting for 1min.ai's answer";
+  if (live?.cancelling) return l10n.t("cancelling, waiting for 1min.ai's answer");
   switch (job.state) {
-    case 'queued':
-      return 'queued';
     case 'uploading':
-      return 'uploading the image';
-    case 'requesting':
-    case 'generating':
-      return 'generating';
+      return l10n.t('uploading the image');
     case 'downloading': {
       const percent = percentOf(live);
-      return percent !== undefined ? `downloading the video (${percent}%)` : 'downloading the video';
+      return percent !== undefined ? l10n.t('downloading the video ({0}%)', percent) : l10n.t('downloading the video');
     }
     default:
-      return job.state;
+      return stateWord(job.state);
+  }
+}
+
+/** A state in one word, as the lists show it ("requesting" reads as generating). */
+export function stateWord(state: JobState): string {
+  switch (state) {
+    case 'queued':
+      return l10n.t('queued');
+    case 'uploading':
+      return l10n.t('uploading');
+    case 'requesting':
+    case 'generating':
+      return l10n.t('generating');
+    case 'downloading':
+      return l10n.t('downloading');
+    case 'done':
+      return l10n.t('done');
+    case 'failed':
+      return l10n.t('failed');
+    case 'cancelled':
+      return l10n.t('cancelled');
+    case 'stopped':
+      return l10n.t('stopped');
   }
 }
 
 /** "generating 1:23", "downloading 40%", "done", "generating (in another window)": a job as the Generations view lists it. */
 export function listStateText(snapshot: JobSnapshot, now = Date.now()): string {
   const { job, live } = snapshot;
-  if (snapshot.elsewhere) return `${job.state === 'requesting' ? 'generating' : job.state} (in another window)`;
-  if (live?.cancelling) return "cancelling (waiting for 1min.ai's answer)";
-  if ((job.state === 'generating' || job.state === 'requesting') && live) return `generating ${elapsedText(live, now)}`;
+  if (snapshot.elsewhere) return l10n.t('{0} (in another window)', stateWord(job.state));
+  if (live?.cancelling) return l10n.t("cancelling (waiting for 1min.ai's answer)");
+  if ((job.state === 'generating' || job.state === 'requesting') && live) return l10n.t('generating {0}', elapsedText(live, now));
   const percent = job.state === 'downloading' ? percentOf(live) : undefined;
-  if (percent !== undefined) return `downloading ${percent}%`;
-  switch (job.state) {
-    case 'stopped':
-      return 'stopped waiting (paid)';
-    case 'requesting':
-      return 'generating';
-    // A record that says "running" but runs nowhere was interrupted; resume picks it up.
-    default:
-      return job.state;
-  }
+  if (percent !== undefined) return l10n.t('downloading {0}%', percent);
+  // A record that says "running" but runs nowhere was interrupted; resume picks it up.
+  return job.state === 'stopped' ? l10n.t('stopped waiting (paid)') : stateWord(job.state);
 }
 
 /** The stage the form shows for each state: it knows no 'requesting' or 'stopped'. */
@@ -169,7 +181,10 @@ export function toJobView(snapshot: JobSnapshot, showVideo: (videoUri: string) =
   if (snapshot.elsewhere) view.elsewhere = true;
   // A paid job is fetched, never generated again: its remedy is Fetch Video, not Try Again.
   if (job.state === 'failed')
-    view.error = { message: job.error ?? 'Something went wrong.', remedy: job.uuid && job.remedy === 'retry' ? undefined : job.remedy };
+    view.error = {
+      message: job.error ?? l10n.t('Something went wrong.'),
+      remedy: job.uuid && job.remedy === 'retry' ? undefined : job.remedy,
+    };
   if (job.state === 'cancelled' || job.state === 'stopped') view.note = job.error;
   if (job.state === 'done' && job.videoUri) view.video = showVideo(job.videoUri);
   return view;

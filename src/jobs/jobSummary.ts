@@ -2,6 +2,7 @@
 // started: one line of progress while they run, and one message when the last of them has ended,
 // with the actions that fit. Money is never left out: a paid video not fetched yet, or a request
 // that may have been charged, is said in the message, with Fetch Video where it applies.
+import { l10n } from '../shared/l10n';
 import { isFetchable, type JobRecord } from './job';
 import { type JobSnapshot, stageText } from './jobStatus';
 
@@ -14,14 +15,21 @@ export interface JobSummary {
   actions: SummaryAction[];
 }
 
-/** The button label of each action; "Fetch Video" reads "Fetch Videos" when it fetches several. */
-export const ACTION_LABELS: Readonly<Record<SummaryAction, string>> = {
-  openVideo: 'Open Video',
-  revealVideo: 'Reveal in Explorer',
-  fetchVideo: 'Fetch Video',
-  setApiKey: 'Set API Key',
-  showGenerations: 'Show Generations',
-};
+/** The button label of an action; "Fetch Video" reads "Fetch Videos" when it fetches several. */
+export function actionLabel(action: SummaryAction, several = false): string {
+  switch (action) {
+    case 'openVideo':
+      return l10n.t('Open Video');
+    case 'revealVideo':
+      return l10n.t('Reveal in Explorer');
+    case 'fetchVideo':
+      return several ? l10n.t('Fetch Videos') : l10n.t('Fetch Video');
+    case 'setApiKey':
+      return l10n.t('Set API Key');
+    case 'showGenerations':
+      return l10n.t('Show Generations');
+  }
+}
 
 /** The jobs of one Generate (batch: several images of one form) or started by themselves (a resume). */
 export type GroupKind = 'generate' | 'other';
@@ -34,7 +42,6 @@ function fileName(uri: string): string {
     return last;
   }
 }
-const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
 
 /** Ended by the person (cancelled, or stopped waiting): said where they did it, not again here. */
 const byThePerson = (job: JobRecord): boolean => job.state === 'cancelled' || job.state === 'stopped';
@@ -42,16 +49,20 @@ const byThePerson = (job: JobRecord): boolean => job.state === 'cancelled' || jo
 /** The message for one job when its run ended, or undefined when there is nothing to tell. */
 function summarizeOne(job: JobRecord): JobSummary | undefined {
   if (job.state === 'done' && job.videoUri)
-    return { severity: 'info', message: `Luma: ${fileName(job.videoUri)} is ready.`, actions: ['openVideo', 'revealVideo'] };
+    return { severity: 'info', message: l10n.t('Luma: {0} is ready.', fileName(job.videoUri)), actions: ['openVideo', 'revealVideo'] };
   if (job.state !== 'failed') return undefined; // cancelled, stopped or still running elsewhere: the form and the view say so
   const actions: SummaryAction[] = [];
   if (job.remedy === 'setApiKey') actions.push('setApiKey');
   if (isFetchable(job)) actions.push('fetchVideo');
-  const reason = job.error ?? 'Something went wrong.';
-  const paid = isFetchable(job) && !/fetch video/i.test(reason) ? ' It is paid for: Fetch Video gets it without paying again.' : '';
+  const reason = job.error ?? l10n.t('Something went wrong.');
+  // A reason that already offers Fetch Video (in English, or as translated) is not told twice.
+  const offersFetch = /fetch video/i.test(reason) || reason.includes(actionLabel('fetchVideo'));
+  const paid = isFetchable(job) && !offersFetch ? ` ${l10n.t('It is paid for: Fetch Video gets it without paying again.')}` : '';
   // Whatever the failure says (an unexpected error says little), an open charge is never left out.
-  const open = job.mayBeCharged && !job.uuid && !/charged/i.test(reason) ? ' It may have been charged: check your 1min.ai history.' : '';
-  return { severity: 'error', message: `Luma: ${job.imageName}: ${reason}${paid}${open}`, actions };
+  const mayBeCharged = l10n.t('It may have been charged: check your 1min.ai history.');
+  const saysCharged = /charged/i.test(reason) || reason.includes(mayBeCharged);
+  const open = job.mayBeCharged && !job.uuid && !saysCharged ? ` ${mayBeCharged}` : '';
+  return { severity: 'error', message: l10n.t('Luma: {0}: {1}', job.imageName, reason) + paid + open, actions };
 }
 
 /**
@@ -61,30 +72,43 @@ function summarizeOne(job: JobRecord): JobSummary | undefined {
 export function summarize(jobs: readonly JobRecord[], kind: GroupKind): JobSummary | undefined {
   if (jobs.length === 0) return undefined;
   if (jobs.length === 1) return summarizeOne(jobs[0]);
-  const of = kind === 'generate' ? ' of the batch' : '';
+  const batch = kind === 'generate';
   const ready = jobs.filter((job) => job.state === 'done').length;
   const failed = jobs.filter((job) => job.state === 'failed');
   const cancelled = jobs.filter(byThePerson).length;
   const fetchable = jobs.filter(isFetchable).filter((job) => job.state === 'failed' || job.state === 'stopped').length;
   const maybeCharged = failed.filter((job) => job.mayBeCharged && !job.uuid).length;
   if (ready === jobs.length)
-    return { severity: 'info', message: `Luma: all ${jobs.length} videos${of} are ready.`, actions: ['showGenerations'] };
+    return {
+      severity: 'info',
+      message: batch
+        ? l10n.t('Luma: all {0} videos of the batch are ready.', jobs.length)
+        : l10n.t('Luma: all {0} videos are ready.', jobs.length),
+      actions: ['showGenerations'],
+    };
   if (ready === 0 && failed.length === 0 && fetchable === 0) return undefined; // all cancelled by the person, nothing owed
 
-  const counts = [`${ready} of ${plural(jobs.length, 'video')}${of} ${ready === 1 ? 'is' : 'are'} ready`];
-  if (failed.length > 0) counts.push(`${failed.length} failed`);
-  if (cancelled > 0) counts.push(`${cancelled} cancelled`);
+  const counts = [readyCount(ready, jobs.length, batch)];
+  if (failed.length > 0) counts.push(stageCount('failed', failed.length));
+  if (cancelled > 0) counts.push(stageCount('cancelled', cancelled));
   const others = jobs.length - ready - failed.length - cancelled;
-  if (others > 0) counts.push(`${others} still running in another window`);
-  let message = `Luma: ${counts.join(', ')}.`;
-  const reasons = new Set(failed.map((job) => job.error ?? 'Something went wrong.'));
-  if (reasons.size === 1) message += ` ${[...reasons][0]}`;
+  if (others > 0) counts.push(l10n.t('{0} still running in another window', others));
+  const sentences = [l10n.t('Luma: {0}.', counts.join(l10n.t(', ')))];
+  const reasons = new Set(failed.map((job) => job.error ?? l10n.t('Something went wrong.')));
+  if (reasons.size === 1) sentences.push([...reasons][0]);
   if (fetchable > 0)
-    message +=
+    sentences.push(
       fetchable === 1
-        ? ' One video is paid for but not fetched yet: Fetch Video gets it without paying again.'
-        : ` ${fetchable} videos are paid for but not fetched yet: Fetch Videos gets them without paying again.`;
-  if (maybeCharged > 0) message += ` ${plural(maybeCharged, 'request')} may have been charged: check your 1min.ai history.`;
+        ? l10n.t('One video is paid for but not fetched yet: Fetch Video gets it without paying again.')
+        : l10n.t('{0} videos are paid for but not fetched yet: Fetch Videos gets them without paying again.', fetchable),
+    );
+  if (maybeCharged > 0)
+    sentences.push(
+      maybeCharged === 1
+        ? l10n.t('1 request may have been charged: check your 1min.ai history.')
+        : l10n.t('{0} requests may have been charged: check your 1min.ai history.', maybeCharged),
+    );
+  const message = sentences.join(' ');
 
   const actions: SummaryAction[] = [];
   if (failed.some((job) => job.remedy === 'setApiKey')) actions.push('setApiKey');
@@ -99,11 +123,41 @@ export function fetchableOf(jobs: readonly JobRecord[]): JobRecord[] {
   return jobs.filter((job) => isFetchable(job) && (job.state === 'failed' || job.state === 'stopped'));
 }
 
+/** "2 of 3 videos of the batch are ready". */
+function readyCount(ready: number, total: number, batch: boolean): string {
+  if (batch)
+    return ready === 1
+      ? l10n.t('1 of {0} videos of the batch is ready', total)
+      : l10n.t('{0} of {1} videos of the batch are ready', ready, total);
+  return ready === 1 ? l10n.t('1 of {0} videos is ready', total) : l10n.t('{0} of {1} videos are ready', ready, total);
+}
+
 /** The stages a batch's line counts, in the order it says them. */
-const STAGES = ['ready', 'failed', 'cancelled', 'downloading', 'generating', 'uploading', 'queued'];
+const STAGES = ['ready', 'failed', 'cancelled', 'downloading', 'generating', 'uploading', 'queued'] as const;
+type CoarseStage = (typeof STAGES)[number];
+
+/** "2 generating": how many jobs are at a stage. */
+function stageCount(stage: CoarseStage, count: number): string {
+  switch (stage) {
+    case 'ready':
+      return l10n.t('{0} ready', count);
+    case 'failed':
+      return l10n.t('{0} failed', count);
+    case 'cancelled':
+      return l10n.t('{0} cancelled', count);
+    case 'downloading':
+      return l10n.t('{0} downloading', count);
+    case 'generating':
+      return l10n.t('{0} generating', count);
+    case 'uploading':
+      return l10n.t('{0} uploading', count);
+    case 'queued':
+      return l10n.t('{0} queued', count);
+  }
+}
 
 /** The coarse stage of a job for a batch's line: "generating", "ready", "failed". */
-function coarseStage({ job }: JobSnapshot): string {
+function coarseStage({ job }: JobSnapshot): CoarseStage {
   if (job.state === 'done') return 'ready';
   if (job.state === 'stopped') return 'cancelled';
   return job.state === 'requesting' ? 'generating' : job.state;
@@ -116,6 +170,8 @@ function coarseStage({ job }: JobSnapshot): string {
 export function groupProgressText(snapshots: readonly JobSnapshot[]): string {
   if (snapshots.length === 1) return stageText(snapshots[0]);
   const stages = snapshots.map(coarseStage);
-  const counts = STAGES.map((stage) => `${stages.filter((s) => s === stage).length} ${stage}`).filter((count) => !count.startsWith('0 '));
-  return `${snapshots.length} videos: ${counts.join(', ')}`;
+  const counts = STAGES.filter((stage) => stages.includes(stage)).map((stage) =>
+    stageCount(stage, stages.filter((s) => s === stage).length),
+  );
+  return l10n.t('{0} videos: {1}', snapshots.length, counts.join(l10n.t(', ')));
 }

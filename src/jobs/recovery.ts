@@ -1,6 +1,7 @@
 // Jobs nobody runs here: recovery of those whose window closed or crashed (a paid one is fetched,
 // any other ended with what is known), and watching the other windows of the workspace, whose
 // jobs show here and whose leases say whether they are still alive.
+import { l10n } from '../shared/l10n';
 import type { JobRecord } from './job';
 import { canMove, isUnfinished } from './jobStatus';
 import { cancelNote, requestWentOut, WINDOW_CLOSED } from './cancelNotes';
@@ -84,9 +85,11 @@ export class Recovery {
         ? {
             state: 'failed',
             mayBeCharged: true,
-            error:
-              `The window asking 1min.ai for the video of ${current.imageName} closed before the answer came; ` +
-              'it may have been made and charged. Check your 1min.ai history before trying again.',
+            error: l10n.t(
+              'The window asking 1min.ai for the video of {0} closed before the answer came; it may have ' +
+                'been made and charged. Check your 1min.ai history before trying again.',
+              current.imageName,
+            ),
           }
         : { state: 'cancelled', error: cancelNote(current, requestWentOut(current), WINDOW_CLOSED) };
     try {

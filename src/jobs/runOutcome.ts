@@ -1,6 +1,7 @@
 // How a run that did not end in 'done' is recorded. What it says depends on how far the run got
 // (its phase): before the generation request nothing was charged; while it was out the charge may
 // be open; after the service accepted it the job is paid for and stays fetchable.
+import { l10n } from '../shared/l10n';
 import { isCancel, leavesChargeOpen, LumaError } from '../util/lumaError';
 import { cancelNote, NOTHING_SENT } from './cancelNotes';
 import { LeaseLost, Run, Runs, ShuttingDown } from './runs';
@@ -25,9 +26,9 @@ export async function settleFailure(runs: Runs, run: Run, phase: Phase, error: u
     } else if (phase === 'sending') {
       if (isCancel(error)) {
         // The client only stops between attempts, after a refusal: nothing of ours is out there.
-        await runs.move(run, 'cancelled', { error: 'Cancelled before 1min.ai accepted the request; it was not sent again.' });
+        await runs.move(run, 'cancelled', { error: l10n.t('Cancelled before 1min.ai accepted the request; it was not sent again.') });
       } else if (leavesChargeOpen(failure) || !(error instanceof LumaError)) {
-        const prefix = run.cancelRequested ? 'Cancelled, but the request had already gone out. ' : '';
+        const prefix = run.cancelRequested ? `${l10n.t('Cancelled, but the request had already gone out.')} ` : '';
         await runs.move(run, 'failed', { error: prefix + failure.message, remedy: undefined, mayBeCharged: true });
       } else {
         await runs.move(run, 'failed', { error: failure.message, remedy: failure.remedy });
@@ -35,9 +36,11 @@ export async function settleFailure(runs: Runs, run: Run, phase: Phase, error: u
     } else if (isCancel(error) || run.cancelRequested) {
       runs.log.info(`Stopped waiting for ${job.imageName} (generation ${job.uuid} stays fetchable).`);
       await runs.move(run, 'stopped', {
-        error:
-          `Stopped waiting. 1min.ai had already accepted this generation (id ${job.uuid}), so it is paid for: ` +
-          'press Fetch Video to get it later.',
+        error: l10n.t(
+          'Stopped waiting. 1min.ai had already accepted this generation (id {0}), so it is paid ' +
+            'for: press Fetch Video to get it later.',
+          String(job.uuid),
+        ),
       });
     } else {
       await runs.move(run, 'failed', { error: failure.message, remedy: failure.remedy });
@@ -54,7 +57,7 @@ function asFailure(runs: Runs, error: unknown): LumaError {
     return error;
   }
   runs.log.error(`Unexpected: ${runs.redact(String((error as Error)?.stack ?? error))}`);
-  return new LumaError('disk', 'Something unexpected went wrong; the details are in the "Luma Image to Video" output.', {
+  return new LumaError('disk', l10n.t('Something unexpected went wrong; the details are in the "Luma Image to Video" output.'), {
     detail: String(error),
   });
 }

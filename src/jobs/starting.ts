@@ -2,6 +2,7 @@
 // any window), and a new paid request for an image whose last one may already be paid for only
 // after the person confirms. The question is asked before the image's lock is taken, since it may
 // stay open for minutes; what changed meanwhile is looked at again under the lock.
+import { l10n } from '../shared/l10n';
 import { createHash, randomUUID } from 'node:crypto';
 import { LumaError } from '../util/lumaError';
 import { chargeIsOpen, JobRecord } from './job';
@@ -62,8 +63,10 @@ export class JobStarter {
       if (unasked.length > 0)
         throw new LumaError(
           'input',
-          `Another window has just generated a video of ${unasked.map((request) => request.imageName).join(', ')}. ` +
-            'Look at it first, then press Generate again if you want another.',
+          l10n.t(
+            'Another window has just generated a video of {0}. Look at it first, then press Generate ' + 'again if you want another.',
+            unasked.map((request) => request.imageName).join(', '),
+          ),
         );
       return this.queueNew(requests, batchId);
     });
@@ -89,8 +92,11 @@ export class JobStarter {
         if (!taken)
           throw new LumaError(
             'input',
-            `${imageName} is being started in another window (or this one) right now. ` +
-              'Wait a moment, then press Generate again if it did not start.',
+            l10n.t(
+              '{0} is being started in another window (or this one) right now. Wait a moment, then press ' +
+                'Generate again if it did not start.',
+              imageName,
+            ),
           );
         held.push(lock);
       }
@@ -105,8 +111,10 @@ export class JobStarter {
     const busy = this.busyJobsOf(imageUris);
     if (busy.length === 0) return;
     const names = [...new Set(busy.map((job) => job.imageName))].join(', ');
-    const where = busy.some((job) => this.runs.elsewhere.has(job.id)) ? ' in another window' : '';
-    throw new LumaError('input', `A video of ${names} is already being generated${where}. Wait for it, or cancel it first.`);
+    const message = busy.some((job) => this.runs.elsewhere.has(job.id))
+      ? l10n.t('A video of {0} is already being generated in another window. Wait for it, or cancel it first.', names)
+      : l10n.t('A video of {0} is already being generated. Wait for it, or cancel it first.', names);
+    throw new LumaError('input', message);
   }
 
   private async queueNew(requests: NewJob[], batchId: string | undefined): Promise<JobRecord[]> {
@@ -172,8 +180,12 @@ function storageError(error: unknown, imageName: string): LumaError {
   const code = (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message;
   return new LumaError(
     'disk',
-    `Could not keep the job list in VS Code's storage (${code}), so nothing was sent for ${imageName}. ` +
-      'Free some disk space, then press Generate again.',
+    l10n.t(
+      "Could not keep the job list in VS Code's storage ({0}), so nothing was sent for {1}. Free " +
+        'some disk space, then press Generate again.',
+      code,
+      imageName,
+    ),
     { detail: String(error) },
   );
 }

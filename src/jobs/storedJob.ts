@@ -2,6 +2,7 @@
 // extension or a hand edit can leave anything there. Each entry is repaired where its meaning
 // is clear and dropped where it is not, with a line for the log, so one bad entry never blanks
 // the Generations view or stops a paid job from resuming.
+import { l10n } from '../shared/l10n';
 import { coerceDefaults, isRecord, validateOptions } from '../shared/options';
 import type { JobRecord } from './job';
 import { JOB_STATES, type JobState } from './jobStatus';
@@ -71,7 +72,7 @@ export function readStoredJob(raw: unknown, now = Date.now()): ReadJob {
   } else {
     state = uuid ? 'stopped' : 'failed';
     mayBeCharged ||= !uuid;
-    note = "This job's record was damaged; it was kept so that nothing paid for is lost.";
+    note = l10n.t("This job's record was damaged; it was kept so that nothing paid for is lost.");
     problems.push(`${id}: unknown state ${JSON.stringify(raw.state)?.slice(0, 40)}, now ${state}`);
   }
   // States that need facts the record lacks.
@@ -79,12 +80,14 @@ export function readStoredJob(raw: unknown, now = Date.now()): ReadJob {
     problems.push(`${id}: ${state} without a 1min.ai id, now failed (it may have been charged)`);
     state = 'failed';
     mayBeCharged = true;
-    note = "This job's record lost its 1min.ai id. It may have been charged: check your 1min.ai history.";
+    note = l10n.t("This job's record lost its 1min.ai id. It may have been charged: check your 1min.ai history.");
   }
   const videoUri = typeof raw.videoUri === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(raw.videoUri) ? raw.videoUri : undefined;
   if (state === 'done' && !videoUri) {
     state = uuid ? 'stopped' : 'failed';
-    note = "This job's record lost where its video is." + (uuid ? ' Fetch Video gets it again without paying again.' : '');
+    note = uuid
+      ? l10n.t("This job's record lost where its video is. Fetch Video gets it again without paying again.")
+      : l10n.t("This job's record lost where its video is.");
     problems.push(`${id}: done without a video, now ${state}`);
   }
 

@@ -1,6 +1,7 @@
 // Downloading the finished video from the storage host: through an instance that never carries
 // the key, into a temporary file of ours, held to its Content-Length, to a size cap (decoded bytes
 // too), to a wall-clock deadline and to a stall limit, and retried where trying again can help.
+import { l10n } from '../shared/l10n';
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import { createWriteStream, promises as fs } from 'node:fs';
 import type { ClientRequest, IncomingMessage } from 'node:http';
@@ -51,7 +52,9 @@ export class VideoDownloader {
     if (parsed?.protocol !== 'https:' && parsed?.protocol !== 'http:') {
       throw new LumaError(
         'protocol',
-        `1min.ai gave a video address that is not an http(s) address${parsed ? ` (${parsed.protocol})` : ''}; it was not fetched.`,
+        parsed
+          ? l10n.t('1min.ai gave a video address that is not an http(s) address ({0}); it was not fetched.', parsed.protocol)
+          : l10n.t('1min.ai gave a video address that is not an http(s) address; it was not fetched.'),
       );
     }
     const started = Date.now();
@@ -91,15 +94,17 @@ export class VideoDownloader {
       if (deadline.expired === 'stalled') {
         throw new LumaError(
           'network',
-          `The download stalled: nothing arrived for ${formatDuration(this.deadlines.downloadStallMs)}. ` +
-            'Check your connection and try again.',
+          l10n.t(
+            'The download stalled: nothing arrived for {0}. Check your connection and try again.',
+            formatDuration(this.deadlines.downloadStallMs),
+          ),
           { code: 'ETIMEDOUT', detail: `no data for ${this.deadlines.downloadStallMs} ms` },
         );
       }
       if (deadline.expired === 'deadline') {
         throw new LumaError(
           'network',
-          `The download did not finish within ${formatDuration(this.deadlines.downloadMs)}. Check your connection and try again.`,
+          l10n.t('The download did not finish within {0}. Check your connection and try again.', formatDuration(this.deadlines.downloadMs)),
           { code: 'ETIMEDOUT', detail: `download deadline of ${this.deadlines.downloadMs} ms passed` },
         );
       }
@@ -121,16 +126,20 @@ export class VideoDownloader {
     if (response.status !== 200) {
       stream.destroy();
       if (response.status === 403) {
-        throw new LumaError('expired', "The video's download address has expired.", {
+        throw new LumaError('expired', l10n.t("The video's download address has expired."), {
           status: 403,
           detail: `HTTP 403 from the storage host`,
         });
       }
       if (response.status === 404) {
-        throw new LumaError('notFound', 'The finished video is not available for download yet, or no longer. Try again in a few minutes.', {
-          status: 404,
-          detail: 'HTTP 404 from the storage host',
-        });
+        throw new LumaError(
+          'notFound',
+          l10n.t('The finished video is not available for download yet, or no longer. Try again in a few ' + 'minutes.'),
+          {
+            status: 404,
+            detail: 'HTTP 404 from the storage host',
+          },
+        );
       }
       const failure = httpError(response.status, undefined, 'downloading the video');
       throw Object.assign(failure, { retryAfter: retryAfterMs(response.headers['retry-after']) });
@@ -159,8 +168,11 @@ export class VideoDownloader {
     const overLength = () =>
       new LumaError(
         'protocol',
-        `The storage host sent more than the ${announced} bytes it announced, so the download cannot be trusted; ` +
-          'nothing was saved. Try again later.',
+        l10n.t(
+          'The storage host sent more than the {0} bytes it announced, so the download cannot be ' +
+            'trusted; nothing was saved. Try again later.',
+          String(announced),
+        ),
         { detail: `more than Content-Length ${announced}` },
       );
     // Counted on the side rather than through a transform: one stream hop less per chunk.
@@ -199,11 +211,11 @@ export class VideoDownloader {
       if (decoder && /^Z_/.test((error as NodeJS.ErrnoException).code ?? '')) {
         throw new LumaError(
           'protocol',
-          'The video arrived compressed in a form that could not be read; nothing was saved. Try again later.',
+          l10n.t('The video arrived compressed in a form that could not be read; nothing was saved. Try ' + 'again later.'),
           { detail: `${response.headers['content-encoding']}: ${(error as Error).message}` },
         );
       }
-      throw new LumaError('network', 'The download was cut off before the whole video arrived. Try again.', {
+      throw new LumaError('network', l10n.t('The download was cut off before the whole video arrived. Try again.'), {
         detail: `after ${received} of ${announced ?? '?'} bytes: ${(error as Error).message}`,
       });
     } finally {
@@ -211,13 +223,13 @@ export class VideoDownloader {
     }
     if (stopped) throw stopped;
     if (announced !== undefined && received < announced) {
-      throw new LumaError('network', 'The download was cut off before the whole video arrived. Try again.', {
+      throw new LumaError('network', l10n.t('The download was cut off before the whole video arrived. Try again.'), {
         detail: `received ${received} of ${announced} bytes`,
       });
     }
     const bytes = decoder ? decoded : received;
     if (bytes === 0)
-      throw new LumaError('notFound', 'The storage host sent an empty file instead of the video. Try again in a few minutes.', {
+      throw new LumaError('notFound', l10n.t('The storage host sent an empty file instead of the video. Try again in a few minutes.'), {
         detail: 'empty body',
       });
     onProgress?.({ received, total: announced ?? received });
@@ -240,7 +252,10 @@ function decoderFor(header: unknown): Transform | undefined {
   if (encoding === 'br') return zlib.createBrotliDecompress();
   throw new LumaError(
     'protocol',
-    `The storage host sent the video in an encoding that cannot be read ("${encoding}"); nothing was saved. Try again later.`,
+    l10n.t(
+      'The storage host sent the video in an encoding that cannot be read ("{0}"); nothing was ' + 'saved. Try again later.',
+      encoding,
+    ),
     { detail: `Content-Encoding: ${encoding}` },
   );
 }
@@ -249,8 +264,11 @@ function videoTooLarge(cap: number, detail: string): LumaError {
   const size = `${Math.round(cap / (1024 * 1024))} MB`;
   return new LumaError(
     'tooLarge',
-    `The video is larger than ${size}, which no Luma video is, so the storage host is sending something else; ` +
-      'nothing was saved. Try again later.',
+    l10n.t(
+      'The video is larger than {0}, which no Luma video is, so the storage host is sending ' +
+        'something else; nothing was saved. Try again later.',
+      size,
+    ),
     { detail },
   );
 }

@@ -1,4 +1,5 @@
 // The service's HTTP answers, and the client's own failures, turned into what the person reads.
+import { l10n } from '../shared/l10n';
 import axios, { AxiosError } from 'axios';
 import { cancelled, LumaError } from '../util/lumaError';
 import { redactSecrets } from '../util/redact';
@@ -35,29 +36,40 @@ function serviceMessage(body: unknown): string | undefined {
 export function httpError(status: number, body: unknown, during: string): LumaError {
   const said = serviceMessage(body);
   const detail = `HTTP ${status} while ${during}${said ? `: ${said}` : ''}`;
+  const step = doing(during);
   if (status === 401 || status === 403) {
     return new LumaError(
       'auth',
-      `1min.ai did not accept your API key${said ? ` ("${said}")` : ''}. Set a valid key with "Luma: Set API Key" and try again.`,
+      said
+        ? l10n.t('1min.ai did not accept your API key ("{0}"). Set a valid key with "Luma: Set API Key" and try again.', said)
+        : l10n.t('1min.ai did not accept your API key. Set a valid key with "Luma: Set API Key" and try again.'),
       { remedy: 'setApiKey', status, detail },
     );
   }
   if (status === 406) {
     const numbers = said?.match(/requires\s+(\d+)\s+credits.*?only has\s+(-?\d+)/i);
     const message = numbers
-      ? `Not enough 1min.ai credits: this video needs ${Number(numbers[1]).toLocaleString('en-US')} ` +
-        `and your team has ${Number(numbers[2]).toLocaleString('en-US')}. Add credits at 1min.ai, or choose 5 s, then try again.`
-      : `Not enough 1min.ai credits${said ? ` ("${said}")` : ''}. Add credits at 1min.ai and try again.`;
+      ? l10n.t(
+          'Not enough 1min.ai credits: this video needs {0} and your team has {1}. Add credits at 1min.ai, or choose 5 s, then try again.',
+          Number(numbers[1]).toLocaleString('en-US'),
+          Number(numbers[2]).toLocaleString('en-US'),
+        )
+      : said
+        ? l10n.t('Not enough 1min.ai credits ("{0}"). Add credits at 1min.ai and try again.', said)
+        : l10n.t('Not enough 1min.ai credits. Add credits at 1min.ai and try again.');
     return new LumaError('credits', message, { status, detail });
   }
   if (status === 413) {
-    return new LumaError('tooLarge', `1min.ai refused the image as too large${said ? ` ("${said}")` : ''}. Use an image under 10 MB.`, {
+    const message = said
+      ? l10n.t('1min.ai refused the image as too large ("{0}"). Use an image under 10 MB.', said)
+      : l10n.t('1min.ai refused the image as too large. Use an image under 10 MB.');
+    return new LumaError('tooLarge', message, {
       status,
       detail,
     });
   }
   if (status === 429) {
-    return new LumaError('rateLimited', '1min.ai is rate-limiting requests right now. Wait a minute and try again.', {
+    return new LumaError('rateLimited', l10n.t('1min.ai is rate-limiting requests right now. Wait a minute and try again.'), {
       status,
       detail,
       remedy: 'retry',
@@ -68,20 +80,23 @@ export function httpError(status: number, body: unknown, during: string): LumaEr
     return new LumaError(
       'server',
       gateway
-        ? `1min.ai's gateway did not answer in time (HTTP ${status}) while ${during}. Try again in a few minutes.`
-        : `1min.ai had an internal error (HTTP ${status}) while ${during}. Try again in a few minutes.`,
+        ? l10n.t("1min.ai's gateway did not answer in time (HTTP {0}) while {1}. Try again in a few minutes.", status, step)
+        : l10n.t('1min.ai had an internal error (HTTP {0}) while {1}. Try again in a few minutes.', status, step),
       { status, detail, remedy: 'retry' },
     );
   }
   if (status === 404) {
-    return new LumaError('notFound', `1min.ai answered "not found" (HTTP 404) while ${during}. Check the "lumaVideo.apiBaseUrl" setting.`, {
+    const message = l10n.t('1min.ai answered "not found" (HTTP 404) while {0}. Check the "lumaVideo.apiBaseUrl" setting.', step);
+    return new LumaError('notFound', message, {
       status,
       detail,
     });
   }
   return new LumaError(
     'badRequest',
-    `1min.ai refused the request while ${during}${said ? `: ${said}` : ` (HTTP ${status})`}. Check the prompt and options and try again.`,
+    said
+      ? l10n.t('1min.ai refused the request while {0}: {1}. Check the prompt and options and try again.', step, said)
+      : l10n.t('1min.ai refused the request while {0} (HTTP {1}). Check the prompt and options and try again.', step, status),
     { status, detail },
   );
 }
@@ -97,14 +112,17 @@ export function redirectError(status: number, location: unknown, apiBaseUrl: str
   } catch {
     target = undefined;
   }
-  const where = target ? ` to ${target}` : ' without saying where to';
-  return new LumaError(
-    'redirect',
-    `The 1min.ai address redirected the request (HTTP ${status})${where} while ${during}. ` +
-      'Redirects are not followed, so your API key was not sent there. ' +
-      `Check the "lumaVideo.apiBaseUrl" setting: it should be the API's own address, https://api.1min.ai.`,
-    { status, detail: `HTTP ${status} while ${during}; Location host: ${target ?? 'none'}` },
+  const redirected = target
+    ? l10n.t('The 1min.ai address redirected the request (HTTP {0}) to {1} while {2}.', status, target, doing(during))
+    : l10n.t('The 1min.ai address redirected the request (HTTP {0}) without saying where to while {1}.', status, doing(during));
+  const advice = l10n.t(
+    'Redirects are not followed, so your API key was not sent there. ' +
+      'Check the "lumaVideo.apiBaseUrl" setting: it should be the API\'s own address, https://api.1min.ai.',
   );
+  return new LumaError('redirect', `${redirected} ${advice}`, {
+    status,
+    detail: `HTTP ${status} while ${during}; Location host: ${target ?? 'none'}`,
+  });
 }
 
 const NETWORK_CODES = new Set([
@@ -129,12 +147,12 @@ export function toLumaError(error: unknown, during: string, secrets: readonly st
   const code = axiosError?.code ?? '';
   const message = redactSecrets(String(axiosError?.message ?? error), secrets);
   if (NETWORK_CODES.has(code) || /socket hang up|aborted|ECONNRESET|timeout/i.test(message)) {
-    return new LumaError('network', `Could not reach 1min.ai while ${during}. Check your connection and try again.`, {
+    return new LumaError('network', l10n.t('Could not reach 1min.ai while {0}. Check your connection and try again.', doing(during)), {
       detail: `${code || 'network'}: ${message}`,
       code,
     });
   }
-  return new LumaError('network', `Something went wrong while ${during}. Try again.`, { detail: message });
+  return new LumaError('network', l10n.t('Something went wrong while {0}. Try again.', doing(during)), { detail: message });
 }
 
 /**
@@ -150,5 +168,24 @@ export async function guarded<T>(during: string, secrets: readonly string[], wor
     const detail = failure.detail === undefined ? undefined : redactSecrets(failure.detail, secrets);
     if (message === failure.message && detail === failure.detail) throw failure;
     throw new LumaError(failure.kind, message, { remedy: failure.remedy, status: failure.status, detail, code: failure.code });
+  }
+}
+
+/**
+ * The step a request was in, as the person reads it. `during` stays English (the log's details
+ * say it too); the message gets it in the language of the moment.
+ */
+export function doing(during: string): string {
+  switch (during) {
+    case 'uploading the image':
+      return l10n.t('uploading the image');
+    case 'asking for the video':
+      return l10n.t('asking for the video');
+    case 'checking on the video':
+      return l10n.t('checking on the video');
+    case 'downloading the video':
+      return l10n.t('downloading the video');
+    default:
+      return during;
   }
 }

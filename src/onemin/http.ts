@@ -1,12 +1,13 @@
 // What every request to the API host shares: the instance that carries the key (and never follows
 // a redirect with it), a wall-clock deadline per attempt, the retry schedule, and reading the
 // answer with the key taken out of it before anything parses, shows or logs it.
+import { l10n } from '../shared/l10n';
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import { Logger } from '../util/log';
 import { redactDeep, redactSecrets } from '../util/redact';
 import { backoffDelay, BackoffPolicy, Deadline, formatDuration, retryAfterMs, sleep } from '../util/timing';
 import { cancelled, LumaError } from '../util/lumaError';
-import { httpError, redirectError, toLumaError } from './errors';
+import { doing, httpError, redirectError, toLumaError } from './errors';
 
 export interface RetryPolicy extends BackoffPolicy {
   /** Attempts in all, the first included. */
@@ -64,13 +65,19 @@ export class ApiHost {
     try {
       parsed = new URL(apiBaseUrl);
     } catch {
-      throw new LumaError('input', `The "lumaVideo.apiBaseUrl" setting is not an address: "${apiBaseUrl}". Set it to https://api.1min.ai.`);
+      throw new LumaError(
+        'input',
+        l10n.t('The "lumaVideo.apiBaseUrl" setting is not an address: "{0}". Set it to ' + 'https://api.1min.ai.', apiBaseUrl),
+      );
     }
     // The key must not cross a network in clear text: plain http only to this machine (a local simulator or proxy).
     if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) {
       throw new LumaError(
         'input',
-        `The "lumaVideo.apiBaseUrl" setting must be an https address (plain http only for this machine), not "${apiBaseUrl}".`,
+        l10n.t(
+          'The "lumaVideo.apiBaseUrl" setting must be an https address (plain http only for this ' + 'machine), not "{0}".',
+          apiBaseUrl,
+        ),
       );
     }
     // No axios `timeout`: it only measures socket inactivity; every request has a Deadline instead.
@@ -122,8 +129,11 @@ export class ApiHost {
       if (deadline.expired) {
         throw new LumaError(
           'network',
-          `1min.ai did not answer in full within ${formatDuration(call.deadlineMs)} while ${call.during}. ` +
-            'Check your connection and try again.',
+          l10n.t(
+            '1min.ai did not answer in full within {0} while {1}. Check your connection and try again.',
+            formatDuration(call.deadlineMs),
+            doing(call.during),
+          ),
           { code: 'ETIMEDOUT', detail: `deadline of ${call.deadlineMs} ms passed while ${call.during}` },
         );
       }
@@ -145,8 +155,11 @@ export class ApiHost {
     } catch {
       throw new LumaError(
         'protocol',
-        `1min.ai sent an unreadable answer while ${during} (not valid JSON). ` +
-          'Try again; if it keeps happening, the service may be having trouble.',
+        l10n.t(
+          '1min.ai sent an unreadable answer while {0} (not valid JSON). Try again; if it keeps ' +
+            'happening, the service may be having trouble.',
+          doing(during),
+        ),
         { detail: `body starts: ${text.slice(0, 120)}` },
       );
     }

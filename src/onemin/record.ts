@@ -1,6 +1,7 @@
 // Reading the service's AI record in all the shapes the contract lists: finished or pending,
 // result entries as keys, URLs or {url} objects, failures as statuses, flags or error objects.
 
+import { l10n } from '../shared/l10n';
 import { isRecord } from '../shared/options';
 import { LumaError } from '../util/lumaError';
 
@@ -146,27 +147,31 @@ export function parseRecordBody(body: unknown, assetBaseUrl: string): VideoRecor
   if (!top)
     throw new LumaError(
       'protocol',
-      '1min.ai sent an answer that is not a record. Try again; if it keeps happening, the service may have changed.',
+      l10n.t('1min.ai sent an answer that is not a record. Try again; if it keeps happening, the ' + 'service may have changed.'),
       { detail: `body: ${String(body).slice(0, 200)}` },
     );
   if (top.success === false) {
     const said = typeof top.message === 'string' ? top.message : typeof top.error === 'string' ? top.error : undefined;
     throw new LumaError(
       'generationFailed',
-      `1min.ai reported a failure${said ? `: ${said}` : ''}. Try again, perhaps with another prompt.`,
+      said
+        ? l10n.t('1min.ai reported a failure: {0}. Try again, perhaps with another prompt.', said)
+        : l10n.t('1min.ai reported a failure. Try again, perhaps with another prompt.'),
       { detail: JSON.stringify(top).slice(0, 300) },
     );
   }
   if (!('aiRecord' in top))
     throw new LumaError(
       'protocol',
-      '1min.ai sent an answer without a record. Try again; if it keeps happening, the service may have changed.',
+      l10n.t('1min.ai sent an answer without a record. Try again; if it keeps happening, the service ' + 'may have changed.'),
       { detail: JSON.stringify(top).slice(0, 300) },
     );
   if (top.aiRecord === null) return undefined;
   const record = asRecord(top.aiRecord);
   if (!record || typeof record.uuid !== 'string' || record.uuid === '') {
-    throw new LumaError('protocol', '1min.ai sent a record without an id. Try again.', { detail: JSON.stringify(top).slice(0, 300) });
+    throw new LumaError('protocol', l10n.t('1min.ai sent a record without an id. Try again.'), {
+      detail: JSON.stringify(top).slice(0, 300),
+    });
   }
   const status = normalStatus(record.status);
   const detail = asRecord(record.aiRecordDetail);

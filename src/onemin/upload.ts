@@ -1,5 +1,6 @@
 // POST /api/assets: the image goes up as one multipart field, and the answer says under which key
 // the generation request may refer to it.
+import { l10n } from '../shared/l10n';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { isRecord } from '../shared/options';
@@ -30,7 +31,7 @@ export async function uploadImage(
     (value) => typeof value === 'string' && value.trim() !== '',
   );
   if (typeof path !== 'string') {
-    throw new LumaError('protocol', '1min.ai accepted the upload but did not say where the image is. Try again.', {
+    throw new LumaError('protocol', l10n.t('1min.ai accepted the upload but did not say where the image is. Try again.'), {
       detail: JSON.stringify(body).slice(0, 300),
     });
   }

@@ -1,5 +1,6 @@
 // The two calls about a generation: POST /api/features asks for it (and may be charged), GET
 // /api/results/{uuid} reads where it is. Both answer with the service's AI record.
+import { l10n } from '../shared/l10n';
 import type { GenerationOptions } from '../shared/options';
 import { LumaError } from '../util/lumaError';
 import type { ApiHost } from './http';
@@ -46,8 +47,10 @@ export async function requestVideo(
   if (!record)
     throw new LumaError(
       'protocol',
-      '1min.ai accepted the request but returned no record. ' +
-        'Check your 1min.ai history before trying again: the video may have been made.',
+      l10n.t(
+        '1min.ai accepted the request but returned no record. Check your 1min.ai history before ' +
+          'trying again: the video may have been made.',
+      ),
       { detail: 'aiRecord: null after POST /api/features' },
     );
   return record;

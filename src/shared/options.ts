@@ -1,6 +1,7 @@
 // The options a generation takes: the lists the form offers, the defaults, the presets, and the
 // checks both sides run on them. Imported by the host and bundled into the webview, so it
-// imports nothing.
+// imports nothing outside shared/.
+import { l10n } from './l10n';
 
 export const LENGTHS = [5, 10] as const;
 export const MODEL_NAMES = ['ray-v1', 'ray-v2', 'ray-v2-flash', 'ray-v3', 'ray-v3-reasoning'] as const;
@@ -29,16 +30,19 @@ export interface GenerationOptions {
 export type OptionField = keyof GenerationOptions;
 export type FieldErrors = Partial<Record<OptionField, string>>;
 
-/** Ready-made motion prompts the form offers; picking one fills the prompt, which stays editable. */
-export const MOTION_PRESETS: readonly { label: string; prompt: string }[] = [
-  { label: 'Slow zoom in', prompt: 'The camera slowly zooms in toward the center, smooth and steady.' },
-  { label: 'Slow zoom out', prompt: 'The camera slowly pulls back to reveal more of the scene.' },
-  { label: 'Orbit', prompt: 'The camera orbits slowly around the subject, keeping it centered.' },
-  { label: 'Parallax', prompt: 'Gentle parallax: the foreground drifts sideways faster than the background, giving depth.' },
-  { label: 'Drifting clouds', prompt: 'Clouds drift slowly across the sky; everything else stays still.' },
-  { label: 'Waves', prompt: 'Waves roll in and break gently on the shore, water shimmering.' },
-  { label: 'Wind in the trees', prompt: 'A light breeze moves the leaves and grass; soft natural motion.' },
-  { label: 'Cinemagraph', prompt: 'Only one element moves subtly in a seamless loop; the rest of the image is frozen.' },
+/**
+ * Ready-made motion prompts the form offers; picking one fills the prompt, which stays editable.
+ * The labels are translated; the prompts stay English, the language the video models follow best.
+ */
+export const motionPresets = (): readonly { label: string; prompt: string }[] => [
+  { label: l10n.t('Slow zoom in'), prompt: 'The camera slowly zooms in toward the center, smooth and steady.' },
+  { label: l10n.t('Slow zoom out'), prompt: 'The camera slowly pulls back to reveal more of the scene.' },
+  { label: l10n.t('Orbit'), prompt: 'The camera orbits slowly around the subject, keeping it centered.' },
+  { label: l10n.t('Parallax'), prompt: 'Gentle parallax: the foreground drifts sideways faster than the background, giving depth.' },
+  { label: l10n.t('Drifting clouds'), prompt: 'Clouds drift slowly across the sky; everything else stays still.' },
+  { label: l10n.t('Waves'), prompt: 'Waves roll in and break gently on the shore, water shimmering.' },
+  { label: l10n.t('Wind in the trees'), prompt: 'A light breeze moves the leaves and grass; soft natural motion.' },
+  { label: l10n.t('Cinemagraph'), prompt: 'Only one element moves subtly in a seamless loop; the rest of the image is frozen.' },
 ];
 
 /** How many recent prompts the form remembers per workspace. */
@@ -61,19 +65,19 @@ export type Validation = { ok: true; options: GenerationOptions } | { ok: false;
  */
 export function validateOptions(raw: unknown, promptOptional = false): Validation {
   const errors: FieldErrors = {};
-  if (!isRecord(raw)) return { ok: false, errors: { prompt: 'The form sent nothing usable. Reopen the form.' } };
+  if (!isRecord(raw)) return { ok: false, errors: { prompt: l10n.t('The form sent nothing usable. Reopen the form.') } };
   const prompt = typeof raw.prompt === 'string' ? raw.prompt.trim() : '';
   if (typeof raw.prompt !== 'string' || (prompt === '' && !promptOptional)) {
-    errors.prompt = 'Describe what should move, for example "the waves roll in slowly".';
+    errors.prompt = l10n.t('Describe what should move, for example "the waves roll in slowly".');
   } else if (prompt.length > MAX_PROMPT_LENGTH) {
-    errors.prompt = `The prompt is ${prompt.length} characters; shorten it to ${MAX_PROMPT_LENGTH} or fewer.`;
+    errors.prompt = l10n.t('The prompt is {0} characters; shorten it to {1} or fewer.', prompt.length, MAX_PROMPT_LENGTH);
   }
-  if (!includes(LENGTHS, raw.length)) errors.length = 'Choose 5 s or 10 s.';
-  if (typeof raw.enhancePrompt !== 'boolean') errors.enhancePrompt = 'Tick or clear "Enhance prompt".';
-  if (!includes(MODEL_NAMES, raw.modelName)) errors.modelName = `Choose one of the models: ${MODEL_NAMES.join(', ')}.`;
-  if (!includes(ASPECT_RATIOS, raw.aspectRatio)) errors.aspectRatio = 'Choose an aspect ratio from the list.';
-  if (!includes(RESOLUTIONS, raw.resolution)) errors.resolution = 'Choose a resolution from the list.';
-  if (typeof raw.loop !== 'boolean') errors.loop = 'Tick or clear "Loop".';
+  if (!includes(LENGTHS, raw.length)) errors.length = l10n.t('Choose 5 s or 10 s.');
+  if (typeof raw.enhancePrompt !== 'boolean') errors.enhancePrompt = l10n.t('Tick or clear "Enhance prompt".');
+  if (!includes(MODEL_NAMES, raw.modelName)) errors.modelName = l10n.t('Choose one of the models: {0}.', MODEL_NAMES.join(', '));
+  if (!includes(ASPECT_RATIOS, raw.aspectRatio)) errors.aspectRatio = l10n.t('Choose an aspect ratio from the list.');
+  if (!includes(RESOLUTIONS, raw.resolution)) errors.resolution = l10n.t('Choose a resolution from the list.');
+  if (typeof raw.loop !== 'boolean') errors.loop = l10n.t('Tick or clear "Loop".');
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -102,14 +106,18 @@ export function validateBatch(rawOptions: unknown, rawPrompts: unknown, imageUri
   const imageErrors: Record<string, string> = {};
   const own = new Map<string, string>();
   if (rawPrompts !== undefined && !isRecord(rawPrompts))
-    return { ok: false, errors: { prompt: 'The form sent per-image prompts it should not have. Reopen the form.' }, imageErrors };
+    return { ok: false, errors: { prompt: l10n.t('The form sent per-image prompts it should not have. Reopen the form.') }, imageErrors };
   for (const [uri, value] of Object.entries(rawPrompts ?? {})) {
     if (!imageUris.includes(uri))
-      return { ok: false, errors: { prompt: 'The form sent a prompt for an image it does not show. Reopen the form.' }, imageErrors };
+      return {
+        ok: false,
+        errors: { prompt: l10n.t('The form sent a prompt for an image it does not show. Reopen the form.') },
+        imageErrors,
+      };
     const text = typeof value === 'string' ? value.trim() : undefined;
-    if (text === undefined) imageErrors[uri] = 'This prompt is not text.';
+    if (text === undefined) imageErrors[uri] = l10n.t('This prompt is not text.');
     else if (text.length > MAX_PROMPT_LENGTH)
-      imageErrors[uri] = `This prompt is ${text.length} characters; shorten it to ${MAX_PROMPT_LENGTH} or fewer.`;
+      imageErrors[uri] = l10n.t('This prompt is {0} characters; shorten it to {1} or fewer.', text.length, MAX_PROMPT_LENGTH);
     else if (text) own.set(uri, text);
   }
   const shared = validateOptions(rawOptions, imageUris.length > 0 && imageUris.every((uri) => own.has(uri)));

@@ -1,5 +1,6 @@
 // The one error type every layer throws: a plain message for the person, a remedy the UI can
 // offer, and details for the log only.
+import { l10n } from '../shared/l10n';
 import type { Remedy } from '../shared/messages';
 
 export type ErrorKind =
@@ -59,5 +60,5 @@ export function isCancel(error: unknown): boolean {
 }
 
 export function cancelled(): LumaError {
-  return new LumaError('cancelled', 'Cancelled.');
+  return new LumaError('cancelled', l10n.t('Cancelled.'));
 }

@@ -1,4 +1,5 @@
 // Waiting that a cancel can cut short, and the back-off schedule shared by every retry.
+import { l10n } from '../shared/l10n';
 import { cancelled } from './lumaError';
 
 /** Resolves after `ms`, or rejects with a cancel error as soon as `signal` aborts. */
@@ -106,5 +107,5 @@ export class Deadline {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  return `${Math.round(ms / 60_000)} minutes`;
+  return l10n.t('{0} minutes', Math.round(ms / 60_000));
 }

@@ -1,5 +1,6 @@
 // The "Luma Generations" view: every job of this workspace, newest first, with its image, prompt,
 // options, state and video, and the actions a person takes on it.
+import { l10n } from '../shared/l10n';
 import * as vscode from 'vscode';
 import { isFetchable, JobRecord } from '../jobs/job';
 import { isRunning, isUnfinished, JobSnapshot, listStateText } from '../jobs/jobStatus';
@@ -61,11 +62,11 @@ export class GenerationsProvider implements vscode.TreeDataProvider<JobRecord>, 
     item.description = `${state} · ${job.options.prompt}`;
     item.contextValue = contextValue(snapshot);
     item.tooltip = tooltip({ ...job, error: job.error && this.jobService.redact(job.error) }, state);
-    item.accessibilityInformation = { label: `${job.imageName}, ${state}, prompt: ${job.options.prompt}` };
+    item.accessibilityInformation = { label: l10n.t('{0}, {1}, prompt: {2}', job.imageName, state, job.options.prompt) };
     item.command =
       job.state === 'done' && job.videoUri
-        ? { command: 'lumaVideo.job.openVideo', title: 'Open Video', arguments: [job] }
-        : { command: 'lumaVideo.job.showForm', title: 'Show Form', arguments: [job] };
+        ? { command: 'lumaVideo.job.openVideo', title: l10n.t('Open Video'), arguments: [job] }
+        : { command: 'lumaVideo.job.showForm', title: l10n.t('Show Form'), arguments: [job] };
     return item;
   }
 
@@ -86,16 +87,16 @@ function tooltip(job: JobRecord, state: string): vscode.MarkdownString {
     [
       `${o.length} s`,
       o.modelName,
-      `enhance prompt ${o.enhancePrompt ? 'on' : 'off'}`,
+      o.enhancePrompt ? l10n.t('enhance prompt on') : l10n.t('enhance prompt off'),
       ...(o.aspectRatio ? [o.aspectRatio] : []),
       ...(o.resolution ? [o.resolution] : []),
-      ...(o.loop ? ['loop'] : []),
+      ...(o.loop ? [l10n.t('loop')] : []),
     ].join(' · '),
   ];
-  if (job.videoUri) lines.push('', `Video: ${escape(vscode.workspace.asRelativePath(vscode.Uri.parse(job.videoUri)))}`);
+  if (job.videoUri) lines.push('', l10n.t('Video: {0}', escape(vscode.workspace.asRelativePath(vscode.Uri.parse(job.videoUri)))));
   if (job.error) lines.push('', escape(job.error));
-  if (job.uuid) lines.push('', `1min.ai id: \`${job.uuid}\``);
-  lines.push('', `Started ${new Date(job.createdAt).toLocaleString()}`);
+  if (job.uuid) lines.push('', l10n.t('1min.ai id: {0}', `\`${job.uuid}\``));
+  lines.push('', l10n.t('Started {0}', new Date(job.createdAt).toLocaleString()));
   return new vscode.MarkdownString(lines.join('\n'));
 }
 
