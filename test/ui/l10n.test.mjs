@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  artifacts,
+  docsImages,
   enterKeyIfAsked,
   formFrame,
   openFormFromPalette,
@@ -58,7 +58,7 @@ describe('UI: the form and its messages in Spanish', function () {
     // The check shared with the host (src/shared/options.ts), run in the page by @vscode/l10n's t.
     await form().getByRole('button', { name: 'Generar', exact: true }).click();
     await form().getByText('Describe qué debe moverse, por ejemplo «las olas llegan despacio».').waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: path.join(artifacts, 'form-es.png') });
+    await page.screenshot({ path: path.join(docsImages, 'form-es.png') });
   });
 
   it('a video generated from it ends with a Spanish status in the form and a Spanish message', async () => {

@@ -3,7 +3,7 @@
 // welcome content before and after the key is set.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { artifacts, explorerRow, formFrame, runCommand, screenshotIfFailed, startWorkbench, waitUntil } from './workbench.mjs';
+import { artifacts, docsImages, explorerRow, formFrame, runCommand, screenshotIfFailed, startWorkbench, waitUntil } from './workbench.mjs';
 
 const KEY = 'ui-walkthrough-key-1';
 const STEPS = ['Set your API key', 'Make your first video', 'Find it in the Generations view', 'Settings worth knowing'];
@@ -65,7 +65,7 @@ describe('UI: the first run — the walkthrough and the welcome content', functi
       .getByText('Luma: 1min.ai API Key')
       .waitFor({ timeout: 15_000 });
     assert.equal(await done(STEPS[0]).count(), 0, 'not done before a key is stored');
-    await page.screenshot({ path: path.join(artifacts, 'walkthrough.png') });
+    await page.screenshot({ path: path.join(docsImages, 'walkthrough.png') });
   });
 
   it("the first step's Set API Key: the key is asked for, the step is done and the view's welcome offers Generate", async () => {
