@@ -40,6 +40,8 @@ export function setUpLocalization(extensionPath: string, env: NodeJS.ProcessEnv 
 /** The extension's own bundle for a language ("zh-cn", or "es" for "es-mx"), or undefined. */
 export function readBundle(extensionPath: string, language: string): L10nBundle | undefined {
   const lower = language.toLowerCase();
+  // A language id only ("es", "zh-cn"): the value may come from an environment variable.
+  if (!/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/.test(lower)) return undefined;
   for (const candidate of new Set([lower, lower.split('-')[0]])) {
     try {
       return JSON.parse(readFileSync(path.join(extensionPath, 'l10n', `bundle.l10n.${candidate}.json`), 'utf8')) as L10nBundle;
