@@ -49,7 +49,7 @@ function showImage({ el }: Dom, box: HTMLElement, image: ImageView): void {
     box.replaceChildren(note());
     return;
   }
-  const img = el('img', { id: 'image', src: image.src, alt: `The image to animate: ${image.name}` });
+  const img = el('img', { id: 'image', src: image.src, alt: l10n.t('The image to animate: {0}', image.name) });
   img.addEventListener('error', () => box.replaceChildren(note()));
   box.replaceChildren(img);
 }

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FormPanel, type FormServices } from '../form/formPanel';
+import { l10n } from '../shared/l10n';
 import { generate } from './generateCommand';
 import { activeTabImage, hasWorkspaceImages } from './pickImages';
 
@@ -21,8 +22,11 @@ export async function firstVideo(services: FormServices, sampleFolder: vscode.Ur
   } catch (error) {
     services.log.error(`Could not copy the sample picture: ${String(error)}`);
     void vscode.window.showErrorMessage(
-      `Luma: could not copy the sample picture into VS Code's storage for this extension (${(error as Error)?.message ?? error}). ` +
-        'Free some disk space and try again, or open the form on an image of your own: right-click it, "Generate Video from Image…".',
+      l10n.t(
+        "Luma: could not copy the sample picture into VS Code's storage for this extension ({0}). " +
+          'Free some disk space and try again, or open the form on an image of your own: right-click it, "Generate Video from Image…".',
+        String((error as Error)?.message ?? error),
+      ),
     );
     return undefined;
   }

@@ -58,7 +58,8 @@ async function replace(services: FormServices, tab: vscode.Tab): Promise<void> {
   let images = saved?.images.map((uri) => vscode.Uri.parse(uri)) ?? [];
   if (images.length === 0) {
     // No draft (an older version opened it): the newest job of an image with that name.
-    const name = tab.label.replace(/^Luma: /, '');
+    // "Luma: cat.png", with the colon as the language writes it ("Luma：cat.png" in Chinese).
+    const name = tab.label.replace(/^Luma\s*[:：]\s*/, '');
     const job = services.jobService.machine.snapshots().find((snapshot) => snapshot.job.imageName === name)?.job;
     if (job) images = [vscode.Uri.parse(job.imageUri)];
   }
