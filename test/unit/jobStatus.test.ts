@@ -24,7 +24,7 @@ const T0 = 1_700_000_000_000;
 function job(state: JobState, more: Partial<JobRecord> = {}): JobRecord {
   return {
     id: 'job-1',
-    imageUri: 'file:///work/cat.png',
+    imageUri: 'file:///home/me/pictures/cat.png',
     imageName: 'cat.png',
     outputFolder: 'file:///work',
     options: generationOptions,
@@ -180,8 +180,8 @@ describe("the form's view of a job", () => {
   });
 
   it('a done job shows its video as the webview may load it', () => {
-    const view = toJobView(idle('done', { uuid: 'svc-1', videoUri: 'file:///work/cat.luma.mp4' }), showVideo);
-    assert.deepEqual(view.video, { src: 'webview:file:///work/cat.luma.mp4', name: 'cat.luma.mp4' });
+    const view = toJobView(idle('done', { uuid: 'svc-1', videoUri: 'file:///home/me/pictures/cat.luma.mp4' }), showVideo);
+    assert.deepEqual(view.video, { src: 'webview:file:///home/me/pictures/cat.luma.mp4', name: 'cat.luma.mp4' });
   });
 
   it('a cancel waiting for the answer shows as cancelling', () => {

@@ -10,7 +10,7 @@ function job(state: JobState, more: Partial<JobRecord> = {}): JobRecord {
   next += 1;
   return {
     id: `job-${next}`,
-    imageUri: `file:///work/image${next}.png`,
+    imageUri: `file:///home/me/pictures/image${next}.png`,
     imageName: `image${next}.png`,
     outputFolder: 'file:///work',
     options: generationOptions,
@@ -20,7 +20,7 @@ function job(state: JobState, more: Partial<JobRecord> = {}): JobRecord {
     ...more,
   };
 }
-const video = (name: string) => job('done', { videoUri: `file:///work/${encodeURIComponent(name)}` });
+const video = (name: string) => job('done', { videoUri: `file:///home/me/pictures/${encodeURIComponent(name)}` });
 
 describe('the message when the jobs of a Generate have ended', () => {
   it('one video: "<file> is ready." with Open Video and Reveal in Explorer, the name as the person reads it', () => {
