@@ -2,6 +2,7 @@
 // the stage text (long under the single image, short on a card), Cancel with its "Stop waiting?"
 // question, and the buttons of a finished video.
 import { l10n } from '../src/shared/l10n';
+import { uiNames } from '../src/shared/uiNames';
 import type { JobView, Stage } from '../src/shared/messages';
 import type { Attrs, Dom } from './dom';
 import { imageAction, type ViewActions } from './jobs';
@@ -79,5 +80,5 @@ export function doneButtons(dom: Dom, actions: ViewActions, imageUri: string, in
 }
 
 export function setApiKeyButton(dom: Dom, actions: ViewActions): HTMLButtonElement {
-  return dom.button('set-api-key', l10n.t('Set API Key'), 'primary', () => actions.post({ type: 'setApiKey' }));
+  return dom.button('set-api-key', uiNames.setApiKey(), 'primary', () => actions.post({ type: 'setApiKey' }));
 }

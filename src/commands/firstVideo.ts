@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FormPanel, type FormServices } from '../form/formPanel';
 import { l10n } from '../shared/l10n';
+import { uiNames } from '../shared/uiNames';
 import { generate } from './generateCommand';
 import { activeTabImage, hasWorkspaceImages } from './pickImages';
 
@@ -24,8 +25,9 @@ export async function firstVideo(services: FormServices, sampleFolder: vscode.Ur
     void vscode.window.showErrorMessage(
       l10n.t(
         "Luma: could not copy the sample picture into VS Code's storage for this extension ({0}). " +
-          'Free some disk space and try again, or open the form on an image of your own: right-click it, "Generate Video from Image…".',
+          'Free some disk space and try again, or open the form on an image of your own: right-click it, "{1}".',
         String((error as Error)?.message ?? error),
+        uiNames.generate(),
       ),
     );
     return undefined;

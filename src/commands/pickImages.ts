@@ -2,6 +2,7 @@
 // editor tab's resource, the active image preview (its right-click menu passes no URI), or, from
 // the Command Palette with nothing in hand, a Quick Pick of the workspace's images.
 import { l10n } from '../shared/l10n';
+import { uiNames } from '../shared/uiNames';
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS } from '../files/imageCheck';
 
@@ -41,7 +42,7 @@ export async function hasWorkspaceImages(): Promise<boolean> {
 export async function pickImage(): Promise<vscode.Uri | undefined> {
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri; id?: string };
   const picker = vscode.window.createQuickPick<Item>();
-  picker.title = l10n.t('Luma: Generate Video from Image…');
+  picker.title = uiNames.generateCommand();
   picker.placeholder = l10n.t('Choose an image to animate');
   picker.matchOnDescription = true;
   picker.busy = true;

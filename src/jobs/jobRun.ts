@@ -3,6 +3,7 @@
 // how far the job got and whether it may have been paid for. A new generation is saved as
 // 'requesting' before its request goes out and with its uuid the moment the service accepts it.
 import { l10n } from '../shared/l10n';
+import { uiNames } from '../shared/uiNames';
 import type { VideoOutput } from '../files/localOutput';
 import type { ServiceUuid, VideoRecord } from '../onemin/record';
 import { LumaError } from '../util/lumaError';
@@ -38,7 +39,10 @@ export class JobRunner {
       if (!apiKey)
         throw new LumaError(
           'auth',
-          l10n.t('No 1min.ai API key is set, so nothing was sent. Set one with "Luma: Set API Key" and ' + 'press Generate again.'),
+          l10n.t(
+            'No 1min.ai API key is set, so nothing was sent. Set one with "{0}" and press Generate again.',
+            uiNames.setApiKeyCommand(),
+          ),
           { remedy: 'setApiKey' },
         );
       this.throwIfCancelled(run);
@@ -192,8 +196,8 @@ export class JobRunner {
         throw new LumaError(
           'auth',
           l10n.t(
-            'No 1min.ai API key is set, so the paid video could not be fetched. Set one with "Luma: ' +
-              'Set API Key", then press Fetch Video.',
+            'No 1min.ai API key is set, so the paid video could not be fetched. Set one with "{0}", then press Fetch Video.',
+            uiNames.setApiKeyCommand(),
           ),
           { remedy: 'setApiKey' },
         );

@@ -3,6 +3,7 @@
 // with the actions that fit. Money is never left out: a paid video not fetched yet, or a request
 // that may have been charged, is said in the message, with Fetch Video where it applies.
 import { l10n } from '../shared/l10n';
+import { uiNames } from '../shared/uiNames';
 import { isFetchable, type JobRecord } from './job';
 import { type JobSnapshot, stageText } from './jobStatus';
 
@@ -25,9 +26,9 @@ export function actionLabel(action: SummaryAction, several = false): string {
     case 'fetchVideo':
       return several ? l10n.t('Fetch Videos') : l10n.t('Fetch Video');
     case 'setApiKey':
-      return l10n.t('Set API Key');
+      return uiNames.setApiKey();
     case 'showGenerations':
-      return l10n.t('Show Generations');
+      return uiNames.showGenerations();
   }
 }
 

@@ -1,6 +1,7 @@
 // The questions the job machine asks before it spends money twice, stops waiting for a paid
 // video or forgets one: what they say, and the button that says yes.
 import { l10n } from '../shared/l10n';
+import { uiNames } from '../shared/uiNames';
 import type { JobRecord } from './job';
 
 /** A yes/no question; `confirm` names the button that says yes. */
@@ -47,7 +48,8 @@ export function stopWaitingQuestion(job: JobRecord): Question {
     message: l10n.t('Stop waiting for the video of {0}?', job.imageName),
     detail: l10n.t(
       '1min.ai has already accepted it, so it is paid for. ' +
-        'The job is kept: you can fetch the video later from the form or the Luma Generations view.',
+        'The job is kept: you can fetch the video later from the form or the {0} view.',
+      uiNames.generationsView(),
     ),
     confirm: l10n.t('Stop Waiting'),
   };

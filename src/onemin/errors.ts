@@ -1,5 +1,6 @@
 // The service's HTTP answers, and the client's own failures, turned into what the person reads.
 import { l10n } from '../shared/l10n';
+import { uiNames } from '../shared/uiNames';
 import axios, { AxiosError } from 'axios';
 import { cancelled, LumaError } from '../util/lumaError';
 import { redactSecrets } from '../util/redact';
@@ -41,8 +42,8 @@ export function httpError(status: number, body: unknown, during: string): LumaEr
     return new LumaError(
       'auth',
       said
-        ? l10n.t('1min.ai did not accept your API key ("{0}"). Set a valid key with "Luma: Set API Key" and try again.', said)
-        : l10n.t('1min.ai did not accept your API key. Set a valid key with "Luma: Set API Key" and try again.'),
+        ? l10n.t('1min.ai did not accept your API key ("{0}"). Set a valid key with "{1}" and try again.', said, uiNames.setApiKeyCommand())
+        : l10n.t('1min.ai did not accept your API key. Set a valid key with "{0}" and try again.', uiNames.setApiKeyCommand()),
       { remedy: 'setApiKey', status, detail },
     );
   }

@@ -8,6 +8,8 @@ import { bundleTranslator, format, l10n, type L10nBundle, setTranslator } from '
 import { validateOptions } from '../../src/shared/options';
 import { stopWaitingQuestion } from '../../src/jobs/questions';
 import type { JobRecord } from '../../src/jobs/job';
+import { httpError } from '../../src/onemin/errors';
+import { uiNames } from '../../src/shared/uiNames';
 
 const root = path.resolve(__dirname, '../../..');
 const folder = path.join(root, 'l10n');
@@ -20,6 +22,8 @@ interface Exporter {
 }
 const exporter = () => load(path.join(root, 'scripts', 'l10n-export.mjs'));
 const read = (name: string) => JSON.parse(readFileSync(path.join(folder, name), 'utf8')) as L10nBundle;
+const readJson = <T>(name: string) => JSON.parse(readFileSync(path.join(root, name), 'utf8')) as T;
+const englishManifest = readJson<Record<string, string>>('package.nls.json');
 const exported = read('bundle.l10n.json');
 const LANGUAGES = ['es', 'zh-cn', 'ja'];
 const placeholders = (text: string) => [...new Set(text.match(/\{[^{}]+\}/g) ?? [])].sort();
@@ -68,9 +72,33 @@ describe('translations', () => {
       it('keeps the names a person looks for: settings, quoted command titles, 1min.ai, the output channel', () => {
         for (const [key, value] of Object.entries(bundle)) {
           const text = typeof value === 'string' ? value : value.message;
-          for (const name of key.match(/lumaVideo\.\w+|"Luma: Set API Key"|"Luma Image to Video"|1min\.ai|https:\/\/\S+\w/g) ?? [])
+          for (const name of key.match(/lumaVideo\.\w+|"Luma Image to Video"|1min\.ai|https:\/\/\S+\w/g) ?? [])
             assert.ok(text.includes(name), `${language}: "${name}" missing from ${text}`);
         }
+      });
+
+      it('names a command or the view as VS Code shows it: a text the manifest also has is translated the same way', () => {
+        const manifest = readJson<Record<string, string>>(`package.nls.${language}.json`);
+        const text = (key: string) => {
+          const value = bundle[key];
+          return typeof value === 'string' ? value : value?.message;
+        };
+        const shared = Object.entries(englishManifest).filter(([, english]) => english in bundle);
+        for (const [key, english] of shared) assert.equal(text(english), manifest[key], `${language}: "${english}" (${key})`);
+        for (const [key, english] of Object.entries(englishManifest).filter(([key]) => /^command\.[\w.]+\.title$/.test(key))) {
+          const listed = `${englishManifest['command.category']}: ${english}`;
+          if (listed in bundle) assert.equal(text(listed), `${manifest['command.category']}: ${manifest[key]}`, `${language}: "${listed}"`);
+        }
+        const named = Object.values(uiNames).map((name) => name());
+        assert.ok(
+          named.every((english) => english in bundle),
+          'every name in src/shared/uiNames.ts is in the bundle',
+        );
+        setTranslator(bundleTranslator(bundle));
+        const palette = `${manifest['command.category']}: ${manifest['command.setApiKey.title']}`;
+        const keyRefused = httpError(401, {}, 'uploading the image').message;
+        assert.ok(keyRefused.includes(`"${palette}"`), `${language}: ${keyRefused} names "${palette}" as the Command Palette lists it`);
+        assert.ok(shared.length >= 8, 'the names the messages use are among them');
       });
     });
   }
