@@ -274,7 +274,8 @@ const CHECK_HISTORY = () =>
 function mayHaveBeenCharged(error: unknown): unknown {
   if (!(error instanceof LumaError)) return error;
   if (leavesChargeOpen(error)) {
-    return new LumaError(error.kind, `${error.message} ${CHECK_HISTORY()}`, { detail: error.detail, status: error.status, cause: error });
+    const options = { detail: error.detail, status: error.status, saysMoney: true, cause: error };
+    return new LumaError(error.kind, `${error.message} ${CHECK_HISTORY()}`, options);
   }
   return error;
 }

@@ -37,6 +37,11 @@ export interface JobRecord {
   /** What went wrong or what happened, as shown to the person, and the remedy the form offers. */
   error?: string;
   remedy?: Remedy;
+  /**
+   * `error` already says what the job owes (paid for, or may have been charged), in whatever
+   * language it was written: the notification does not say it again. Cleared with `error`.
+   */
+  errorSaysMoney?: boolean;
 }
 
 /** Paid and not saved yet: the video can be fetched without paying again. */

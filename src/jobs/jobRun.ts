@@ -199,7 +199,7 @@ export class JobRunner {
             'No 1min.ai API key is set, so the paid video could not be fetched. Set one with "{0}", then press Fetch Video.',
             uiNames.setApiKeyCommand(),
           ),
-          { remedy: 'setApiKey' },
+          { remedy: 'setApiKey', saysMoney: true },
         );
       this.throwIfCancelled(run);
       const client = this.runs.ports.client(job, apiKey);

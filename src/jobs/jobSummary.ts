@@ -4,7 +4,7 @@
 // that may have been charged, is said in the message, with Fetch Video where it applies.
 import { l10n } from '../shared/l10n';
 import { uiNames } from '../shared/uiNames';
-import { isFetchable, type JobRecord } from './job';
+import { chargeIsOpen, isFetchable, type JobRecord } from './job';
 import { type JobSnapshot, stageText } from './jobStatus';
 
 /** What a message offers; the host turns each into a button. */
@@ -56,14 +56,15 @@ function summarizeOne(job: JobRecord): JobSummary | undefined {
   if (job.remedy === 'setApiKey') actions.push('setApiKey');
   if (isFetchable(job)) actions.push('fetchVideo');
   const reason = job.error ?? l10n.t('Something went wrong.');
-  // A reason that already offers Fetch Video (in English, or as translated) is not told twice.
-  const offersFetch = /fetch video/i.test(reason) || reason.includes(actionLabel('fetchVideo'));
-  const paid = isFetchable(job) && !offersFetch ? ` ${l10n.t('It is paid for: Fetch Video gets it without paying again.')}` : '';
-  // Whatever the failure says (an unexpected error says little), an open charge is never left out.
-  const mayBeCharged = l10n.t('It may have been charged: check your 1min.ai history.');
-  const saysCharged = /charged/i.test(reason) || reason.includes(mayBeCharged);
-  const open = job.mayBeCharged && !job.uuid && !saysCharged ? ` ${mayBeCharged}` : '';
-  return { severity: 'error', message: l10n.t('Luma: {0}: {1}', job.imageName, reason) + paid + open, actions };
+  // Unless the reason says it already, what the job owes is added: never left out, never said twice.
+  const owed = job.errorSaysMoney
+    ? ''
+    : isFetchable(job)
+      ? ` ${l10n.t('It is paid for: Fetch Video gets it without paying again.')}`
+      : chargeIsOpen(job)
+        ? ` ${l10n.t('It may have been charged: check your 1min.ai history.')}`
+        : '';
+  return { severity: 'error', message: l10n.t('Luma: {0}: {1}', job.imageName, reason) + owed, actions };
 }
 
 /**

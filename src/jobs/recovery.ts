@@ -85,13 +85,14 @@ export class Recovery {
         ? {
             state: 'failed',
             mayBeCharged: true,
+            errorSaysMoney: true,
             error: l10n.t(
               'The window asking 1min.ai for the video of {0} closed before the answer came; it may have ' +
                 'been made and charged. Check your 1min.ai history before trying again.',
               current.imageName,
             ),
           }
-        : { state: 'cancelled', error: cancelNote(current, requestWentOut(current), WINDOW_CLOSED) };
+        : { state: 'cancelled', error: cancelNote(current, requestWentOut(current), WINDOW_CLOSED), errorSaysMoney: undefined };
     try {
       if (canMove(current.state, ending.state!)) await this.runs.store.save({ ...current, ...ending, updatedAt: this.runs.now() });
     } finally {

@@ -22,16 +22,21 @@ export async function settleFailure(runs: Runs, run: Run, phase: Phase, error: u
     if (phase === 'before') {
       if (isCancel(error) || run.cancelRequested)
         await runs.move(run, 'cancelled', { error: cancelNote(run.job, run.sentBefore, NOTHING_SENT) });
-      else await runs.move(run, 'failed', { error: failure.message, remedy: failure.remedy });
+      else await runs.move(run, 'failed', { error: failure.message, remedy: failure.remedy, errorSaysMoney: failure.saysMoney });
     } else if (phase === 'sending') {
       if (isCancel(error)) {
         // The client only stops between attempts, after a refusal: nothing of ours is out there.
         await runs.move(run, 'cancelled', { error: l10n.t('Cancelled before 1min.ai accepted the request; it was not sent again.') });
       } else if (leavesChargeOpen(failure) || !(error instanceof LumaError)) {
         const prefix = run.cancelRequested ? `${l10n.t('Cancelled, but the request had already gone out.')} ` : '';
-        await runs.move(run, 'failed', { error: prefix + failure.message, remedy: undefined, mayBeCharged: true });
+        await runs.move(run, 'failed', {
+          error: prefix + failure.message,
+          remedy: undefined,
+          mayBeCharged: true,
+          errorSaysMoney: failure.saysMoney,
+        });
       } else {
-        await runs.move(run, 'failed', { error: failure.message, remedy: failure.remedy });
+        await runs.move(run, 'failed', { error: failure.message, remedy: failure.remedy, errorSaysMoney: failure.saysMoney });
       }
     } else if (isCancel(error) || run.cancelRequested) {
       runs.log.info(`Stopped waiting for ${job.imageName} (generation ${job.uuid} stays fetchable).`);
@@ -43,7 +48,7 @@ export async function settleFailure(runs: Runs, run: Run, phase: Phase, error: u
         ),
       });
     } else {
-      await runs.move(run, 'failed', { error: failure.message, remedy: failure.remedy });
+      await runs.move(run, 'failed', { error: failure.message, remedy: failure.remedy, errorSaysMoney: failure.saysMoney });
     }
   } catch (saveError) {
     if (saveError instanceof LeaseLost || saveError instanceof ShuttingDown) return;

@@ -183,6 +183,7 @@ export class Runs {
     if (this.disposed) throw new ShuttingDown();
     if (!(await this.store.leases.verify(run.job.id))) throw new LeaseLost();
     const next: JobRecord = { ...run.job, ...patch, updatedAt: this.now() };
+    if ('error' in patch && !('errorSaysMoney' in patch)) delete next.errorSaysMoney; // it spoke of the error replaced
     if (next.error) next.error = this.redact(next.error);
     for (const key of Object.keys(next) as (keyof JobRecord)[]) if (next[key] === undefined) delete next[key];
     run.job = next;

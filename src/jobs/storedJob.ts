@@ -67,6 +67,7 @@ export function readStoredJob(raw: unknown, now = Date.now()): ReadJob {
 
   let state: JobState;
   let note: string | undefined;
+  let noteSaysMoney = false;
   if ((JOB_STATES as readonly unknown[]).includes(raw.state)) {
     state = raw.state as JobState;
   } else {
@@ -81,6 +82,7 @@ export function readStoredJob(raw: unknown, now = Date.now()): ReadJob {
     state = 'failed';
     mayBeCharged = true;
     note = l10n.t("This job's record lost its 1min.ai id. It may have been charged: check your 1min.ai history.");
+    noteSaysMoney = true;
   }
   const videoUri = typeof raw.videoUri === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(raw.videoUri) ? raw.videoUri : undefined;
   if (state === 'done' && !videoUri) {
@@ -88,6 +90,7 @@ export function readStoredJob(raw: unknown, now = Date.now()): ReadJob {
     note = uuid
       ? l10n.t("This job's record lost where its video is. Fetch Video gets it again without paying again.")
       : l10n.t("This job's record lost where its video is.");
+    noteSaysMoney = Boolean(uuid);
     problems.push(`${id}: done without a video, now ${state}`);
   }
 
@@ -116,6 +119,7 @@ export function readStoredJob(raw: unknown, now = Date.now()): ReadJob {
   if (videoUri && state === 'done') job.videoUri = videoUri;
   const error = note ?? text(raw.error);
   if (error) job.error = error;
+  if (note ? noteSaysMoney : error && raw.errorSaysMoney === true) job.errorSaysMoney = true;
   if (raw.remedy === 'setApiKey' || raw.remedy === 'retry') job.remedy = raw.remedy;
   return { job, problems };
 }

@@ -28,11 +28,16 @@ export class LumaError extends Error {
   readonly detail?: string;
   /** The system error code of a connection failure (ECONNREFUSED…), when there was one. */
   readonly code?: string;
+  /**
+   * The message already says what the job owes: paid for (and how to fetch it) or may have been
+   * charged. A message built on it (the notification) adds nothing of its own then.
+   */
+  readonly saysMoney?: boolean;
 
   constructor(
     kind: ErrorKind,
     message: string,
-    options: { remedy?: Remedy; status?: number; detail?: string; code?: string; cause?: unknown } = {},
+    options: { remedy?: Remedy; status?: number; detail?: string; code?: string; saysMoney?: boolean; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'LumaError';
@@ -41,6 +46,7 @@ export class LumaError extends Error {
     this.status = options.status;
     this.detail = options.detail;
     this.code = options.code;
+    if (options.saysMoney) this.saysMoney = true;
   }
 }
 

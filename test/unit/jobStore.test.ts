@@ -177,5 +177,17 @@ describe('job store', () => {
         'a claimed name with a folder in it is dropped',
       );
     });
+
+    it('keeps "the reason says what is owed" only with a reason, and sets it where a repair writes one that does', () => {
+      const said = { ...job('m1'), state: 'failed', mayBeCharged: true, error: 'It may have been charged.', errorSaysMoney: true };
+      assert.equal(readStoredJob(said).job?.errorSaysMoney, true);
+      assert.equal(readStoredJob({ ...said, error: undefined }).job?.errorSaysMoney, undefined, 'nothing said without a reason');
+      assert.equal(readStoredJob({ ...said, errorSaysMoney: 'yes' }).job?.errorSaysMoney, undefined);
+      const lostId = readStoredJob({ ...job('m2'), state: 'generating', errorSaysMoney: false }).job;
+      assert.deepEqual([lostId?.state, lostId?.mayBeCharged, lostId?.errorSaysMoney], ['failed', true, true]);
+      assert.match(lostId?.error ?? '', /may have been charged/);
+      const damaged = readStoredJob({ ...said, state: 'exploded' }).job;
+      assert.equal(damaged?.errorSaysMoney, undefined, 'the damage note says nothing of money: the notification adds it');
+    });
   });
 });

@@ -1,9 +1,15 @@
 // The words of the one message a Generate (or a resume) ends with, and of its progress line.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { JobRecord } from '../../src/jobs/job';
 import type { JobSnapshot, JobState } from '../../src/jobs/jobStatus';
 import { fetchableOf, groupProgressText, summarize } from '../../src/jobs/jobSummary';
 import { generationOptions } from '../support/fixtures';
+import { bundleTranslator, type L10nBundle, setTranslator } from '../../src/shared/l10n';
+
+const spanish = JSON.parse(readFileSync(path.resolve(__dirname, '../../../l10n/bundle.l10n.es.json'), 'utf8')) as L10nBundle;
+const text = (bundle: L10nBundle, english: string) => bundle[english] as string;
 
 let next = 0;
 function job(state: JobState, more: Partial<JobRecord> = {}): JobRecord {
@@ -48,9 +54,30 @@ describe('the message when the jobs of a Generate have ended', () => {
     assert.deepEqual(summary.actions, ['fetchVideo']);
   });
 
-  it('"may have been charged" in a job\'s reason is kept word for word', () => {
+  it('"may have been charged" in a job\'s reason is kept word for word, and not said twice', () => {
     const error = 'The answer did not come. The request may still have reached 1min.ai and be charged: check your 1min.ai history.';
-    assert.ok(summarize([job('failed', { mayBeCharged: true, error })], 'generate')!.message.endsWith(error));
+    const message = summarize([job('failed', { mayBeCharged: true, error, errorSaysMoney: true })], 'generate')!.message;
+    assert.ok(message.endsWith(error), message);
+    assert.equal(message.match(/charged/g)?.length, 1, message);
+  });
+
+  it('what the job owes is decided from its record, not from the words of its reason, in any language', () => {
+    setTranslator(bundleTranslator(spanish));
+    try {
+      // Written in Spanish and saying the charge: the record says so, nothing is added.
+      const said = 'No llegó la respuesta. Puede que la solicitud haya llegado a 1min.ai y se haya cobrado.';
+      const told = summarize([job('failed', { mayBeCharged: true, error: said, errorSaysMoney: true })], 'generate')!.message;
+      assert.ok(told.endsWith(said), told);
+      // A reason that happens to contain the words "charged" or "Fetch Video" but does not say
+      // what this job owes: the owed sentence is still added, in the language of the moment.
+      const unrelated = 'Fetch Video failed: the "charged" folder is read-only.';
+      const open = summarize([job('failed', { mayBeCharged: true, error: unrelated })], 'generate')!.message;
+      assert.ok(open.endsWith(`${unrelated} ${text(spanish, 'It may have been charged: check your 1min.ai history.')}`), open);
+      const paid = summarize([job('failed', { uuid: 'u-2', error: unrelated })], 'generate')!.message;
+      assert.ok(paid.endsWith(`${unrelated} ${text(spanish, 'It is paid for: Fetch Video gets it without paying again.')}`), paid);
+    } finally {
+      setTranslator(undefined);
+    }
   });
 
   it('a failure whose reason says nothing of money, of a request that may have been charged: the message says it', () => {

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JobRecord } from '../../src/jobs/job';
+import { summarize } from '../../src/jobs/jobSummary';
 import { Leases } from '../../src/jobs/lease';
 import { LumaError } from '../../src/util/lumaError';
 import { generationOptions } from '../support/fixtures';
@@ -110,6 +111,9 @@ describe('job machine', function () {
       assert.equal(ended?.state, 'failed');
       assert.equal(ended?.mayBeCharged, true);
       assert.match(ended?.error ?? '', /may still have reached 1min\.ai and be charged/);
+      assert.equal(ended?.errorSaysMoney, true, 'the record knows its reason tells the charge');
+      const told = summarize([ended!], 'generate')!.message;
+      assert.equal(told.match(/charged/g)?.length, 1, `the notification says it once: ${told}`);
       assert.doesNotMatch(texts(a), /nothing was charged/);
       assert.deepEqual(await a.machine.start([a.request('cat.png')]), [], 'declined: nothing started');
       assert.equal(a.questions.length, 1);
@@ -161,6 +165,21 @@ describe('job machine', function () {
       assert.equal(a.questions.length, 1);
       assert.equal(again.state, 'done');
       assert.equal(features(), 2);
+    });
+
+    it('a Retry refused this time: its new reason says nothing of money, so the notification says the open charge', async () => {
+      const a = host('window-1', () => true);
+      const failed = await chargeOpen(a);
+      assert.equal(failed.errorSaysMoney, true, 'the gateway error says it may have been charged');
+      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
+      await a.machine.retry(failed.id);
+      const refused = a.machine.get(failed.id)!;
+      assert.equal(refused.state, 'failed');
+      assert.equal(refused.errorSaysMoney, undefined, 'gone with the reason it spoke of');
+      assert.doesNotMatch(refused.error ?? '', /charged/);
+      assert.equal(refused.mayBeCharged, true, 'the first attempt may still have been charged');
+      const told = summarize([refused], 'generate')!.message;
+      assert.match(told, /Temporarily refused.* It may have been charged: check your 1min\.ai history\.$/);
     });
 
     it('Retry of the job itself asks; no means nothing is sent', async () => {
