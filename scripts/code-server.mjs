@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { installLanguagePack } from './language-pack.mjs';
 
 export const root = path.resolve(import.meta.dirname, '..');
 /** What `npm run package` writes. */
@@ -42,9 +43,10 @@ function freePort() {
 /**
  * Starts code-server. The test workspace is copied into the run folder (tests may write there);
  * `vsix` is installed first; `extensionTests` enables the smoke-test driver that runs a suite
- * from ?payload= (it also hides notification toasts, so UI tests leave it off).
+ * from ?payload= (it also hides notification toasts, so UI tests leave it off). `locale` ("es")
+ * starts it in that display language (scripts/language-pack.mjs).
  */
-export async function startCodeServer({ vsix, extensionTests = false, settings = {}, port } = {}) {
+export async function startCodeServer({ vsix, extensionTests = false, settings = {}, port, locale } = {}) {
   mkdirSync(cache, { recursive: true });
   const runDir = mkdtempSync(path.join(cache, 'run-'));
   const workspace = path.join(runDir, 'workspace');
@@ -68,6 +70,8 @@ export async function startCodeServer({ vsix, extensionTests = false, settings =
   };
   const dirs = ['--user-data-dir', userData, '--extensions-dir', extensions];
   if (vsix) execFileSync(CODE_SERVER, ['--install-extension', vsix, ...dirs], { env, stdio: 'pipe' });
+  const inLanguage = locale && locale !== 'en';
+  if (inLanguage) await installLanguagePack({ codeServer: CODE_SERVER, env, language: locale, userData, extensions, cache });
   const listenPort = port ?? (await freePort());
   const started = Date.now();
   const child = spawn(
@@ -83,6 +87,7 @@ export async function startCodeServer({ vsix, extensionTests = false, settings =
       '--disable-getting-started-override',
       '--ignore-last-opened',
       ...(extensionTests ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+      ...(inLanguage ? ['--locale', locale] : []),
       ...dirs,
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },

@@ -1,10 +1,13 @@
 // The demo: the local 1min.ai simulator plus a real VS Code (code-server) with the packaged
 // extension installed and pointed at the simulator. Open the printed address in a browser.
-// Run through `npm run demo`, which builds and packages first.
+// Run through `npm run demo`, which builds and packages first; `npm run demo -- --locale es` shows
+// it in Spanish (or zh-cn, ja), with a stand-in language pack (scripts/language-pack.mjs).
+import { parseArgs } from 'node:util';
 import { startCodeServer, VSIX } from './code-server.mjs';
 import { Simulator } from './simulator.mjs';
 
 const DEMO_KEY = 'demo-key';
+const { locale } = parseArgs({ options: { locale: { type: 'string' } } }).values;
 const port = Number(process.env.PORT ?? 8080);
 
 const sim = await Simulator.start({ apiKey: DEMO_KEY, generationMs: Number(process.env.DEMO_GENERATION_MS ?? 8000), latencyMs: 150 });
@@ -18,6 +21,7 @@ try {
     vsix: VSIX,
     settings: { 'lumaVideo.apiBaseUrl': sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': sim.assetBaseUrl },
     port,
+    locale,
   });
 } catch (error) {
   await sim.stop();

@@ -1,10 +1,11 @@
 // Runs a suite inside a real VS Code extension host (code-server), opened by headless Chromium
 // with the test payload; exits with the suite's result. By default the mocha suite in
-// test/integration; `node scripts/run-integration.mjs out/test/bench/index.js` runs another.
+// test/integration; `node scripts/run-integration.mjs out/test/bench/index.js` runs another, and
+// `--locale es` starts VS Code in that display language (test/integration/spanish).
 // The same suite runs under @vscode/test-electron where a desktop VS Code can be had
 // (test/integration/runElectron.ts).
 import path from 'node:path';
-import { format } from 'node:util';
+import { format, parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, root, startCodeServer } from './code-server.mjs';
 
@@ -15,8 +16,10 @@ const NOISE = new RegExp(
     'Updating additional builtin|getaddrinfo|Timed out waiting for authentication provider)',
 );
 
+const { values: options, positionals } = parseArgs({ options: { locale: { type: 'string' } }, allowPositionals: true });
+const suite = positionals[0];
 const started = Date.now();
-const server = await startCodeServer({ extensionTests: true });
+const server = await startCodeServer({ extensionTests: true, locale: options.locale });
 if (!process.env.QUIET) console.log(`code-server up in ${server.startMs} ms at ${server.url}`);
 const browser = await chromium.launch(CHROMIUM);
 let code = 1;
@@ -32,7 +35,7 @@ try {
   const remote = (p) => `vscode-remote://${server.authority}${p}`;
   const payload = JSON.stringify([
     ['extensionDevelopmentPath', remote(root)],
-    ['extensionTestsPath', remote(path.resolve(root, process.argv[2] ?? 'out/test/integration/index.js'))],
+    ['extensionTestsPath', remote(path.resolve(root, suite ?? 'out/test/integration/index.js'))],
     ['skipWelcome', 'true'],
   ]);
   await page.goto(`${server.workspaceUrl()}&payload=${encodeURIComponent(payload)}`);
@@ -55,7 +58,7 @@ try {
 }
 if (!process.env.QUIET || code !== 0)
   console.log(
-    `${process.argv[2] ? path.basename(path.dirname(process.argv[2])) : 'integration'}: ` +
+    `${suite ? path.basename(path.dirname(suite)) : 'integration'}: ` +
       `exit ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 process.exit(code);

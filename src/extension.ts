@@ -11,7 +11,7 @@ import { recentPrompts } from './form/recentPrompts';
 import { ApiKeyStore } from './host/apiKey';
 import { jobStoreFolder, JobService } from './host/jobService';
 import type { Notifier } from './host/notices';
-import { type Localization, PREVIEW_VARIABLE, setUpLocalization } from './host/l10n';
+import { setUpLocalization } from './host/l10n';
 import { type Notice, recording, vscodeNotifier } from './host/notifier';
 import { JobStatusBar } from './host/statusBar';
 import type { JobRecord } from './jobs/job';
@@ -40,11 +40,6 @@ export interface LumaVideoApi {
   /** Where the "Luma Image to Video" log is written. */
   logUri: vscode.Uri;
   activationMs: number;
-  /**
-   * Under test and in development only: shows the extension (messages, views, forms opened from
-   * now on) in `language` through the same lookup as the preview variable; 'en' goes back.
-   */
-  previewLanguage?(language: string): Localization;
 }
 
 /**
@@ -57,7 +52,7 @@ let lastingParts: { jobService: JobService; log: vscode.LogOutputChannel; status
 export function activate(context: vscode.ExtensionContext): LumaVideoApi {
   const started = performance.now();
   FormPanel.open.shuttingDown = false;
-  setUpLocalization(context.extensionPath);
+  setUpLocalization();
   const log = vscode.window.createOutputChannel('Luma Image to Video', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const redactKeys = (text: string) => redactSecrets(text, keys.known);
@@ -133,9 +128,6 @@ export function activate(context: vscode.ExtensionContext): LumaVideoApi {
     notices,
     logUri: context.logUri,
     activationMs,
-    ...(context.extensionMode === vscode.ExtensionMode.Production
-      ? {}
-      : { previewLanguage: (language: string) => setUpLocalization(context.extensionPath, { [PREVIEW_VARIABLE]: language }) }),
   };
 }
 

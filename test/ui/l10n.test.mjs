@@ -1,8 +1,7 @@
 // The form and a message in Spanish, in a real workbench (code-server) in real Chromium with the
-// packaged .vsix. The served VS Code has no language pack, so `--locale es` leaves it (and what
-// VS Code gives the extension: `vscode.env.language`, `vscode.l10n.bundle`) English; the server is
-// started with LUMA_VIDEO_L10N_PREVIEW=es instead, which makes the extension read its shipped
-// l10n/bundle.l10n.es.json through the same lookup and hand it to the form's page.
+// packaged .vsix, VS Code started in Spanish (`--locale es` and a language pack for it, see
+// scripts/language-pack.mjs, whose translation of VS Code's own words is empty: the workbench's
+// words stay English, the extension's are Spanish, all through VS Code's own lookup).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
@@ -22,14 +21,7 @@ describe('UI: the form and its messages in Spanish', function () {
   let workbench, page;
 
   before(async () => {
-    const before = process.env.LUMA_VIDEO_L10N_PREVIEW;
-    process.env.LUMA_VIDEO_L10N_PREVIEW = 'es'; // read once, by the server the workbench starts
-    try {
-      workbench = await startWorkbench({ key: KEY, generationMs: 1500 });
-    } finally {
-      if (before === undefined) delete process.env.LUMA_VIDEO_L10N_PREVIEW;
-      else process.env.LUMA_VIDEO_L10N_PREVIEW = before;
-    }
+    workbench = await startWorkbench({ key: KEY, generationMs: 1500, locale: 'es' });
     page = workbench.page;
     await explorerRow(page, 'cat.png').waitFor({ timeout: 60_000 });
   });
@@ -45,7 +37,9 @@ describe('UI: the form and its messages in Spanish', function () {
   const form = () => formFrame(page);
 
   it('the form shows its labels, buttons and checks in Spanish', async () => {
-    await openFormFromPalette(page, 'cat.png');
+    // The Command Palette lists the command by its Spanish title, and its Quick Pick says the same.
+    const title = 'Luma: Generar vídeo a partir de imagen…';
+    await openFormFromPalette(page, 'cat.png', title);
     assert.equal(await form().locator('html').getAttribute('lang'), 'es');
     await form().getByRole('button', { name: 'Generar', exact: true }).waitFor();
     await form().getByRole('group', { name: 'Duración' }).waitFor();

@@ -22,7 +22,7 @@ export function makeScreenshotFolders() {
  * The simulator (with `key` and `generationMs`), a served workbench with the packaged extension
  * pointed at it (plus `settings`), and a browser page (of `viewport`) open on its workspace; `stop()` ends them.
  */
-export async function startWorkbench({ key, generationMs, settings = {}, viewport = { width: 1400, height: 900 } }) {
+export async function startWorkbench({ key, generationMs, settings = {}, viewport = { width: 1400, height: 900 }, locale }) {
   makeScreenshotFolders();
   const parts = {};
   const stop = async () => {
@@ -35,6 +35,7 @@ export async function startWorkbench({ key, generationMs, settings = {}, viewpor
     parts.server = await startCodeServer({
       vsix: VSIX,
       settings: { 'lumaVideo.apiBaseUrl': parts.sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': parts.sim.assetBaseUrl, ...settings },
+      locale,
     });
     parts.browser = await chromium.launch(CHROMIUM);
     parts.page = await parts.browser.newPage({ viewport });
@@ -86,9 +87,14 @@ export async function formDocument(page) {
   return inner.contentFrame();
 }
 
-/** Opens the form of `image` from the Command Palette's Quick Pick of the workspace's images. */
-export async function openFormFromPalette(page, image) {
-  await runCommand(page, 'Luma: Generate Video from Image');
+/**
+ * Opens the form of `image` from the Command Palette's Quick Pick of the workspace's images;
+ * `command` is the command's title as the palette lists it (in the workbench's language).
+ */
+export async function openFormFromPalette(page, image, command = 'Luma: Generate Video from Image') {
+  await runCommand(page, command);
+  // The Quick Pick is titled as the palette lists the command (src/shared/uiNames.ts).
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: command }).waitFor({ timeout: 15_000 });
   await page.locator('.quick-input-widget').getByText(image, { exact: true }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.type(image.split('.')[0]);
   await page.keyboard.press('Enter');
