@@ -2,8 +2,8 @@
 // and a one-line summary with Cancel All under it; the per-image prompts that go into the form are
 // in perImagePrompts.ts. Only the summary is announced: ten cards ticking and changing would be noise.
 import { l10n } from '../src/shared/l10n';
-import type { ImageView, JobView, Stage } from '../src/shared/messages';
-import { isWorking } from '../src/shared/stages';
+import type { ImageView, JobView } from '../src/shared/messages';
+import { COUNTED_STAGES, isWorking, stageCount } from '../src/shared/stages';
 import { setProgress, type Dom } from './dom';
 import { imageAction, isCancellable, isPaidAndWaiting, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
 import { cancelButton, doneButtons, setApiKeyButton, stageText } from './jobStatus';
@@ -127,12 +127,9 @@ function updateCard({ el }: Dom, card: Card, view: JobView): void {
 
 // ---- summary and Cancel All ----
 
-/** Counted in this order: finished first, then the ones still going. */
-const SUMMARY_ORDER: readonly Stage[] = ['done', 'failed', 'cancelled', 'downloading', 'generating', 'uploading', 'queued'];
-
 function summaryText(jobs: readonly JobView[]): string {
   if (jobs.length > 1 && jobs.every((job) => job.stage === 'done')) return l10n.t('All {0} videos are done.', jobs.length);
-  const counts = SUMMARY_ORDER.map((stage) => [stage, jobs.filter((job) => job.stage === stage).length] as const).filter(([, n]) => n > 0);
+  const counts = COUNTED_STAGES.map((stage) => [stage, jobs.filter((job) => job.stage === stage).length] as const).filter(([, n]) => n > 0);
   return l10n.t('Videos: {0}.', counts.map(([stage, n]) => stageCount(stage, n)).join(l10n.t(', ')));
 }
 
@@ -149,28 +146,6 @@ function cancelQuestion(paid: number, others: number): string {
           ? l10n.t('Stop waiting for them and cancel the other one?')
           : l10n.t('Stop waiting for them and cancel the other {0}?', others);
   return [fact, ask, l10n.t('Paid jobs are kept, so you can fetch them later.')].join(' ');
-}
-
-/** "2 generating": how many of the batch's videos are at a stage. */
-function stageCount(stage: Stage, count: number): string {
-  switch (stage) {
-    case 'done':
-      return l10n.t('{0} done', count);
-    case 'failed':
-      return l10n.t('{0} failed', count);
-    case 'cancelled':
-      return l10n.t('{0} cancelled', count);
-    case 'downloading':
-      return l10n.t('{0} downloading', count);
-    case 'generating':
-      return l10n.t('{0} generating', count);
-    case 'uploading':
-      return l10n.t('{0} uploading', count);
-    case 'queued':
-      return l10n.t('{0} queued', count);
-    default:
-      return `${count} ${stage}`;
-  }
 }
 
 function buildSummary(dom: Dom, actions: ViewActions) {

@@ -3,6 +3,7 @@
 // with the actions that fit. Money is never left out: a paid video not fetched yet, or a request
 // that may have been charged, is said in the message, with Fetch Video where it applies.
 import { l10n } from '../shared/l10n';
+import { COUNTED_STAGES, type CountedStage, stageCount } from '../shared/stages';
 import { uiNames } from '../shared/uiNames';
 import { chargeIsOpen, isFetchable, type JobRecord } from './job';
 import { type JobSnapshot, stageText } from './jobStatus';
@@ -134,33 +135,9 @@ function readyCount(ready: number, total: number, batch: boolean): string {
   return ready === 1 ? l10n.t('1 of {0} videos is ready', total) : l10n.t('{0} of {1} videos are ready', ready, total);
 }
 
-/** The stages a batch's line counts, in the order it says them. */
-const STAGES = ['ready', 'failed', 'cancelled', 'downloading', 'generating', 'uploading', 'queued'] as const;
-type CoarseStage = (typeof STAGES)[number];
-
-/** "2 generating": how many jobs are at a stage. */
-function stageCount(stage: CoarseStage, count: number): string {
-  switch (stage) {
-    case 'ready':
-      return l10n.t('{0} ready', count);
-    case 'failed':
-      return l10n.t('{0} failed', count);
-    case 'cancelled':
-      return l10n.t('{0} cancelled', count);
-    case 'downloading':
-      return l10n.t('{0} downloading', count);
-    case 'generating':
-      return l10n.t('{0} generating', count);
-    case 'uploading':
-      return l10n.t('{0} uploading', count);
-    case 'queued':
-      return l10n.t('{0} queued', count);
-  }
-}
-
-/** The coarse stage of a job for a batch's line: "generating", "ready", "failed". */
-function coarseStage({ job }: JobSnapshot): CoarseStage {
-  if (job.state === 'done') return 'ready';
+/** The stage a job is counted at in the progress line: "generating", "done" (said "ready"), "failed". */
+function coarseStage({ job }: JobSnapshot): CountedStage {
+  if (job.state === 'done') return 'done';
   if (job.state === 'stopped') return 'cancelled';
   return job.state === 'requesting' ? 'generating' : job.state;
 }
@@ -172,8 +149,8 @@ function coarseStage({ job }: JobSnapshot): CoarseStage {
 export function groupProgressText(snapshots: readonly JobSnapshot[]): string {
   if (snapshots.length === 1) return stageText(snapshots[0]);
   const stages = snapshots.map(coarseStage);
-  const counts = STAGES.filter((stage) => stages.includes(stage)).map((stage) =>
-    stageCount(stage, stages.filter((s) => s === stage).length),
+  const counts = COUNTED_STAGES.filter((stage) => stages.includes(stage)).map((stage) =>
+    stageCount(stage, stages.filter((s) => s === stage).length, 'ready'),
   );
   return l10n.t('{0} videos: {1}', snapshots.length, counts.join(l10n.t(', ')));
 }

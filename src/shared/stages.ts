@@ -1,5 +1,6 @@
 // Which stages of a job count as running or working, as the form and its layouts ask it. Imported
 // by both sides, so it imports nothing outside shared/.
+import { l10n } from './l10n';
 import type { JobView, Stage } from './messages';
 
 /** The stages during which the form is locked and Cancel is offered. */
@@ -13,4 +14,31 @@ export function isRunning(view: JobView | undefined): boolean {
 
 export function isWorking(view: JobView | undefined): boolean {
   return view !== undefined && WORKING.has(view.stage);
+}
+
+/** The stages a count of jobs names, in the order it says them: the finished ones first. */
+export type CountedStage = Exclude<Stage, 'editing'>;
+export const COUNTED_STAGES: readonly CountedStage[] = ['done', 'failed', 'cancelled', 'downloading', 'generating', 'uploading', 'queued'];
+
+/**
+ * "2 generating": how many jobs are at a stage, as the batch's line in the form and the progress
+ * notification say it. A finished video is "done" in the form and "ready" in a notification.
+ */
+export function stageCount(stage: CountedStage, count: number, finished: 'done' | 'ready' = 'done'): string {
+  switch (stage) {
+    case 'done':
+      return finished === 'ready' ? l10n.t('{0} ready', count) : l10n.t('{0} done', count);
+    case 'failed':
+      return l10n.t('{0} failed', count);
+    case 'cancelled':
+      return l10n.t('{0} cancelled', count);
+    case 'downloading':
+      return l10n.t('{0} downloading', count);
+    case 'generating':
+      return l10n.t('{0} generating', count);
+    case 'uploading':
+      return l10n.t('{0} uploading', count);
+    case 'queued':
+      return l10n.t('{0} queued', count);
+  }
 }
