@@ -7,7 +7,7 @@ import type { Runs } from './runs';
 /**
  * Stops a job. Queued or before the request: this run is charged nothing, and the note says
  * "nothing was charged" only when no request of the job ever went out (cancelNotes.ts). While the request is out:
- * waits for its answer (see JobRunner.generate). Paid: asks first unless `confirmed` (the form asks
+ * waits for its answer (see JobRunner.generate in jobRun.ts). Paid: asks first unless `confirmed` (the form asks
  * in the page), then stops waiting; the job stays fetchable.
  */
 export async function cancelJob(runs: Runs, queue: JobQueue, id: string, confirmed = false): Promise<void> {

@@ -1,6 +1,6 @@
 // The steps of one generation: upload, ask, wait, download and place. No `vscode` here: the
 // image bytes, the client, the output and the clock come in as arguments. The job machine
-// (machine.ts) runs these steps with a saved state change between each; `runGeneration` and
+// (its JobRunner, jobRun.ts) runs these steps with a saved state change between each; `runGeneration` and
 // `resumeGeneration` chain them without a machine, for the client's own tests and tools.
 
 import { l10n } from '../shared/l10n';

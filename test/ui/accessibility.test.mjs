@@ -33,7 +33,6 @@ describe('UI: accessibility of the form', function () {
     // The theme comes from workbench.colorTheme, not from the browser's light or dark preference.
     workbench = await startWorkbench({ key: KEY, generationMs: 8000, settings: { 'window.autoDetectColorScheme': false } });
     ({ sim, server, page } = workbench);
-    await explorerRow(page, 'cat.png').waitFor({ timeout: 60_000 });
   });
 
   afterEach(async function () {

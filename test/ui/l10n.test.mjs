@@ -11,7 +11,6 @@ import {
   openFormFromPalette,
   screenshotIfFailed,
   startWorkbench,
-  explorerRow,
   waitUntil,
 } from './workbench.mjs';
 
@@ -23,7 +22,6 @@ describe('UI: the form and its messages in Spanish', function () {
   before(async () => {
     workbench = await startWorkbench({ key: KEY, generationMs: 1500, locale: 'es' });
     page = workbench.page;
-    await explorerRow(page, 'cat.png').waitFor({ timeout: 60_000 });
   });
 
   afterEach(async function () {

@@ -40,6 +40,8 @@ export async function startWorkbench({ key, generationMs, settings = {}, viewpor
     parts.browser = await chromium.launch(CHROMIUM);
     parts.page = await parts.browser.newPage({ viewport });
     await parts.page.goto(parts.server.workspaceUrl());
+    // Ready for a test once the Explorer lists the workspace.
+    await explorerRow(parts.page, 'cat.png').waitFor({ timeout: 60_000 });
     return { ...parts, stop };
   } catch (error) {
     await stop();
