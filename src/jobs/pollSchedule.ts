@@ -1,0 +1,183 @@
+// When to look again at a generation the service is making, and how long it will likely take.
+// Without enough history of its kind: today's back-off (the `fallback` delay). With enough finished
+// jobs of the same kind (model, length, resolution, enhance flag): sparse while finishing is
+// unlikely, every `minMs` across the likely range (5th to 95th percentile of those jobs), and
+// backing off again once it runs long. Whatever the plan says, a budget per job and one shared by
+// every running job keep the checks within the service's request limits. No vscode, no clock.
+import type { GenerationOptions } from '../shared/options';
+
+/** What a generation's duration depends on. */
+export interface GenerationKind {
+  modelName: string;
+  length: number;
+  resolution: string;
+  enhancePrompt: boolean;
+}
+
+/** One finished generation: how long it took from accepted to done. */
+export interface FinishedGeneration {
+  kind: GenerationKind;
+  ms: number;
+  /** When it finished, so the history keeps the newest. */
+  at: number;
+}
+
+/** Matching finished jobs needed before the plan trusts them. */
+export const MIN_HISTORY = 5;
+/** Finished jobs kept, newest first. */
+export const HISTORY_LIMIT = 200;
+
+export function kindOf(options: GenerationOptions): GenerationKind {
+  return {
+    modelName: options.modelName,
+    length: options.length,
+    resolution: options.resolution ?? '',
+    enhancePrompt: options.enhancePrompt,
+  };
+}
+
+function sameKind(a: GenerationKind, b: GenerationKind): boolean {
+  return a.modelName === b.modelName && a.length === b.length && a.resolution === b.resolution && a.enhancePrompt === b.enhancePrompt;
+}
+
+/** The history with one more finished job, newest first, at most HISTORY_LIMIT long. */
+export function withFinished(history: readonly FinishedGeneration[], finished: FinishedGeneration): FinishedGeneration[] {
+  if (!(finished.ms > 0) || !Number.isFinite(finished.ms)) return [...history];
+  return [finished, ...history].sort((a, b) => b.at - a.at).slice(0, HISTORY_LIMIT);
+}
+
+/** Where the matching past jobs finished: their 5th, 50th and 95th percentiles, in ms after acceptance. */
+export interface LikelyRange {
+  earlyMs: number;
+  medianMs: number;
+  lateMs: number;
+  /** The matching durations, sorted: the estimate reads them. */
+  durations: readonly number[];
+}
+
+export function likelyRange(history: readonly FinishedGeneration[], kind: GenerationKind): LikelyRange | undefined {
+  const durations = history
+    .filter((past) => sameKind(past.kind, kind) && past.ms > 0 && Number.isFinite(past.ms))
+    .map((past) => past.ms)
+    .sort((a, b) => a - b);
+  if (durations.length < MIN_HISTORY) return undefined;
+  return {
+    earlyMs: percentile(durations, 0.05),
+    medianMs: percentile(durations, 0.5),
+    lateMs: percentile(durations, 0.95),
+    durations,
+  };
+}
+
+/** The `p` quantile (0 to 1) of sorted values, between neighbours. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const position = (sorted.length - 1) * Math.min(1, Math.max(0, p));
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+
+/** The poll settings: no two checks closer than `minMs`, none further apart than `maxMs`. */
+export interface PollBounds {
+  minMs: number;
+  maxMs: number;
+}
+
+/**
+ * How long the plan waits before the next check, `elapsedMs` after the service accepted the job.
+ * Before the likely range: straight to its start, but never longer than `maxMs` (an early finish
+ * is still seen). Inside it: every `minMs`. Past it: a wait that grows with the overrun.
+ */
+export function plannedDelay(elapsedMs: number, range: LikelyRange | undefined, bounds: PollBounds, fallbackMs: number): number {
+  if (!range) return fallbackMs;
+  const clamp = (ms: number) => Math.round(Math.min(bounds.maxMs, Math.max(bounds.minMs, ms)));
+  if (elapsedMs < range.earlyMs) return clamp(range.earlyMs - elapsedMs);
+  if (elapsedMs <= range.lateMs) return clamp(bounds.minMs);
+  return clamp((elapsedMs - range.lateMs) / 2);
+}
+
+/**
+ * At most `limit` requests in any `windowMs` (both ends counted). Requests are booked ahead, and
+ * not in order (one job books its check in 15 s, another then books one in 3 s).
+ */
+export class RequestWindow {
+  private booked: number[] = [];
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Whether one more request at `at` keeps every window that holds it within the limit. */
+  private fits(at: number): boolean {
+    const near = this.booked.filter((time) => time >= at - this.windowMs && time <= at + this.windowMs);
+    // The count of a window holding `at` is largest when it starts at `at - windowMs` or at a booked request.
+    const starts = [at - this.windowMs, ...near.filter((time) => time <= at)];
+    return starts.every((start) => near.filter((time) => time >= start && time <= start + this.windowMs).length < this.limit);
+  }
+
+  /** The earliest moment from `at` on when one more request fits: `at`, or just after a booked one leaves a window. */
+  earliest(at: number): number {
+    const candidates = [at, ...this.booked.map((time) => time + this.windowMs + 1).filter((time) => time > at)].sort((a, b) => a - b);
+    return candidates.find((time) => this.fits(time)) ?? at;
+  }
+
+  /** Books a request at `at`; requests before `now - windowMs` can no longer matter and go. */
+  record(at: number, now = at): void {
+    this.booked = [...this.booked.filter((time) => time >= now - this.windowMs), at];
+  }
+}
+
+/** The service's limit for checks on one job, and for all running jobs together. */
+export const JOB_LIMIT = { limit: 20, windowMs: 60_000 };
+export const SHARED_LIMIT = { limit: 60, windowMs: 60_000 };
+
+/**
+ * The checks of every running job of one window: each job within its own budget, and all of them
+ * (a batch, or several) within the shared one.
+ */
+export class PollBudget {
+  private readonly shared = new RequestWindow(SHARED_LIMIT.limit, SHARED_LIMIT.windowMs);
+  private readonly jobs = new Map<string, RequestWindow>();
+
+  /**
+   * Books the first moment from `wantedAt` on when `jobId` may send a check and returns it. The
+   * slot counts as used from now on, even if the check never goes (a cancel): never more, only
+   * fewer. `now` is the clock's time (at most `wantedAt`).
+   */
+  reserve(jobId: string, wantedAt: number, now = wantedAt): number {
+    let own = this.jobs.get(jobId);
+    if (!own) this.jobs.set(jobId, (own = new RequestWindow(JOB_LIMIT.limit, JOB_LIMIT.windowMs)));
+    let at = wantedAt;
+    for (;;) {
+      const next = Math.max(own.earliest(at), this.shared.earliest(at));
+      if (next === at) break;
+      at = next;
+    }
+    own.record(at, now);
+    this.shared.record(at, now);
+    return at;
+  }
+
+  /** A job that ended: its own window goes; its checks still count in the shared one. */
+  forget(jobId: string): void {
+    this.jobs.delete(jobId);
+  }
+}
+
+/** What the person is told of the wait: about how long is left, or that it runs long. */
+export type WaitEstimate = { remainingMs: number; fraction: number } | { overdue: true };
+
+/**
+ * The estimate `elapsedMs` in, from the past jobs still running at that point: their median end
+ * minus now. Past the 95th percentile, or past every past job, it is "longer than usual" rather
+ * than a number that freezes or goes below zero. Undefined without enough history.
+ */
+export function estimateWait(elapsedMs: number, range: LikelyRange | undefined): WaitEstimate | undefined {
+  if (!range) return undefined;
+  const later = range.durations.filter((ms) => ms > elapsedMs);
+  if (elapsedMs > range.lateMs || later.length === 0) return { overdue: true };
+  const remainingMs = Math.max(1000, percentile(later, 0.5) - elapsedMs);
+  return { remainingMs, fraction: Math.min(0.99, elapsedMs / (elapsedMs + remainingMs)) };
+}
