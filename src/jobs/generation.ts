@@ -12,6 +12,7 @@ import type { VideoOutput } from '../files/localOutput';
 import { Logger } from '../util/log';
 import { backoffDelay, BackoffPolicy, sleep } from '../util/timing';
 import type { JobState } from './jobStatus';
+import { nextCheckDelay, type PollSchedule } from './pollSchedule';
 
 export interface ImageInput {
   bytes: Uint8Array;
@@ -44,6 +45,8 @@ export interface GenerationRun {
   output: VideoOutput;
   log: Logger;
   poll?: PollPolicy;
+  /** Where and how often to check (pollSchedule.ts); without it, the back-off of `poll`. */
+  schedule?: PollSchedule;
   /** Cuts the upload, the polling and the download; never a generation request already sent. */
   signal?: AbortSignal;
   onUpdate?: (update: JobUpdate) => void;
@@ -104,7 +107,10 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
   const now = run.now ?? Date.now;
   const poll = run.poll ?? DEFAULT_POLL;
   const unknownSeen = new Set<string>();
+  const { schedule } = run;
+  const bounds = { minMs: poll.initialMs, maxMs: poll.maxMs };
   let record = first;
+  let pendingSeenAt = record.state === 'pending' ? now() : undefined;
   for (let attempt = 0; record.state === 'pending'; attempt++) {
     if (record.unknownStatus && !unknownSeen.has(record.unknownStatus)) {
       unknownSeen.add(record.unknownStatus);
@@ -121,11 +127,17 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
         { detail: `gave up polling ${record.uuid}`, remedy: 'retry' },
       );
     }
-    const delay = backoffDelay(poll, attempt, run.random);
+    const fallback = backoffDelay(poll, attempt, run.random);
+    const delay = schedule ? nextCheckDelay(schedule, bounds, fallback, now()) : fallback;
     run.log.debug(`${record.uuid} is ${record.status}; next check in ${delay} ms.`);
     await sleep(delay, run.signal);
     const next = await run.client.getResult(record.uuid, run.signal);
     if (!next) throw unknownJob(record.uuid);
+    const seenAt = now();
+    // Done soon after a check saw it pending: how long it took is known well enough to plan by.
+    if (next.state === 'success' && schedule && pendingSeenAt !== undefined && seenAt - pendingSeenAt <= bounds.maxMs + 5000)
+      schedule.onGenerated?.(Math.round((pendingSeenAt + seenAt) / 2 - schedule.acceptedAt));
+    if (next.state === 'pending') pendingSeenAt = seenAt;
     record = next;
   }
   if (record.state === 'failure') {

@@ -21,6 +21,8 @@ export interface JobRecord {
    * for. Stored as `uuid`, the name every earlier version wrote.
    */
   uuid?: ServiceUuid;
+  /** When the service accepted it: the polling plan and the wait estimate count from here, also after a restart. */
+  acceptedAt?: number;
   /** The generation request went out and no answer said whether it was taken: it may be charged. */
   mayBeCharged?: boolean;
   state: JobState;

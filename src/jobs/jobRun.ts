@@ -18,6 +18,7 @@ import {
   waitForVideo,
 } from './generation';
 import type { JobRecord } from './job';
+import { kindOf, likelyRange, type PollSchedule } from './pollSchedule';
 import { Phase, settleFailure } from './runOutcome';
 import { LeaseLost, Run, Runs } from './runs';
 
@@ -91,7 +92,7 @@ export class JobRunner {
    * request was out, the uuid is still worth saving: take the lease back if it is free.
    */
   private async accept(run: Run, uuid: ServiceUuid): Promise<void> {
-    const patch: Partial<JobRecord> = { uuid, error: undefined, remedy: undefined };
+    const patch: Partial<JobRecord> = { uuid, acceptedAt: this.runs.now(), error: undefined, remedy: undefined };
     try {
       await this.runs.move(run, 'generating', patch);
     } catch (error) {
@@ -111,7 +112,13 @@ export class JobRunner {
   /** Waits for a paid video and saves it: shared by a new generation and a fetch. */
   private async finish(run: Run, client: GenerationClient, output: VideoOutput, first: VideoRecord, since: number): Promise<void> {
     const steps = this.steps(run, client, output);
-    const record = await waitForVideo(first, steps, since);
+    steps.schedule = await this.schedule(run, since);
+    let record;
+    try {
+      record = await waitForVideo(first, steps, since);
+    } finally {
+      this.runs.pollBudget.forget(run.job.id);
+    }
     await this.runs.move(run, 'downloading');
     let result;
     try {
@@ -143,6 +150,19 @@ export class JobRunner {
       error: undefined,
       remedy: undefined,
     });
+  }
+
+  /** The job's polling plan, from the generation times of its kind (an unreadable history: none). */
+  private async schedule(run: Run, since: number): Promise<PollSchedule> {
+    const kind = kindOf(run.job.options);
+    const history = await this.runs.history.read().catch(() => []);
+    return {
+      jobId: run.job.id,
+      acceptedAt: run.job.acceptedAt ?? since,
+      range: likelyRange(history, kind),
+      budget: this.runs.pollBudget,
+      onGenerated: (ms) => void this.runs.history.add(run.job.id, { kind, ms, at: this.runs.now() }),
+    };
   }
 
   private steps(run: Run, client: GenerationClient, output: VideoOutput): GenerationRun {

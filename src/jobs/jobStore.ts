@@ -37,6 +37,8 @@ function isDroppable(job: JobRecord): boolean {
 
 export class JobStore {
   readonly leases: Leases;
+  /** Where the generation times are kept (generationHistory.ts). */
+  readonly historyDir: string;
   private readonly jobsDir: string;
   private readonly log: Logger;
   /** The list as this window knows it, by job id. */
@@ -50,6 +52,7 @@ export class JobStore {
 
   constructor(options: JobStoreOptions) {
     this.jobsDir = path.join(options.dir, 'jobs');
+    this.historyDir = path.join(options.dir, 'history');
     this.log = options.log;
     this.leases = new Leases(path.join(options.dir, 'leases'), options.owner, options.lease);
   }

@@ -132,14 +132,23 @@ export class RequestWindow {
 /** The service's limit for checks on one job, and for all running jobs together. */
 export const JOB_LIMIT = { limit: 20, windowMs: 60_000 };
 export const SHARED_LIMIT = { limit: 60, windowMs: 60_000 };
+export interface PollLimits {
+  job: { limit: number; windowMs: number };
+  shared: { limit: number; windowMs: number };
+}
 
 /**
  * The checks of every running job of one window: each job within its own budget, and all of them
  * (a batch, or several) within the shared one.
  */
 export class PollBudget {
-  private readonly shared = new RequestWindow(SHARED_LIMIT.limit, SHARED_LIMIT.windowMs);
+  private readonly shared: RequestWindow;
   private readonly jobs = new Map<string, RequestWindow>();
+
+  /** The service's limits; tests that run on a faster clock scale them with it. */
+  constructor(private readonly limits: PollLimits = { job: JOB_LIMIT, shared: SHARED_LIMIT }) {
+    this.shared = new RequestWindow(limits.shared.limit, limits.shared.windowMs);
+  }
 
   /**
    * Books the first moment from `wantedAt` on when `jobId` may send a check and returns it. The
@@ -148,7 +157,7 @@ export class PollBudget {
    */
   reserve(jobId: string, wantedAt: number, now = wantedAt): number {
     let own = this.jobs.get(jobId);
-    if (!own) this.jobs.set(jobId, (own = new RequestWindow(JOB_LIMIT.limit, JOB_LIMIT.windowMs)));
+    if (!own) this.jobs.set(jobId, (own = new RequestWindow(this.limits.job.limit, this.limits.job.windowMs)));
     let at = wantedAt;
     for (;;) {
       const next = Math.max(own.earliest(at), this.shared.earliest(at));
@@ -180,4 +189,22 @@ export function estimateWait(elapsedMs: number, range: LikelyRange | undefined):
   if (elapsedMs > range.lateMs || later.length === 0) return { overdue: true };
   const remainingMs = Math.max(1000, percentile(later, 0.5) - elapsedMs);
   return { remainingMs, fraction: Math.min(0.99, elapsedMs / (elapsedMs + remainingMs)) };
+}
+
+/** A job's polling, as waitForVideo (generation.ts) follows it. */
+export interface PollSchedule {
+  jobId: string;
+  /** When the service accepted the generation (saved with the job, so a restart resumes the plan). */
+  acceptedAt: number;
+  /** Undefined without enough history: the plan is the fallback back-off. */
+  range: LikelyRange | undefined;
+  budget: PollBudget;
+  /** Told how long the generation took, when a check saw it done soon after one saw it pending. */
+  onGenerated?(ms: number): void;
+}
+
+/** The wait before the next check, `now`: the plan's, then pushed back as far as the budgets need. */
+export function nextCheckDelay(schedule: PollSchedule, bounds: PollBounds, fallbackMs: number, now: number): number {
+  const planned = plannedDelay(now - schedule.acceptedAt, schedule.range, bounds, fallbackMs);
+  return schedule.budget.reserve(schedule.jobId, now + planned, now) - now;
 }

@@ -7,9 +7,11 @@ import type { GenerationOptions } from '../shared/options';
 import { KeyedQueue } from '../util/keyedQueue';
 import { Logger } from '../util/log';
 import type { GenerationClient, ImageInput, PollPolicy } from './generation';
+import { GenerationHistory } from './generationHistory';
 import type { JobRecord } from './job';
 import { canMove, JobSnapshot, JobState, LiveProgress } from './jobStatus';
 import type { JobStore } from './jobStore';
+import { PollBudget, type PollLimits } from './pollSchedule';
 import type { Question } from './questions';
 
 export interface NewJob {
@@ -41,6 +43,8 @@ export interface JobMachineOptions {
   log: Logger;
   /** Read whenever a slot may free up, so a changed setting applies to the next job. */
   concurrency: () => number;
+  /** The service's request limits for checks; by default 20 a minute a job, 60 for all. */
+  pollLimits?: PollLimits;
   /** Applied to every text the machine stores or logs (keys echoed in errors). */
   redact?: (text: string) => string;
   now?: () => number;
@@ -95,9 +99,14 @@ export class Runs {
   /** A clean shutdown is giving a generation answer its grace: dispose waits for it. */
   shuttingDown = false;
   disposed = false;
+  /** The checks of every job this window polls, within the service's limits. */
+  readonly pollBudget: PollBudget;
+  readonly history: GenerationHistory;
 
   constructor(options: JobMachineOptions) {
     this.store = options.store;
+    this.history = new GenerationHistory(options.store.historyDir, options.log);
+    this.pollBudget = new PollBudget(options.pollLimits);
     this.ports = options.ports;
     this.log = options.log;
     this.now = options.now ?? Date.now;

@@ -112,6 +112,8 @@ export function readStoredJob(raw: unknown, now = Date.now()): ReadJob {
   if (mayBeCharged) job.mayBeCharged = true;
   const requestedAt = time(raw.requestedAt);
   if (requestedAt) job.requestedAt = requestedAt;
+  const acceptedAt = time(raw.acceptedAt);
+  if (acceptedAt && uuid) job.acceptedAt = acceptedAt;
   const claimedName = fileName(raw.claimedName);
   if (claimedName) job.claimedName = claimedName;
   if (claimedName && typeof raw.claimedBytes === 'number' && Number.isInteger(raw.claimedBytes) && raw.claimedBytes > 0)

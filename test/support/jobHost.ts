@@ -76,6 +76,8 @@ export function createHost(options: HostOptions): TestHost {
     store,
     log: logger,
     concurrency: () => options.concurrency ?? 2,
+    // The service's limits on the hundredfold clock of these hosts' poll settings (3 s → 30 ms).
+    pollLimits: { job: { limit: 20, windowMs: 600 }, shared: { limit: 60, windowMs: 600 } },
     ports: {
       readImage: async (job: JobRecord) => ({ bytes: catPng, fileName: job.imageName, mimeType: checkImage(catPng, job.imageName) }),
       apiKey: async () => options.apiKey ?? 'sim-key',
