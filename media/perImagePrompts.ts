@@ -40,7 +40,7 @@ export function buildPerImagePrompts({ el }: Dom, images: readonly ImageView[], 
     'details',
     { id: 'per-image' },
     el('summary', {}, l10n.t('Prompt per image (optional)')),
-    el('div', { class: 'nested-fields' }, el('p', { class: 'hint' }, "An image's own prompt replaces the shared one."), ...boxes),
+    el('div', { class: 'nested-fields' }, el('p', { class: 'hint' }, l10n.t("An image's own prompt replaces the shared one.")), ...boxes),
   );
   return { details, inputs, boxes };
 }

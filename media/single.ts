@@ -56,7 +56,11 @@ function showImage({ el }: Dom, box: HTMLElement, image: ImageView): void {
 
 function playerOrNote(dom: Dom, video: VideoFile, imageName: string): HTMLElement[] {
   const player = videoPlayer(dom, video, imageName, true, { id: 'video' });
-  const note = dom.el('p', { id: 'video-note', class: 'note', hidden: true }, "This editor can't play the video here; use Open Video.");
+  const note = dom.el(
+    'p',
+    { id: 'video-note', class: 'note', hidden: true },
+    l10n.t("This editor can't play the video here; use {0}.", l10n.t('Open Video')),
+  );
   player.addEventListener('error', () => {
     player.hidden = true;
     note.hidden = false;

@@ -9,7 +9,7 @@
 // loads l10n/bundle.l10n.<language>.json.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createVSIX } from '@vscode/vsce';
 
@@ -18,10 +18,6 @@ const PUBLISHER = 'luma-video-tests';
 /** Builds the stand-in pack for `language` ("es", "zh-cn") under `folder`, once; returns the .vsix. */
 export async function languagePackVsix(language, folder) {
   if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/.test(language)) throw new Error(`not a language id: ${language}`);
-  const vsix = path.join(folder, `language-pack-${language}.vsix`);
-  if (existsSync(vsix)) return vsix;
-  const source = path.join(folder, `language-pack-${language}`);
-  mkdirSync(path.join(source, 'translations'), { recursive: true });
   const manifest = {
     name: `language-pack-${language}`,
     displayName: `Test language pack (${language})`,
@@ -31,17 +27,32 @@ export async function languagePackVsix(language, folder) {
     license: 'MIT',
     engines: { vscode: '^1.90.0' },
     categories: ['Language Packs'],
+    files: ['translations'],
     contributes: {
       localizations: [
         { languageId: language, languageName: language, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] },
       ],
     },
   };
+  // Named by its manifest, so a changed one is built afresh; built under a temporary name and
+  // renamed, so an interrupted build never leaves a broken pack that later runs would reuse.
+  const hash = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 12);
+  const vsix = path.join(folder, `language-pack-${language}-${hash}.vsix`);
+  if (existsSync(vsix)) return vsix;
+  const source = mkdtempSync(path.join(folder, `language-pack-${language}-`));
+  mkdirSync(path.join(source, 'translations'), { recursive: true });
   writeFileSync(path.join(source, 'package.json'), JSON.stringify(manifest, null, 1));
   writeFileSync(path.join(source, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
   writeFileSync(path.join(source, 'README.md'), `# Test language pack (${language})\n`);
   writeFileSync(path.join(source, 'LICENSE'), 'MIT\n');
-  await createVSIX({ cwd: source, packagePath: vsix, allowMissingRepository: true, skipLicense: true });
+  const building = `${source}.vsix`;
+  try {
+    await createVSIX({ cwd: source, packagePath: building, allowMissingRepository: true, skipLicense: true });
+    renameSync(building, vsix);
+  } finally {
+    rmSync(source, { recursive: true, force: true });
+    rmSync(building, { force: true });
+  }
   return vsix;
 }
 
@@ -59,7 +70,15 @@ export async function installLanguagePack({ codeServer, env, language, userData,
   const installed = readdirSync(extensions).find((name) => name.startsWith(`${id}-`));
   if (!installed) throw new Error(`the language pack ${id} was not installed`);
   const version = '0.0.1';
-  const packs = {
+  const file = path.join(userData, 'languagepacks.json');
+  let packs = {};
+  try {
+    packs = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // none recorded yet
+  }
+  packs = {
+    ...packs,
     [language]: {
       hash: createHash('md5').update(id).update(version).digest('hex'),
       extensions: [{ extensionIdentifier: { id }, version }],
@@ -67,5 +86,5 @@ export async function installLanguagePack({ codeServer, env, language, userData,
       label: language,
     },
   };
-  writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify(packs));
+  writeFileSync(file, JSON.stringify(packs));
 }

@@ -50,6 +50,7 @@ export async function copySample(extensionUri: vscode.Uri, folder: vscode.Uri): 
   ]);
   if (copied?.size !== shipped.size) {
     await vscode.workspace.fs.createDirectory(folder);
+    await sweepPartials(folder);
     // Copied under a name of its own, then renamed in one step: a form or an upload reading the
     // sample (another window copying it at the same moment, say) never sees half of it.
     const partial = vscode.Uri.joinPath(folder, `.${SAMPLE_IMAGE.name}.${randomBytes(4).toString('hex')}.partial`);
@@ -61,4 +62,15 @@ export async function copySample(extensionUri: vscode.Uri, folder: vscode.Uri): 
     }
   }
   return target;
+}
+
+/** What a copy cut short by a crash left behind: an old `.partial` (a fresh one may be another window's). */
+async function sweepPartials(folder: vscode.Uri): Promise<void> {
+  const entries = await vscode.workspace.fs.readDirectory(folder).then(undefined, () => []);
+  for (const [name] of entries) {
+    if (!name.startsWith(`.${SAMPLE_IMAGE.name}.`) || !name.endsWith('.partial')) continue;
+    const partial = vscode.Uri.joinPath(folder, name);
+    const stat = await vscode.workspace.fs.stat(partial).then(undefined, () => undefined);
+    if (stat && Date.now() - stat.mtime > 60_000) await vscode.workspace.fs.delete(partial).then(undefined, () => undefined);
+  }
 }

@@ -53,6 +53,8 @@ export function jobCommands(services: FormServices): Record<string, (arg: unknow
         return undefined;
       }
     }),
+    // The paid video, without paying again.
+    'lumaVideo.job.fetchVideo': onJob((job) => jobService.machine.fetchPaidVideo(job.id)),
     // Asks before it stops waiting for a paid video.
     'lumaVideo.job.cancel': onJob((job) => jobService.machine.cancel(job.id)),
     // Asks before it forgets a paid video not saved yet.

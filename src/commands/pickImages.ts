@@ -87,7 +87,7 @@ export async function pickImage(): Promise<vscode.Uri | undefined> {
     title: l10n.t('Choose an image to animate'),
     canSelectMany: false,
     openLabel: l10n.t('Generate Video'),
-    filters: { Images: [...IMAGE_EXTENSIONS] },
+    filters: { [l10n.t('Images')]: [...IMAGE_EXTENSIONS] },
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked?.[0];

@@ -163,7 +163,7 @@ export class VideoSaver {
             lost,
             this.ops.where,
           ),
-          { detail: `placeholder replaced at ${lost}`, saysMoney: true },
+          { detail: `placeholder replaced at ${lost}` },
         );
       }
       await this.renameRetrying(current, claimed);

@@ -1,6 +1,7 @@
 // One status bar item while jobs are queued or running ("Luma: 2 running, 3 queued"); clicking
 // it shows the Generations view. Hidden when nothing runs.
 import { l10n } from '../shared/l10n';
+import { stageCount } from '../shared/stages';
 import { uiNames } from '../shared/uiNames';
 import * as vscode from 'vscode';
 
@@ -25,7 +26,7 @@ export class JobStatusBar implements vscode.Disposable {
           ? l10n.t('Luma: {0} running, {1} queued', running.length, queued)
           : l10n.t('Luma: {0} running', running.length);
     this.item.text = `$(loading~spin) ${text}`;
-    const tooltip = [...running, ...(queued ? [l10n.t('{0} queued', queued)] : []), l10n.t('Click to show {0}', uiNames.generationsView())];
+    const tooltip = [...running, ...(queued ? [stageCount('queued', queued)] : []), l10n.t('Click to show {0}', uiNames.generationsView())];
     this.item.tooltip = tooltip.join('\n');
     this.item.show();
   }

@@ -47,7 +47,7 @@ export async function saveVideoAs(video: vscode.Uri): Promise<vscode.Uri | undef
   const suggested = vscode.Uri.joinPath(video, '..', `${path.posix.basename(video.path, '.mp4')} copy.mp4`);
   const target = await vscode.window.showSaveDialog({
     defaultUri: suggested,
-    filters: { 'MP4 video': ['mp4'] },
+    filters: { [l10n.t('MP4 video')]: ['mp4'] },
     title: l10n.t('Save Video As'),
     saveLabel: l10n.t('Save Video'),
   });

@@ -124,7 +124,7 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
           Math.round(poll.maxWaitMs / 60_000),
           record.uuid,
         ),
-        { detail: `gave up polling ${record.uuid}`, remedy: 'retry' },
+        { detail: `gave up polling ${record.uuid}`, remedy: 'retry', saysMoney: true },
       );
     }
     const fallback = backoffDelay(poll, attempt, run.random);
@@ -284,7 +284,7 @@ const CHECK_HISTORY = () =>
  * not mean nothing happened: the service may be making (and charging for) the video. Say so.
  */
 function mayHaveBeenCharged(error: unknown): unknown {
-  if (!(error instanceof LumaError)) return error;
+  if (!(error instanceof LumaError) || error.saysMoney) return error; // it says so already
   if (leavesChargeOpen(error)) {
     const options = { detail: error.detail, status: error.status, saysMoney: true, cause: error };
     return new LumaError(error.kind, `${error.message} ${CHECK_HISTORY()}`, options);

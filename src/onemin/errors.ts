@@ -168,7 +168,8 @@ export async function guarded<T>(during: string, secrets: readonly string[], wor
     const message = redactSecrets(failure.message, secrets);
     const detail = failure.detail === undefined ? undefined : redactSecrets(failure.detail, secrets);
     if (message === failure.message && detail === failure.detail) throw failure;
-    throw new LumaError(failure.kind, message, { remedy: failure.remedy, status: failure.status, detail, code: failure.code });
+    const { remedy, status, code, saysMoney } = failure;
+    throw new LumaError(failure.kind, message, { remedy, status, detail, code, saysMoney });
   }
 }
 

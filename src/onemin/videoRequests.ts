@@ -48,10 +48,10 @@ export async function requestVideo(
     throw new LumaError(
       'protocol',
       l10n.t(
-        '1min.ai accepted the request but returned no record. Check your 1min.ai history before ' +
-          'trying again: the video may have been made.',
+        '1min.ai accepted the request but returned no record. The video may have been made and ' +
+          'charged: check your 1min.ai history before trying again.',
       ),
-      { detail: 'aiRecord: null after POST /api/features' },
+      { detail: 'aiRecord: null after POST /api/features', saysMoney: true },
     );
   return record;
 }

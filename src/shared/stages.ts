@@ -25,20 +25,23 @@ export const COUNTED_STAGES: readonly CountedStage[] = ['done', 'failed', 'cance
  * notification say it. A finished video is "done" in the form and "ready" in a notification.
  */
 export function stageCount(stage: CountedStage, count: number, finished: 'done' | 'ready' = 'done'): string {
+  // One text per number where languages inflect ("1 cancelado", "2 cancelados").
+  const one = count === 1;
   switch (stage) {
     case 'done':
-      return finished === 'ready' ? l10n.t('{0} ready', count) : l10n.t('{0} done', count);
+      if (finished === 'ready') return one ? l10n.t('1 ready') : l10n.t('{0} ready', count);
+      return one ? l10n.t('1 done') : l10n.t('{0} done', count);
     case 'failed':
-      return l10n.t('{0} failed', count);
+      return one ? l10n.t('1 failed') : l10n.t('{0} failed', count);
     case 'cancelled':
-      return l10n.t('{0} cancelled', count);
+      return one ? l10n.t('1 cancelled') : l10n.t('{0} cancelled', count);
     case 'downloading':
-      return l10n.t('{0} downloading', count);
+      return one ? l10n.t('1 downloading') : l10n.t('{0} downloading', count);
     case 'generating':
-      return l10n.t('{0} generating', count);
+      return one ? l10n.t('1 generating') : l10n.t('{0} generating', count);
     case 'uploading':
-      return l10n.t('{0} uploading', count);
+      return one ? l10n.t('1 uploading') : l10n.t('{0} uploading', count);
     case 'queued':
-      return l10n.t('{0} queued', count);
+      return one ? l10n.t('1 queued') : l10n.t('{0} queued', count);
   }
 }

@@ -12,5 +12,6 @@ export const uiNames = {
   setApiKey: () => l10n.t('Set API Key'),
   generate: () => l10n.t('Generate Video from Image…'),
   showGenerations: () => l10n.t('Show Generations'),
+  retry: () => l10n.t('Retry'),
   generationsView: () => l10n.t('Luma Generations'),
 };

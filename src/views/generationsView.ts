@@ -18,7 +18,11 @@ export function contextValue(snapshot: JobSnapshot): string {
   if (!running && !isUnfinished(job)) flags.push('removable');
   if (job.state === 'done' && job.videoUri) flags.push('hasVideo');
   const ended = job.state === 'failed' || job.state === 'cancelled' || job.state === 'stopped';
-  if (!running && (ended || (isUnfinished(job) && isFetchable(job)))) flags.push('retryable');
+  // A paid job is fetched, never generated again: it offers Fetch Video where another offers Retry.
+  if (!running && (ended || isUnfinished(job))) {
+    if (isFetchable(job)) flags.push('fetchable');
+    else if (ended) flags.push('retryable');
+  }
   return flags.join(' ');
 }
 

@@ -131,7 +131,11 @@ describe('Generations view, batches and the queue', function () {
     const stopped = newestFor(image);
     assert.equal(stopped.state, 'stopped');
     sim.finishJob(stopped.uuid!);
-    await vscode.commands.executeCommand('lumaVideo.job.retry', stopped);
+    // The view offers it as its messages name it: Fetch Video, not Retry.
+    const offers = api.generations.getTreeItem(stopped).contextValue ?? '';
+    assert.match(offers, /\bfetchable\b/);
+    assert.doesNotMatch(offers, /\bretryable\b/);
+    await vscode.commands.executeCommand('lumaVideo.job.fetchVideo', stopped);
     assert.equal(newestFor(image).state, 'done');
     assert.equal(sim.featureCalls, 1, 'not paid again');
     sim.configure({ generationMs: 400 });

@@ -2,6 +2,7 @@
 // walkthrough's steps and their commands, and the sample picture's form and video.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { utimes } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
@@ -159,5 +160,23 @@ describe('First run: the key context, the walkthrough and the sample picture', f
     assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(sample)), Buffer.from(shipped));
     const left = (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name).filter((name) => name.endsWith('.partial'));
     assert.deepEqual(left, []);
+  });
+
+  it('a partial copy a crash left behind goes with the next copy; a fresh one (another window copying) stays', async () => {
+    await vscode.commands.executeCommand('lumaVideo.firstVideo', 'sample');
+    const sample = (await until('the form on the sample', () => api.forms().find((f) => f.images[0].path.endsWith('/sample-lake.jpg'))))
+      .images[0];
+    const folder = vscode.Uri.joinPath(sample, '..');
+    const old = vscode.Uri.joinPath(folder, '.sample-lake.jpg.0badc0de.partial');
+    const fresh = vscode.Uri.joinPath(folder, '.sample-lake.jpg.0f0f0f0f.partial');
+    await vscode.workspace.fs.writeFile(old, Buffer.from('half a pic'));
+    await vscode.workspace.fs.writeFile(fresh, Buffer.from('half a pic'));
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+    await utimes(old.fsPath, tenMinutesAgo, tenMinutesAgo);
+    await vscode.workspace.fs.delete(sample);
+    await vscode.commands.executeCommand('lumaVideo.firstVideo', 'sample');
+    const left = (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name).filter((name) => name.endsWith('.partial'));
+    assert.deepEqual(left, ['.sample-lake.jpg.0f0f0f0f.partial']);
+    await vscode.workspace.fs.delete(fresh);
   });
 });

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isFetchable, isResumable, JobRecord } from '../../src/jobs/job';
 import { JobStore, MAX_FINISHED } from '../../src/jobs/jobStore';
+import { summarize } from '../../src/jobs/jobSummary';
 import { readStoredJob } from '../../src/jobs/storedJob';
 
 const options = { prompt: 'p', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false } as const;
@@ -186,8 +187,13 @@ describe('job store', () => {
       const lostId = readStoredJob({ ...job('m2'), state: 'generating', errorSaysMoney: false }).job;
       assert.deepEqual([lostId?.state, lostId?.mayBeCharged, lostId?.errorSaysMoney], ['failed', true, true]);
       assert.match(lostId?.error ?? '', /may have been charged/);
-      const damaged = readStoredJob({ ...said, state: 'exploded' }).job;
-      assert.equal(damaged?.errorSaysMoney, undefined, 'the damage note says nothing of money: the notification adds it');
+      const damaged = readStoredJob({ ...said, state: 'exploded' }).job!;
+      assert.equal(damaged.errorSaysMoney, undefined, 'the damage note says nothing of money');
+      assert.match(
+        summarize([damaged], 'other')!.message,
+        /damaged.* It may have been charged: check your 1min\.ai history\.$/,
+        'so the notification adds it',
+      );
     });
   });
 });

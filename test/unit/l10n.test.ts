@@ -25,7 +25,13 @@ const read = (name: string) => JSON.parse(readFileSync(path.join(folder, name), 
 const readJson = <T>(name: string) => JSON.parse(readFileSync(path.join(root, name), 'utf8')) as T;
 const englishManifest = readJson<Record<string, string>>('package.nls.json');
 const exported = read('bundle.l10n.json');
-const LANGUAGES = ['es', 'zh-cn', 'ja'];
+const LANGUAGES = ['es', 'zh-cn', 'ja'] as const;
+/** The words each language says money with: charged or paid for, and "nothing was charged / sent". */
+const MONEY_WORDS: Record<(typeof LANGUAGES)[number], { paid: RegExp; nothing: RegExp }> = {
+  es: { paid: /cobr|pag/i, nothing: /no se cobró nada|no se envió nada/i },
+  'zh-cn': { paid: /扣费|付费/, nothing: /没有扣费|未扣费|未.{0,8}发送任何内容|没有发送任何内容/ },
+  ja: { paid: /課金|支払/, nothing: /課金されていません|何も送信していません/ },
+};
 const placeholders = (text: string) => [...new Set(text.match(/\{[^{}]+\}/g) ?? [])].sort();
 
 describe('translations', () => {
@@ -69,11 +75,24 @@ describe('translations', () => {
         }
       });
 
-      it('keeps the names a person looks for: settings, quoted command titles, 1min.ai, the output channel', () => {
+      it('keeps the names a person looks for: setting ids, the output channel, 1min.ai, addresses', () => {
         for (const [key, value] of Object.entries(bundle)) {
           const text = typeof value === 'string' ? value : value.message;
           for (const name of key.match(/lumaVideo\.\w+|"Luma Image to Video"|1min\.ai|https:\/\/\S+\w/g) ?? [])
             assert.ok(text.includes(name), `${language}: "${name}" missing from ${text}`);
+        }
+      });
+
+      it('says what English says about money: charged or paid where it says so, "nothing was charged" only where it does', () => {
+        const { paid, nothing } = MONEY_WORDS[language];
+        for (const [key, value] of Object.entries(bundle)) {
+          const text = typeof value === 'string' ? value : value.message;
+          const saysNothing = /nothing was charged|so nothing was sent/i.test(key);
+          if (saysNothing) assert.match(text, nothing, `${language}: ${key} → ${text}`);
+          else {
+            assert.doesNotMatch(text, nothing, `${language}: says nothing was charged where English does not: ${key} → ${text}`);
+            if (/charged|paid for|paying again/i.test(key)) assert.match(text, paid, `${language}: ${key} → ${text}`);
+          }
         }
       });
 

@@ -243,6 +243,8 @@ describe('job machine', function () {
       assert.equal(job.state, 'failed');
       assert.equal(job.mayBeCharged, true);
       assert.match(job.error ?? '', /may have been made and charged/);
+      assert.equal(job.errorSaysMoney, true);
+      assert.equal(summarize([job], 'other')!.message.match(/charged/g)?.length, 1, 'the notification says it once');
     });
 
     it('a crash while generating: the next start resumes the paid job and the video lands once, paid once', async () => {
