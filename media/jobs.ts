@@ -2,6 +2,7 @@
 // numbers that change within a stage, and the interface form.ts drives both layouts through.
 // Running and working are the shared predicates (src/shared/stages.ts).
 import { l10n } from '../src/shared/l10n';
+import { expectedWait, waitText } from '../src/shared/estimate';
 import { downloadPercent, formatElapsed } from '../src/shared/format';
 import { type ImageAction, type JobView, type WebviewNotice } from '../src/shared/messages';
 import { isRunning } from '../src/shared/stages';
@@ -19,13 +20,22 @@ export function isPaidAndWaiting(view: JobView | undefined): boolean {
 }
 
 /**
- * What changes within a stage: the time so far while generating, the progress while downloading
+ * What changes within a stage: the time so far while generating (and, with history, about how
+ * long is left, with a bar that fills toward it), the progress while downloading
  * (a percent when the size is known, else the bytes so far; no percent = indeterminate bar).
  */
 export function stageDetail(view: JobView): { text: string; percent?: number } {
   if (view.cancelling) return { text: l10n.t("waiting for 1min.ai's answer to the request already sent") };
   if (view.elsewhere) return { text: l10n.t('in another VS Code window of this workspace') };
-  if (view.stage === 'generating') return { text: formatElapsed(Date.now() - view.stageStartedAt) };
+  if (view.stage === 'generating') {
+    const now = Date.now();
+    const elapsed = formatElapsed(now - view.stageStartedAt);
+    // With history of its kind: how long is probably left, and a bar that fills toward it.
+    const estimate = expectedWait(view.expected, now);
+    if (!estimate) return { text: elapsed };
+    const text = l10n.t('{0} · {1}', elapsed, waitText(estimate));
+    return 'overdue' in estimate ? { text } : { text, percent: Math.round(estimate.fraction * 100) };
+  }
   if (view.stage !== 'downloading') return { text: '' };
   const { received = 0, total = 0 } = view.progress ?? {};
   const percent = downloadPercent(received, total);

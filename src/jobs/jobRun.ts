@@ -156,10 +156,17 @@ export class JobRunner {
   private async schedule(run: Run, since: number): Promise<PollSchedule> {
     const kind = kindOf(run.job.options);
     const history = await this.runs.history.read().catch(() => []);
+    const acceptedAt = run.job.acceptedAt ?? since;
+    const range = likelyRange(history, kind);
+    // The form, the view and the status bar count "about 40 s left" from this on their own clocks.
+    if (range && run.job.state === 'generating') {
+      run.live.expected = { acceptedAt, durations: range.durations };
+      this.runs.notify(run.job.id);
+    }
     return {
       jobId: run.job.id,
-      acceptedAt: run.job.acceptedAt ?? since,
-      range: likelyRange(history, kind),
+      acceptedAt,
+      range,
       budget: this.runs.pollBudget,
       onGenerated: (ms) => void this.runs.history.add(run.job.id, { kind, ms, at: this.runs.now() }),
     };

@@ -3,6 +3,7 @@
 // view, the form's JobView). Every host-side text about a job's progress comes from here, so the
 // views cannot drift apart; the webview shares the formatting through shared/format.ts.
 import { downloadPercent, formatElapsed } from '../shared/format';
+import { expectedWait, type Expected, waitText } from '../shared/estimate';
 import { l10n } from '../shared/l10n';
 import type { JobView } from '../shared/messages';
 import { isFetchable, type JobRecord } from './job';
@@ -73,6 +74,8 @@ export interface LiveProgress {
   progress?: { received: number; total: number };
   /** Cancel was pressed while the generation request was out: waiting for its answer. */
   cancelling?: boolean;
+  /** While generating, with enough history of its kind: what an estimate of the wait needs. */
+  expected?: Expected;
 }
 
 /** A job as listeners see it: the stored record plus what is happening to it now. */
@@ -108,6 +111,10 @@ export function stageText(snapshot: JobSnapshot): string {
   switch (job.state) {
     case 'uploading':
       return l10n.t('uploading the image');
+    case 'generating': {
+      const estimate = expectedWait(live?.expected, Date.now());
+      return estimate ? l10n.t('{0}, {1}', stateWord(job.state), waitText(estimate)) : stateWord(job.state);
+    }
     case 'downloading': {
       const percent = percentOf(live);
       return percent !== undefined ? l10n.t('downloading the video ({0}%)', percent) : l10n.t('downloading the video');
@@ -145,7 +152,11 @@ export function listStateText(snapshot: JobSnapshot, now = Date.now()): string {
   const { job, live } = snapshot;
   if (snapshot.elsewhere) return l10n.t('{0} (in another window)', stateWord(job.state));
   if (live?.cancelling) return l10n.t("cancelling (waiting for 1min.ai's answer)");
-  if ((job.state === 'generating' || job.state === 'requesting') && live) return l10n.t('generating {0}', elapsedText(live, now));
+  if ((job.state === 'generating' || job.state === 'requesting') && live) {
+    const estimate = job.state === 'generating' ? expectedWait(live.expected, now) : undefined;
+    const elapsed = l10n.t('generating {0}', elapsedText(live, now));
+    return estimate ? l10n.t('{0}, {1}', elapsed, waitText(estimate)) : elapsed;
+  }
   const percent = job.state === 'downloading' ? percentOf(live) : undefined;
   if (percent !== undefined) return l10n.t('downloading {0}%', percent);
   // A record that says "running" but runs nowhere was interrupted; resume picks it up.
@@ -178,6 +189,7 @@ export function toJobView(snapshot: JobSnapshot, showVideo: (videoUri: string) =
     fetchable: !isRunning(snapshot) && isFetchable(job) && (job.state === 'failed' || job.state === 'stopped'),
   };
   if (live?.cancelling) view.cancelling = true;
+  if (live?.expected && job.state === 'generating') view.expected = live.expected;
   if (snapshot.elsewhere) view.elsewhere = true;
   // A paid job is fetched, never generated again: its remedy is Fetch Video, not Try Again.
   if (job.state === 'failed')

@@ -4,6 +4,7 @@
 // unlikely, every `minMs` across the likely range (5th to 95th percentile of those jobs), and
 // backing off again once it runs long. Whatever the plan says, a budget per job and one shared by
 // every running job keep the checks within the service's request limits. No vscode, no clock.
+import { percentile } from '../shared/estimate';
 import type { GenerationOptions } from '../shared/options';
 
 /** What a generation's duration depends on. */
@@ -67,15 +68,6 @@ export function likelyRange(history: readonly FinishedGeneration[], kind: Genera
     lateMs: percentile(durations, 0.95),
     durations,
   };
-}
-
-/** The `p` quantile (0 to 1) of sorted values, between neighbours. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const position = (sorted.length - 1) * Math.min(1, Math.max(0, p));
-  const below = Math.floor(position);
-  const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 }
 
 /** The poll settings: no two checks closer than `minMs`, none further apart than `maxMs`. */
@@ -173,22 +165,6 @@ export class PollBudget {
   forget(jobId: string): void {
     this.jobs.delete(jobId);
   }
-}
-
-/** What the person is told of the wait: about how long is left, or that it runs long. */
-export type WaitEstimate = { remainingMs: number; fraction: number } | { overdue: true };
-
-/**
- * The estimate `elapsedMs` in, from the past jobs still running at that point: their median end
- * minus now. Past the 95th percentile, or past every past job, it is "longer than usual" rather
- * than a number that freezes or goes below zero. Undefined without enough history.
- */
-export function estimateWait(elapsedMs: number, range: LikelyRange | undefined): WaitEstimate | undefined {
-  if (!range) return undefined;
-  const later = range.durations.filter((ms) => ms > elapsedMs);
-  if (elapsedMs > range.lateMs || later.length === 0) return { overdue: true };
-  const remainingMs = Math.max(1000, percentile(later, 0.5) - elapsedMs);
-  return { remainingMs, fraction: Math.min(0.99, elapsedMs / (elapsedMs + remainingMs)) };
 }
 
 /** A job's polling, as waitForVideo (generation.ts) follows it. */

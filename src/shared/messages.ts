@@ -2,6 +2,7 @@
 // on what the webview posts. Notices go one way; a request carries an id and gets exactly one
 // reply with that id. Imported by the host (src/form) and bundled into the webview (media/), so
 // it imports nothing but the options beside it.
+import type { Expected } from './estimate';
 import { includes, isRecord, MAX_PROMPT_LENGTH, type FieldErrors, type GenerationOptions, type OptionField } from './options';
 
 export const VIEW_TYPE = 'lumaVideo.form';
@@ -32,6 +33,8 @@ export interface JobView {
   cancelling?: boolean;
   /** Another window of this workspace runs the job: shown, but not cancelled, from here. */
   elsewhere?: boolean;
+  /** While generating, with enough history of its kind: the form counts "about 40 s left" from it. */
+  expected?: Expected;
 }
 
 /** What the person typed in a form, kept by the host so a form can be rebuilt with it. */

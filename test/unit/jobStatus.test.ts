@@ -119,6 +119,16 @@ describe("the Generations view's state text", () => {
     assert.equal(listStateText(here('requesting'), now), 'generating 1:23');
   });
 
+  it('with history of its kind: about how long is left, then "taking longer than usual", never a negative number', () => {
+    const durations = [90, 95, 100, 105, 110].map((s) => s * 1000);
+    const expected = { acceptedAt: T0, durations };
+    assert.equal(listStateText(here('generating', { expected }), now), 'generating 1:23, about 15 s left');
+    assert.equal(listStateText(here('generating', { expected }), T0 + 200_000), 'generating 3:20, taking longer than usual');
+    assert.equal(listStateText(here('requesting', { expected }), now), 'generating 1:23', 'not accepted yet: no estimate');
+    // The job's view for the form carries what it counts from.
+    assert.deepEqual(toJobView(here('generating', { expected }), showVideo).expected, expected);
+  });
+
   it('shows a download by its percent once the size is known', () => {
     assert.equal(listStateText(here('downloading', { progress: { received: 40, total: 100 } }), now), 'downloading 40%');
     assert.equal(listStateText(here('downloading', { progress: { received: 40, total: 0 } }), now), 'downloading');

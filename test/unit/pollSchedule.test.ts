@@ -2,15 +2,14 @@
 // checked by the plan, and what matters is counted: how long after the finish it was seen, how
 // many checks it took, and the most checks in any 60 s.
 import * as assert from 'node:assert/strict';
+import { estimateWait, expectedWait, percentile, waitText } from '../../src/shared/estimate';
 import {
-  estimateWait,
   type FinishedGeneration,
   type GenerationKind,
   JOB_LIMIT,
   kindOf,
   likelyRange,
   MIN_HISTORY,
-  percentile,
   plannedDelay,
   PollBudget,
   RequestWindow,
@@ -137,24 +136,33 @@ describe('the wait estimate', () => {
   const range = likelyRange(usual, kind)!;
 
   it('without enough history there is none: the form shows the elapsed time as before', () => {
-    assert.equal(estimateWait(10_000, undefined), undefined);
+    assert.equal(expectedWait(undefined, 10_000), undefined);
+    assert.equal(expectedWait({ acceptedAt: 0, durations: [] }, 10_000), undefined);
+  });
+
+  it('says it in words a person reads at a glance', () => {
+    assert.equal(waitText({ remainingMs: 41_000, fraction: 0.5 }), 'about 40 s left');
+    assert.equal(waitText({ remainingMs: 1000, fraction: 0.9 }), 'about 5 s left');
+    assert.equal(waitText({ remainingMs: 170_000, fraction: 0.1 }), 'about 3 min left');
+    assert.equal(waitText({ overdue: true }), 'taking longer than usual');
+    assert.equal(waitText(expectedWait({ acceptedAt: 1000, durations: range.durations }, 41_000)!), 'about 20 s left');
   });
 
   it('counts down as time passes, from the past jobs still running at that point', () => {
-    const at10 = estimateWait(10_000, range) as { remainingMs: number; fraction: number };
-    const at40 = estimateWait(40_000, range) as { remainingMs: number; fraction: number };
+    const at10 = estimateWait(10_000, range.durations) as { remainingMs: number; fraction: number };
+    const at40 = estimateWait(40_000, range.durations) as { remainingMs: number; fraction: number };
     assert.ok(Math.abs(at10.remainingMs - 50_000) <= 1000, String(at10.remainingMs));
     assert.ok(Math.abs(at40.remainingMs - 20_000) <= 1000, String(at40.remainingMs));
     assert.ok(at40.fraction > at10.fraction && at40.fraction < 1);
-    const at62 = estimateWait(62_000, range) as { remainingMs: number };
+    const at62 = estimateWait(62_000, range.durations) as { remainingMs: number };
     assert.ok(at62.remainingMs > 0 && at62.remainingMs < 10_000, 'late in the range: the later half of the jobs still running');
   });
 
   it('never a negative or frozen number: past the usual range it is "longer than usual"', () => {
-    assert.deepEqual(estimateWait(range.lateMs + 1, range), { overdue: true });
-    assert.deepEqual(estimateWait(600_000, range), { overdue: true });
+    assert.deepEqual(estimateWait(range.lateMs + 1, range.durations), { overdue: true });
+    assert.deepEqual(estimateWait(600_000, range.durations), { overdue: true });
     for (let elapsed = 0; elapsed <= range.lateMs; elapsed += 500) {
-      const estimate = estimateWait(elapsed, range);
+      const estimate = estimateWait(elapsed, range.durations);
       if (estimate && 'remainingMs' in estimate) assert.ok(estimate.remainingMs >= 1000);
     }
   });

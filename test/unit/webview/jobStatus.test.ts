@@ -32,6 +32,33 @@ describe('webview job status', () => {
     assert.deepEqual(stageDetail(job('uploading')), { text: '' });
   });
 
+  it('while generating: the time so far; with history, about how long is left and a bar that fills; never a stuck number', () => {
+    const now = Date.now();
+    const durations = [50, 52, 55, 57, 60, 60, 62, 64, 67, 70].map((s) => s * 1000);
+    assert.deepEqual(stageDetail(job('generating', { stageStartedAt: now - 20_000 })), { text: '0:20' }, 'no history: as before');
+    const early = stageDetail(job('generating', { stageStartedAt: now - 20_000, expected: { acceptedAt: now - 20_000, durations } }));
+    assert.equal(early.text, '0:20 · about 40 s left');
+    assert.equal(early.percent, 33);
+    const later = stageDetail(job('generating', { stageStartedAt: now - 50_000, expected: { acceptedAt: now - 50_000, durations } }));
+    assert.equal(later.text, '0:50 · about 10 s left');
+    assert.ok(later.percent! > early.percent!, 'the bar moved on');
+    const long = stageDetail(job('generating', { stageStartedAt: now - 90_000, expected: { acceptedAt: now - 90_000, durations } }));
+    assert.deepEqual(long, { text: '1:30 · taking longer than usual' }, 'past the usual range: no number, an indeterminate bar');
+
+    const page = new Page();
+    page.init([cat]);
+    page.send({
+      type: 'job',
+      imageUri: cat.uri,
+      job: job('generating', { accepted: true, stageStartedAt: now - 20_000, expected: { acceptedAt: now - 20_000, durations } }),
+    });
+    assert.match(page.$('.stage-detail').textContent ?? '', /about 40 s left/);
+    const bar = page.$('.progress');
+    assert.equal(bar.classList.contains('indeterminate'), false);
+    assert.equal(bar.getAttribute('aria-valuenow'), '33');
+    void page.close();
+  });
+
   describe('Cancel of the single image', () => {
     let page: Page;
     afterEach(() => page.close());
