@@ -58,6 +58,8 @@ export interface GenerationRun {
   onClaimed?: (name: string, bytes: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  /** The wait between checks; the benchmark runs the polling on simulated time with its own. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface GenerationResult {
@@ -130,7 +132,7 @@ export async function waitForVideo(first: VideoRecord, run: GenerationRun, since
     const fallback = backoffDelay(poll, attempt, run.random);
     const delay = schedule ? nextCheckDelay(schedule, bounds, fallback, now()) : fallback;
     run.log.debug(`${record.uuid} is ${record.status}; next check in ${delay} ms.`);
-    await sleep(delay, run.signal);
+    await (run.sleep ?? sleep)(delay, run.signal);
     const next = await run.client.getResult(record.uuid, run.signal);
     if (!next) throw unknownJob(record.uuid);
     const seenAt = now();

@@ -17,11 +17,19 @@ const FIGURES = [
   'download_curl_ms',
   'download_peak_rss_mb',
   'download_peak_rss_mb_plain_node',
-  'poll_detect_delay_ms',
+  'poll_detect_delay_realtime_fixed_ms',
   'poll_interval_at_finish_ms',
   'poll_noticed_within_interval_pct',
   'poll_requests_per_minute',
   'poll_interval_cap_ms',
+  'poll_detect_delay_ms',
+  'poll_detect_delay_fixed_ms',
+  'poll_detect_delay_ratio_vs_fixed',
+  'poll_requests_per_job',
+  'poll_requests_per_job_fixed',
+  'poll_requests_ratio_vs_fixed',
+  'poll_max_requests_in_60s',
+  'eta_error_pct',
   'activate_ms',
   'form_open_ms',
   'queue_50_total_s',
@@ -38,7 +46,14 @@ describe('npm run bench', () => {
     const result = spawnSync(process.execPath, [path.join(root, 'scripts/bench.mjs')], {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, BENCH_ROUNDS: '1', BENCH_VIDEO_MB: '20', BENCH_POLL_SPREAD_S: '5', BENCH_POLL_JOBS: '3' },
+      env: {
+        ...process.env,
+        BENCH_ROUNDS: '1',
+        BENCH_VIDEO_MB: '20',
+        BENCH_POLL_SPREAD_S: '5',
+        BENCH_POLL_JOBS: '3',
+        BENCH_PLAN_JOBS: '50',
+      },
     });
     assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
     for (const name of FIGURES)
