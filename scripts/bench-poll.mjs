@@ -11,22 +11,12 @@ const out = (p) => require(path.join(root, 'out', p));
 const { waitForVideo, DEFAULT_POLL } = out('src/jobs/generation.js');
 const { kindOf, likelyRange, PollBudget, withFinished } = out('src/jobs/pollSchedule.js');
 const { expectedWait } = out('src/shared/estimate.js');
+// Seeded, so every run draws the same jobs.
+const { seeded } = out('test/support/seeded.js');
 
 const OPTIONS = { prompt: 'bench', length: 5, enhancePrompt: true, modelName: 'ray-v2', aspectRatio: '', resolution: '', loop: false };
 const KIND = kindOf(OPTIONS);
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
-/** A small seeded generator (mulberry32): the same jobs every run. */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Lognormal with median 60 s and σ 0.4: about 80% of the jobs take 36 to 100 s. */
 function generationTimes(count, random) {

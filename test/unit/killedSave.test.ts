@@ -15,6 +15,7 @@ import type { ChildInput, ChildOutput } from '../harness/saveChild';
 import { checkAfterCrash, checkAfterRecover, checkEnd, IMAGE, JOB, seedForeign } from '../harness/saveWorld';
 import { Simulator } from '../simulator/simulator';
 import { generationOptions } from '../support/fixtures';
+import { seeded } from '../support/seeded';
 
 const CHILD = path.join(__dirname, '../harness/saveChild.js');
 const KEY = 'sim-key-crash-0123';
@@ -22,18 +23,6 @@ const SMALL_VIDEO = 256 * 1024; // for the kills after each step: quick to fetch
 const LARGE_VIDEO = 32 * 1024 * 1024; // for kills at random moments: long enough to die mid-download
 const RANDOM_RUNS = Number(process.env.LUMA_RANDOM_RUNS ?? 6);
 const SEED = Number(process.env.LUMA_CRASH_SEED ?? Date.now() % 2 ** 31);
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated with LUMA_CRASH_SEED. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** The moments the child announces, from which a kill can be timed. */
 type Moment = 'start' | 'downloading' | 'placing';
