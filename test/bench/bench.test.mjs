@@ -1,5 +1,6 @@
 // The benchmark is not a timed test: this only checks that it runs and prints every figure.
-// A quick configuration (one round, a 20 MB video, jobs finishing within 10 s) keeps it short.
+// A quick configuration (one round, a 20 MB video, jobs finishing within 10 s, 50 planned jobs,
+// one video played) keeps it short.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -30,6 +31,9 @@ const FIGURES = [
   'poll_requests_ratio_vs_fixed',
   'poll_max_requests_in_60s',
   'eta_error_pct',
+  'ready_to_playing_ms',
+  'ready_to_playing_detect_ms',
+  'ready_to_playing_after_detect_ms',
   'activate_ms',
   'form_open_ms',
   'queue_50_total_s',
@@ -53,6 +57,7 @@ describe('npm run bench', () => {
         BENCH_POLL_SPREAD_S: '5',
         BENCH_POLL_JOBS: '3',
         BENCH_PLAN_JOBS: '50',
+        BENCH_PLAYING_ROUNDS: '1',
       },
     });
     assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);

@@ -22,7 +22,14 @@ export function makeScreenshotFolders() {
  * The simulator (with `key` and `generationMs`), a served workbench with the packaged extension
  * pointed at it (plus `settings`), and a browser page (of `viewport`) open on its workspace; `stop()` ends them.
  */
-export async function startWorkbench({ key, generationMs, settings = {}, viewport = { width: 1400, height: 900 }, locale }) {
+export async function startWorkbench({
+  key,
+  generationMs,
+  settings = {},
+  viewport = { width: 1400, height: 900 },
+  locale,
+  simulator = {},
+}) {
   makeScreenshotFolders();
   const parts = {};
   const stop = async () => {
@@ -31,7 +38,7 @@ export async function startWorkbench({ key, generationMs, settings = {}, viewpor
     await parts.sim?.stop();
   };
   try {
-    parts.sim = await Simulator.start({ apiKey: key, generationMs });
+    parts.sim = await Simulator.start({ apiKey: key, generationMs, ...simulator });
     parts.server = await startCodeServer({
       vsix: VSIX,
       settings: { 'lumaVideo.apiBaseUrl': parts.sim.apiBaseUrl, 'lumaVideo.assetBaseUrl': parts.sim.assetBaseUrl, ...settings },
