@@ -48,6 +48,8 @@ export class JobService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly notices: JobNotices;
   private readonly unsubscribe: (() => void)[] = [];
+  /** While a running job has an estimate, the status bar counts it down on its own. */
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -140,6 +142,12 @@ export class JobService implements vscode.Disposable {
 
   private showStatus(): void {
     const running = this.machine.snapshots().filter((s) => s.here && s.live);
+    const estimating = running.some((s) => s.live?.expected && s.job.state === 'generating');
+    if (estimating && !this.ticker) this.ticker = setInterval(() => this.showStatus(), 1000);
+    if (!estimating && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
     const { queued } = this.machine.counts();
     this.statusBar.show(
       running.map((s) => l10n.t('{0}: {1}', s.job.imageName, stageText(s))),
@@ -167,6 +175,7 @@ export class JobService implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.ticker) clearInterval(this.ticker);
     this.machine.dispose();
     for (const stop of this.unsubscribe) stop();
     this.notices.dispose();
