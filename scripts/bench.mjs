@@ -262,7 +262,7 @@ async function polling() {
 
 /** The polling plan against the fixed back-off, on simulated time (scripts/bench-poll.mjs). */
 async function pollPlan() {
-  const figures = await pollPlanFigures({ jobs: Number(process.env.BENCH_PLAN_JOBS ?? 300) });
+  const figures = await pollPlanFigures({ jobs: Number(process.env.BENCH_PLAN_JOBS ?? 1000) });
   for (const [name, value] of Object.entries(figures)) print(name, value);
 }
 
