@@ -49,7 +49,9 @@ export class JobActions {
   /** Queues a job never accepted for another run; the caller holds its lease. */
   private async requeue(id: string, job: JobRecord): Promise<Run> {
     const current = this.runs.store.get(id) ?? job;
-    const run = this.queue.add({ ...current }, true);
+    // Not startable until 'queued' is saved: a slot freeing meanwhile must not run a job whose
+    // record still says 'failed' (its lease could even be released under it if the save fails).
+    const run = this.queue.add({ ...current }, true, false);
     try {
       await this.runs.move(run, 'queued', {
         error: undefined,
@@ -64,7 +66,7 @@ export class JobActions {
       this.queue.end(run);
       return run;
     }
-    this.queue.startWhileSlotsFree();
+    this.queue.enqueue(run);
     return run;
   }
 

@@ -23,8 +23,12 @@ export class JobQueue {
     private readonly hooks: QueueHooks,
   ) {}
 
-  /** Makes a run for the job; one that `takesSlot` waits for startWhileSlotsFree, any other is begun by the caller. */
-  add(job: JobRecord, takesSlot: boolean): Run {
+  /**
+   * Makes a run for the job; one that `takesSlot` waits for startWhileSlotsFree, any other is begun
+   * by the caller. `waits: false` holds it out of the queue until `enqueue`: a job run again may
+   * start only once its 'queued' state is saved.
+   */
+  add(job: JobRecord, takesSlot: boolean, waits = takesSlot): Run {
     let settle!: (job: JobRecord) => void;
     const settled = new Promise<JobRecord>((resolve) => (settle = resolve));
     const run: Run = {
@@ -40,7 +44,7 @@ export class JobQueue {
       settle,
     };
     this.runs.byJob.set(job.id, run);
-    if (takesSlot) this.waiting.push(job.id);
+    if (takesSlot && waits) this.waiting.push(job.id);
     this.hooks.keepWatching();
     this.runs.notify(job.id);
     return run;
@@ -53,9 +57,18 @@ export class JobQueue {
     return run;
   }
 
+  /** A run added with `waits: false` joins the queue, unless it was cancelled or ended meanwhile. */
+  enqueue(run: Run): void {
+    const id = run.job.id;
+    if (this.runs.byJob.get(id) !== run || run.started || !run.takesSlot || this.waiting.includes(id)) return;
+    this.waiting.push(id);
+    this.startWhileSlotsFree();
+  }
+
   /** Takes a run that has not started out of the queue (it is cancelled). */
   unqueue(id: string): void {
-    this.waiting.splice(this.waiting.indexOf(id), 1);
+    const index = this.waiting.indexOf(id);
+    if (index >= 0) this.waiting.splice(index, 1); // one held out of the queue is in no place of it
   }
 
   /** Starts queued jobs while there is a free slot. */

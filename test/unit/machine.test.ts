@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { JobRecord } from '../../src/jobs/job';
 import { summarize } from '../../src/jobs/jobSummary';
+import { canMove, type JobState } from '../../src/jobs/jobStatus';
 import { Leases } from '../../src/jobs/lease';
 import { LumaError } from '../../src/util/lumaError';
 import { generationOptions } from '../support/fixtures';
@@ -280,6 +281,35 @@ describe('job machine', function () {
   });
 
   describe('interleavings', () => {
+    // Found by a fault run under load (seed 20261131, path 6257:2:1:8:31): the run began during that save.
+    it('a Retry starts only once its "queued" is saved, though the queue is asked to start jobs meanwhile', async () => {
+      const a = host('window-1', () => true);
+      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
+      const [first] = await a.machine.start([a.request('cat.png')]);
+      assert.equal((await a.machine.whenSettled(first.id))?.state, 'failed');
+      const seen: JobState[] = [];
+      a.machine.onDidChange(({ job, here }) => {
+        if (job.id === first.id && here && seen.at(-1) !== job.state) seen.push(job.state);
+      });
+      // Its 'queued' is slow to save; meanwhile a new Generate asks the queue to start what it can.
+      const save = a.store.save.bind(a.store);
+      let saveQueued!: () => void;
+      const queuedMaySave = new Promise<void>((resolve) => (saveQueued = resolve));
+      a.store.save = async (job) => {
+        if (job.id === first.id && job.state === 'queued') await queuedMaySave;
+        return save(job);
+      };
+      const retried = a.machine.retry(first.id);
+      await until(() => a.machine.snapshots().find((s) => s.job.id === first.id)?.here || undefined);
+      const [other] = await a.machine.start([a.request('dog.png')]);
+      await a.machine.whenSettled(other.id);
+      assert.deepEqual(seen, ['failed'], 'nothing of the retried job ran while its record still said failed');
+      saveQueued();
+      assert.equal((await retried)?.state, 'done');
+      assert.deepEqual(seen.slice(0, 3), ['failed', 'queued', 'uploading']);
+      for (let i = 1; i < seen.length; i++) assert.ok(canMove(seen[i - 1], seen[i]), `${seen[i - 1]} → ${seen[i]}`);
+    });
+
     it('a save that failed after its claim forgets the name: Fetch Video never takes a later video under it as its own', async () => {
       sim.configure({ generationMs: 100 });
       const a = host('window-1', () => true);
