@@ -112,7 +112,8 @@ export class JobRunner {
   /** Waits for a paid video and saves it: shared by a new generation and a fetch. */
   private async finish(run: Run, client: GenerationClient, output: VideoOutput, first: VideoRecord, since: number): Promise<void> {
     const steps = this.steps(run, client, output);
-    steps.schedule = await this.schedule(run, since);
+    // Only a video still being made is planned for (one already done is downloaded at once).
+    if (first.state === 'pending') steps.schedule = await this.schedule(run, since);
     let record;
     try {
       record = await waitForVideo(first, steps, since);
@@ -152,11 +153,16 @@ export class JobRunner {
     });
   }
 
-  /** The job's polling plan, from the generation times of its kind (an unreadable history: none). */
+  /**
+   * The job's polling plan, from the generation times of its kind. A history that cannot be read
+   * within a second (or at all) gives no plan: the back-off of before.
+   */
   private async schedule(run: Run, since: number): Promise<PollSchedule> {
     const kind = kindOf(run.job.options);
-    const history = await this.runs.history.read().catch(() => []);
-    const acceptedAt = run.job.acceptedAt ?? since;
+    const history = await this.runs.history.readWithin(1000, run.abort.signal);
+    // A clock set back since the job was accepted must not put its acceptance in the future.
+    const stored = run.job.acceptedAt === undefined ? undefined : Math.min(run.job.acceptedAt, this.runs.now());
+    const acceptedAt = stored ?? since;
     const range = likelyRange(history, kind);
     // The form, the view and the status bar count "about 40 s left" from this on their own clocks.
     if (range && run.job.state === 'generating') {
@@ -168,7 +174,8 @@ export class JobRunner {
       acceptedAt,
       range,
       budget: this.runs.pollBudget,
-      onGenerated: (ms) => void this.runs.history.add(run.job.id, { kind, ms, at: this.runs.now() }),
+      // A job accepted before acceptance times were kept counts from its fetch: too short to learn from.
+      onGenerated: stored === undefined ? undefined : (ms) => void this.runs.history.add(run.job.id, { kind, ms, at: this.runs.now() }),
     };
   }
 

@@ -66,7 +66,8 @@ export function likelyRange(history: readonly FinishedGeneration[], kind: Genera
   return {
     earlyMs: percentile(durations, 0.1),
     medianMs: percentile(durations, 0.5),
-    lateMs: percentile(durations, 0.9),
+    // One stuck job among a few must not stretch the band of 3 s checks over many minutes.
+    lateMs: Math.min(percentile(durations, 0.9), 2 * percentile(durations, 0.5)),
     durations,
   };
 }
@@ -105,8 +106,9 @@ export class RequestWindow {
   /** Whether one more request at `at` keeps every window that holds it within the limit. */
   private fits(at: number): boolean {
     const near = this.booked.filter((time) => time >= at - this.windowMs && time <= at + this.windowMs);
-    // The count of a window holding `at` is largest when it starts at `at - windowMs` or at a booked request.
-    const starts = [at - this.windowMs, ...near.filter((time) => time <= at)];
+    // The count of a window holding `at` is largest when it starts at `at - windowMs`, at `at`
+    // itself (later bookings count then) or at a booked request before it.
+    const starts = [at - this.windowMs, at, ...near.filter((time) => time <= at)];
     return starts.every((start) => near.filter((time) => time >= start && time <= start + this.windowMs).length < this.limit);
   }
 

@@ -26,11 +26,13 @@ export function percentile(sorted: readonly number[], p: number): number {
  * minus now. Past the 95th percentile, or past every past job, it is "longer than usual" rather
  * than a number that freezes or goes below zero.
  */
-export function estimateWait(elapsedMs: number, durations: readonly number[]): WaitEstimate {
+export function estimateWait(elapsed: number, durations: readonly number[]): WaitEstimate {
+  // A clock behind the acceptance (set back, or another machine's) counts as just accepted.
+  const elapsedMs = Math.max(0, elapsed);
   const later = durations.filter((ms) => ms > elapsedMs);
   if (later.length === 0 || elapsedMs > percentile(durations, 0.95)) return { overdue: true };
   const remainingMs = Math.max(1000, percentile(later, 0.5) - elapsedMs);
-  return { remainingMs, fraction: Math.min(0.99, elapsedMs / (elapsedMs + remainingMs)) };
+  return { remainingMs, fraction: Math.max(0, Math.min(0.99, elapsedMs / (elapsedMs + remainingMs))) };
 }
 
 /** "about 40 s left", "about 3 min left", "taking longer than usual". */

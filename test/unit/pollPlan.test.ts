@@ -89,6 +89,9 @@ describe('the polling plan in the job machine', function () {
       (await b.machine.recover()).map((resumed) => resumed.id),
       [job.id],
     );
+    // The plan and the estimate in the new window count from the stored acceptance, not from the restart.
+    const expected = await until(() => b.machine.snapshots().find((s) => s.job.id === job.id)?.live?.expected);
+    assert.equal(expected.acceptedAt, accepted);
     const done = await b.machine.whenSettled(job.id);
     assert.equal(done?.state, 'done', 'resumed and fetched');
     assert.equal(done?.acceptedAt, accepted, 'the plan counts from the acceptance, not from the restart');

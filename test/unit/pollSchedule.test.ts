@@ -121,6 +121,38 @@ describe('the polling plan', () => {
     assert.equal(window.earliest(60_001), 61_001);
   });
 
+  it('bookings out of order (one job books 15 s ahead, another then 3 s) never overfill any 60 s', () => {
+    const window = new RequestWindow(2, 60_000);
+    window.record(10_000, 0);
+    window.record(20_000, 0);
+    assert.equal(window.earliest(5000), 70_001, 'a request at 5 s would make three in 5–65 s');
+    const random = (() => {
+      let seed = 7;
+      return () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    })();
+    for (let trial = 0; trial < 300; trial++) {
+      const budget = new PollBudget({ job: { limit: 5, windowMs: 10_000 }, shared: { limit: 8, windowMs: 10_000 } });
+      const booked: number[] = [];
+      const perJob = new Map<string, number[]>();
+      let now = 0;
+      for (let i = 0; i < 40; i++) {
+        now += Math.floor(random() * 500);
+        const id = `job-${Math.floor(random() * 3)}`;
+        const at = budget.reserve(id, now + Math.floor(random() * 8000), now);
+        booked.push(at);
+        perJob.set(id, [...(perJob.get(id) ?? []), at]);
+      }
+      const most = (times: number[]) => Math.max(...times.map((start) => times.filter((t) => t >= start && t <= start + 10_000).length));
+      assert.ok(most(booked) <= 8, `trial ${trial}: ${most(booked)} together`);
+      for (const times of perJob.values()) assert.ok(most(times) <= 5, `trial ${trial}: ${most(times)} for one job`);
+    }
+  });
+
+  it('one job far slower than the rest does not stretch the band of 3 s checks', () => {
+    const range = likelyRange(history([55, 58, 60, 62, 1800].map((s) => s * 1000)), kind)!;
+    assert.ok(range.lateMs <= 2 * range.medianMs, `late edge ${range.lateMs} ms`);
+  });
+
   it('the history keeps the newest finished jobs and ignores durations that are not real', () => {
     let list: FinishedGeneration[] = [];
     for (let i = 0; i < 250; i++) list = withFinished(list, { kind, ms: 1000 + i, at: i });
@@ -156,6 +188,14 @@ describe('the wait estimate', () => {
     assert.ok(at40.fraction > at10.fraction && at40.fraction < 1);
     const at62 = estimateWait(62_000, range.durations) as { remainingMs: number };
     assert.ok(at62.remainingMs > 0 && at62.remainingMs < 10_000, 'late in the range: the later half of the jobs still running');
+  });
+
+  it('a clock behind the acceptance (set back, or another machine) counts as just accepted: no negative bar', () => {
+    for (const elapsed of [-30_000, -1e9]) {
+      const estimate = estimateWait(elapsed, range.durations) as { remainingMs: number; fraction: number };
+      assert.equal(estimate.fraction, 0);
+      assert.ok(estimate.remainingMs > 0 && estimate.remainingMs <= 70_000, String(estimate.remainingMs));
+    }
   });
 
   it('never a negative or frozen number: past the usual range it is "longer than usual"', () => {
