@@ -30,7 +30,7 @@ describe('the generation history on disk', () => {
     );
   });
 
-  it('skips what is not an entry (other JSON, broken JSON, a pipe, a link to a device, a huge file); a future date counts as now', async () => {
+  it('skips what is not an entry (other or broken JSON, a pipe, a link to a device, a huge file); a future date is now', async () => {
     const history = new GenerationHistory(dir, silentLogger);
     await history.add('good', { kind, ms: 60_000, at: 1000 });
     await fs.writeFile(path.join(dir, 'wrong.json'), JSON.stringify({ kind, ms: 'sixty', at: 1 }));
