@@ -69,6 +69,8 @@ export class JobService implements vscode.Disposable {
       act: (action, jobs) => void this.act(action, jobs),
     });
     this.unsubscribe.push(this.machine.onDidChange((snapshot) => this.onChange(snapshot)));
+    // A window that closed with a generation request out leaves a possible charge: say so once.
+    this.unsubscribe.push(this.machine.onChargesLeftOpen((jobs) => this.notices.tell(jobs)));
   }
 
   /** Whether a job is queued or running, as the list says (here, elsewhere, or interrupted). */

@@ -145,7 +145,12 @@ export class JobNotices {
     group.progress?.done();
     const jobs = [...group.ids].map((id) => this.ports.snapshot(id)?.job).filter((job): job is JobRecord => job !== undefined);
     for (const id of group.ids) if (this.groupOf.get(id) === group) this.groupOf.delete(id);
-    const summary = summarize(jobs, group.kind);
+    this.tell(jobs, group.kind);
+  }
+
+  /** The one message about jobs that ended (a group's, or those recovery ended), with its buttons. */
+  tell(jobs: JobRecord[], kind: GroupKind = 'other'): void {
+    const summary = summarize(jobs, kind);
     if (!summary) return;
     const fetchable = fetchableOf(jobs).length;
     const labels = summary.actions.map((action) => actionLabel(action, fetchable > 1));

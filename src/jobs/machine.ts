@@ -157,6 +157,14 @@ export class JobMachine {
     return this.recovery.recover();
   }
 
+  /**
+   * Jobs recovery ended (their window closed while the generation request was out) whose request
+   * may have been charged: called once per pass with all of them, so the person hears of it.
+   */
+  onChargesLeftOpen(listener: (jobs: JobRecord[]) => void): () => void {
+    return this.recovery.onChargesLeftOpen(listener);
+  }
+
   /** Keeps this window's leases fresh and follows other windows while anything runs. */
   keepWatching(): void {
     this.recovery.keepWatching();

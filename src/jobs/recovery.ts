@@ -13,6 +13,9 @@ export class Recovery {
   private recovering: Promise<JobRecord[]> | undefined;
   private recoverAgain = false;
   private watcher: { dispose(): void } | undefined;
+  /** Told of the jobs a pass ended as "may have been charged", once per pass. */
+  private readonly chargeListeners = new Set<(jobs: JobRecord[]) => void>();
+  private endedWithCharge: JobRecord[] = [];
 
   constructor(
     private readonly runs: Runs,
@@ -57,6 +60,8 @@ export class Recovery {
     }
     if (resumed.length > 0)
       this.runs.log.info(`Resuming ${resumed.length} paid video(s) left unfinished: ${resumed.map((job) => job.imageName).join(', ')}.`);
+    const charged = this.endedWithCharge.splice(0);
+    if (charged.length > 0) for (const listener of this.chargeListeners) listener(charged);
     if (this.runs.elsewhere.size > 0) this.keepWatching();
     return resumed;
   }
@@ -94,12 +99,23 @@ export class Recovery {
           }
         : { state: 'cancelled', error: cancelNote(current, requestWentOut(current), WINDOW_CLOSED), errorSaysMoney: undefined };
     try {
-      if (canMove(current.state, ending.state!)) await this.runs.store.save({ ...current, ...ending, updatedAt: this.runs.now() });
+      if (canMove(current.state, ending.state!)) {
+        const ended = { ...current, ...ending, updatedAt: this.runs.now() };
+        await this.runs.store.save(ended);
+        // Its request may have been charged and nobody was there to say so: the person is told.
+        if (ended.mayBeCharged && ended.state === 'failed') this.endedWithCharge.push(ended);
+      }
     } finally {
       await this.runs.store.leases.release(job.id);
     }
     this.runs.notify(job.id);
     return undefined;
+  }
+
+  /** Called with the jobs each recovery pass ended whose request may have been charged. */
+  onChargesLeftOpen(listener: (jobs: JobRecord[]) => void): () => void {
+    this.chargeListeners.add(listener);
+    return () => this.chargeListeners.delete(listener);
   }
 
   /** Another live window runs this job: shown as such here, and watched until it ends. */

@@ -94,6 +94,7 @@ describe('notifications: one per Generate, not one per image', function () {
       },
     });
     host.machine.onDidChange((snapshot) => notices.changed(snapshot));
+    host.machine.onChargesLeftOpen((jobs) => notices.tell(jobs));
     const generate = (...names: string[]) =>
       notices.generate(
         names.map((name) => host.request(name).imageUri),
@@ -271,5 +272,23 @@ describe('notifications: one per Generate, not one per image', function () {
       b.shown.map(({ kind, text }) => ({ kind, text })),
       [{ kind: 'info', text: 'Luma: all 2 videos are ready.' }],
     );
+  });
+
+  it('a window that closed while its generation requests were out: the next start says once that they may have been charged', async () => {
+    sim.configure({ asyncMode: 'ignore', generationMs: 2000, latencyMs: 0 });
+    const a = window({ hostId: 'window-1' });
+    await a.generate('beach.jpg', 'cat.png');
+    await until(() => sim.requests.filter((r) => r.endpoint === 'features').length === 2);
+    a.host.crash();
+    const b = window({ hostId: 'window-2' });
+    assert.deepEqual(await b.host.machine.recover(), [], 'nothing to resume: neither was accepted');
+    await until(() => b.shown.length > 0);
+    assert.equal(b.shown.length, 1, 'one message for both');
+    assert.equal(b.shown[0].kind, 'error');
+    assert.match(b.shown[0].text, /2 failed.*2 requests may have been charged: check your 1min\.ai history\./);
+    assert.deepEqual(b.shown[0].actions, ['Show Generations']);
+    await b.host.machine.recover();
+    assert.equal(b.shown.length, 1, 'told once, not at every look');
+    sim.configure({ asyncMode: 'honour' });
   });
 });
