@@ -19,6 +19,7 @@ import {
   openFormFromPalette,
   runCommand,
   screenshotIfFailed,
+  selectInExplorer,
   startWorkbench,
   waitUntil,
 } from './workbench.mjs';
@@ -116,8 +117,7 @@ describe('UI: accessibility of the form', function () {
     sim.configure({ generationMs: 3000 });
     await runCommand(page, 'View: Close All Editors');
     const batch = ['beach.jpg', 'sunset photo.PNG', 'cat.png'];
-    await explorerRow(page, batch[0]).click();
-    for (const name of batch.slice(1)) await explorerRow(page, name).click({ modifiers: ['Control'] });
+    await selectInExplorer(page, batch);
     assert.ok(await contextMenuOffersItem(page, 'cat.png', 3));
     await chooseMenuItem(page);
     await page.locator('.tab', { hasText: 'Luma: 3 images' }).waitFor();

@@ -13,6 +13,7 @@ import {
   formFrame,
   runCommand as runIn,
   screenshotIfFailed,
+  selectInExplorer,
   startWorkbench,
 } from './workbench.mjs';
 
@@ -113,9 +114,7 @@ describe('UI: right-click an image, fill the form, get the video', function () {
   it('a batch: three images selected in the Explorer, one form, one prompt, three videos', async () => {
     await page.keyboard.press('Escape');
     const batch = ['beach.jpg', 'sunset photo.PNG', 'cat.png'];
-    await explorerRow(batch[0]).click();
-    const modifier = process.platform === 'darwin' ? 'Meta' : 'Control';
-    for (const name of batch.slice(1)) await explorerRow(name).click({ modifiers: [modifier] });
+    await selectInExplorer(page, batch);
     // Right-click one of the selected: the menu acts on the whole selection.
     assert.ok(await contextMenuOffersItem('cat.png', 3));
     await chooseMenuItem();

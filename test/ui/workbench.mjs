@@ -65,6 +65,27 @@ export const exactly = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\
 
 export const explorerRow = (page, name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: exactly(name) });
 
+/**
+ * Selects these files in the Explorer as a person does (a click, then Ctrl+click, Cmd on macOS) and
+ * waits until all of them show as selected: under load a click can land while the first file opens
+ * in a preview and be lost, so a short selection is tried again.
+ */
+export async function selectInExplorer(page, names, tries = 3) {
+  const modifier = process.platform === 'darwin' ? 'Meta' : 'Control';
+  for (let attempt = 1; ; attempt++) {
+    await explorerRow(page, names[0]).click();
+    for (const name of names.slice(1)) await explorerRow(page, name).click({ modifiers: [modifier] });
+    const selected = async () => {
+      const rows = await Promise.all(names.map((name) => explorerRow(page, name).getAttribute('aria-selected')));
+      return rows.every((value) => value === 'true');
+    };
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && !(await selected())) await page.waitForTimeout(100);
+    if (await selected()) return;
+    if (attempt >= tries) throw new Error(`the Explorer did not select ${names.join(', ')}`);
+  }
+}
+
 /** The visible form's document: a webview is two nested frames, and hidden editors keep theirs. */
 export const formFrame = (page) => page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
 
