@@ -11,7 +11,11 @@ import { type FinishedGeneration, HISTORY_LIMIT, withFinished } from './pollSche
 /** An entry is well under 300 bytes; a file much larger is not one. */
 const MAX_ENTRY_BYTES = 4096;
 
+/** How long one read of the folder serves the jobs that start after it. */
+const REUSE_MS = 10_000;
+
 export class GenerationHistory {
+  private recent: { at: number; read: Promise<FinishedGeneration[]> } | undefined;
   constructor(
     private readonly dir: string,
     private readonly log: Logger,
@@ -33,15 +37,21 @@ export class GenerationHistory {
     return entries.reduce<FinishedGeneration[]>((list, entry) => (entry ? withFinished(list, entry) : list), []);
   }
 
-  /** The history, or none after `timeoutMs` or a cancel: the plan then falls back to the old back-off. */
+  /**
+   * The history, or none after `timeoutMs` or a cancel: the plan then falls back to the old
+   * back-off. The jobs of one batch start together: they share one read of the folder.
+   */
   async readWithin(timeoutMs: number, signal?: AbortSignal): Promise<FinishedGeneration[]> {
+    const fresh = this.recent && Date.now() - this.recent.at < REUSE_MS ? this.recent.read : undefined;
+    const read = fresh ?? this.read().catch(() => [] as FinishedGeneration[]);
+    if (!fresh) this.recent = { at: Date.now(), read };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const giveUp = new Promise<FinishedGeneration[]>((resolve) => {
       timer = setTimeout(() => resolve([]), timeoutMs);
       signal?.addEventListener('abort', () => resolve([]), { once: true });
     });
     try {
-      return await Promise.race([this.read().catch(() => []), giveUp]);
+      return await Promise.race([read, giveUp]);
     } finally {
       clearTimeout(timer);
     }
@@ -58,6 +68,7 @@ export class GenerationHistory {
       await fs.mkdir(this.dir, { recursive: true });
       await fs.writeFile(temp, JSON.stringify(finished), 'utf8');
       await fs.rename(temp, path.join(this.dir, `${id}.json`));
+      this.recent = undefined; // the next job reads it with this one
       await this.trim(finished.at);
     } catch (error) {
       await fs.rm(temp, { force: true }).catch(() => undefined);

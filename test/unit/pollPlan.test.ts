@@ -2,15 +2,13 @@
 // generation's time is kept beside the job list, the next job of its kind is checked where it
 // is likely to finish, and a restart keeps both the history and the moment the plan counts from.
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { GenerationHistory } from '../../src/jobs/generationHistory';
 import { kindOf, likelyRange } from '../../src/jobs/pollSchedule';
 import { silentLogger } from '../../src/util/log';
 import { generationOptions } from '../support/fixtures';
 import { Simulator } from '../simulator/simulator';
-import { createHost, TestHost } from '../support/jobHost';
+import { createHost, freshWorkspacePerTest, TestHost } from '../support/jobHost';
 
 const KEY = 'poll-plan-key-01';
 const GENERATION_MS = 400;
@@ -18,34 +16,23 @@ const GENERATION_MS = 400;
 describe('the polling plan in the job machine', function () {
   this.timeout(30_000);
   let sim: Simulator;
-  let storeDir: string;
-  let videoDir: string;
-  let deadHosts: Set<string>;
-  const hosts: TestHost[] = [];
+  const workspace = freshWorkspacePerTest('luma-plan');
 
   before(async () => {
     sim = await Simulator.start({ apiKey: KEY, generationMs: GENERATION_MS });
   });
   after(() => sim.stop());
-  beforeEach(async () => {
+  beforeEach(() => {
     sim.reset();
     sim.configure({ asyncMode: 'honour', generationMs: GENERATION_MS, latencyMs: 0, gatewayTimeoutMs: undefined });
-    storeDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-plan-store-'));
-    videoDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-plan-videos-'));
-    deadHosts = new Set();
-  });
-  afterEach(async () => {
-    for (const host of hosts.splice(0)) host.crash();
-    await fs.rm(storeDir, { recursive: true, force: true, maxRetries: 5 });
-    await fs.rm(videoDir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   function host(hostId = 'window-1'): TestHost {
-    const created = createHost({ storeDir, videoDir, api: sim, apiKey: KEY, hostId, deadHosts });
-    hosts.push(created);
+    const created = createHost({ ...workspace, api: sim, apiKey: KEY, hostId });
+    workspace.hosts.push(created);
     return created;
   }
-  const history = () => new GenerationHistory(path.join(storeDir, 'history'), silentLogger);
+  const history = () => new GenerationHistory(path.join(workspace.storeDir, 'history'), silentLogger);
   const checksOf = (uuid: string) => sim.requests.filter((r) => r.endpoint === 'result' && r.path.includes(uuid)).map((r) => r.at);
 
   async function generate(on: TestHost, image = 'cat.png') {
