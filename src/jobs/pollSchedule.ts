@@ -1,8 +1,8 @@
 // When to look again at a generation the service is making, and how long it will likely take.
 // Without enough history of its kind: today's back-off (the `fallback` delay). With enough finished
 // jobs of the same kind (model, length, resolution, enhance flag): sparse while finishing is
-// unlikely, every `minMs` across the likely range (10th to 90th percentile of those jobs; a wider
-// one costs more checks than it saves waiting, see the benchmark), and backing off again once it
+// unlikely, every `minMs` across the likely range (12th to 88th percentile of those jobs: the band that
+// keeps the checks within 1.5× today's policy, see CONTRIBUTING), and backing off again once it
 // runs long. Whatever the plan says, a budget per job and one shared by
 // every running job keep the checks within the service's request limits. No vscode, no clock.
 import { percentile } from '../shared/estimate';
@@ -48,7 +48,7 @@ export function withFinished(history: readonly FinishedGeneration[], finished: F
   return [finished, ...history].sort((a, b) => b.at - a.at).slice(0, HISTORY_LIMIT);
 }
 
-/** Where the matching past jobs finished: their 10th, 50th and 90th percentiles, in ms after acceptance. */
+/** Where the matching past jobs finished: their 12th, 50th and 88th percentiles, in ms after acceptance. */
 export interface LikelyRange {
   earlyMs: number;
   medianMs: number;
@@ -57,6 +57,10 @@ export interface LikelyRange {
   durations: readonly number[];
 }
 
+/** The band of checks every `minMs`; see CONTRIBUTING for what each width costs and saves. */
+export const EARLY_PERCENTILE = 0.12;
+export const LATE_PERCENTILE = 0.88;
+
 export function likelyRange(history: readonly FinishedGeneration[], kind: GenerationKind): LikelyRange | undefined {
   const durations = history
     .filter((past) => sameKind(past.kind, kind) && past.ms > 0 && Number.isFinite(past.ms))
@@ -64,10 +68,10 @@ export function likelyRange(history: readonly FinishedGeneration[], kind: Genera
     .sort((a, b) => a - b);
   if (durations.length < MIN_HISTORY) return undefined;
   return {
-    earlyMs: percentile(durations, 0.1),
+    earlyMs: percentile(durations, EARLY_PERCENTILE),
     medianMs: percentile(durations, 0.5),
     // One stuck job among a few must not stretch the band of 3 s checks over many minutes.
-    lateMs: Math.min(percentile(durations, 0.9), 2 * percentile(durations, 0.5)),
+    lateMs: Math.min(percentile(durations, LATE_PERCENTILE), 2 * percentile(durations, 0.5)),
     durations,
   };
 }
