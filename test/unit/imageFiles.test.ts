@@ -166,6 +166,13 @@ describe('image files for tests', () => {
     assert.deepEqual([...bmp.subarray(54 + 32, 54 + 35)], [255, 0, 0], 'top left: blue');
   });
 
+  it('the AVIF fixture is an AVIF file', () => {
+    const avif = read('images/sample.avif');
+    assert.equal(text(avif, 4, 8), 'ftyp');
+    assert.equal(text(avif, 8, 12), 'avif');
+    assert.ok(avif.length > 200 && avif.length < 20_000, `${avif.length} bytes`);
+  });
+
   it('imageSize reads JPEG (baseline and progressive) and WebP (VP8, VP8L, VP8X) headers', () => {
     assert.deepEqual(imageSize(read('workspace/beach.jpg')), { width: 320, height: 240 });
     assert.deepEqual(imageSize(read('workspace/photos/dog.webp')), { width: 160, height: 120 });
@@ -177,7 +184,7 @@ describe('image files for tests', () => {
   it('imageSize: undefined for garbage, other formats and every cut-short header, and it never throws', () => {
     const random = seeded(3);
     const garbage = Uint8Array.from({ length: 64 }, () => random() * 256);
-    for (const bytes of [new Uint8Array(), garbage, new TextEncoder().encode('not an image at all')]) {
+    for (const bytes of [new Uint8Array(), garbage, new TextEncoder().encode('not an image at all'), read('images/sample.avif')]) {
       assert.equal(imageSize(bytes), undefined);
     }
     const samples: [string, Uint8Array, number][] = [
