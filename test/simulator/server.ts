@@ -10,6 +10,7 @@ import type { Fault } from './faults';
 import type { Ctx } from './reply';
 import { serveStorage } from './storage';
 import type { Endpoint, JobInfo, SeenRequest } from './types';
+import type { ReceivedUpload } from './uploads';
 
 type Listener = (request: SeenRequest) => void;
 
@@ -73,6 +74,11 @@ export class Simulator {
   /** Accepted (charged) POST /api/features calls. */
   get featureCalls(): number {
     return this.core.accepted;
+  }
+
+  /** Every image uploaded, oldest first: its key, declared type, size and (while kept) bytes. */
+  get uploadsReceived(): ReceivedUpload[] {
+    return this.core.uploads.list();
   }
 
   get credits(): number {
@@ -146,6 +152,7 @@ export class Simulator {
     this.requests.length = 0;
     this.core.faults.clear();
     this.core.jobs.clear();
+    this.core.uploads.clear();
     this.core.accepted = 0;
     this.core.balance = this.core.opts.credits;
   }

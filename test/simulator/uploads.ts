@@ -23,6 +23,12 @@ interface Upload {
   /** Dropped (undefined) once newer uploads pass the storage budget; the key stays valid. */
   data: Buffer | undefined;
   mimetype: string;
+  size: number;
+}
+
+/** An upload as a test sees it. */
+export interface ReceivedUpload extends Upload {
+  key: string;
 }
 
 /**
@@ -37,6 +43,16 @@ export class Uploads {
   /** The uploads whose bytes are still kept, oldest first, and their total size. */
   private readonly kept: Upload[] = [];
   private keptBytes = 0;
+
+  clear(): void {
+    this.byKey.clear();
+    this.kept.length = 0;
+    this.keptBytes = 0;
+  }
+
+  list(): ReceivedUpload[] {
+    return [...this.byKey].map(([key, upload]) => ({ key, mimetype: upload.mimetype, size: upload.size, data: upload.data }));
+  }
 
   has(key: string): boolean {
     return this.byKey.has(key);
@@ -56,7 +72,7 @@ export class Uploads {
 
   /** Files `data` under `key`; with `keep` false only the key is remembered, not the bytes. */
   store(key: string, data: Buffer, mimetype: string, keep: boolean): void {
-    const upload: Upload = { data: keep ? data : undefined, mimetype };
+    const upload: Upload = { data: keep ? data : undefined, mimetype, size: data.length };
     this.byKey.set(key, upload);
     if (!upload.data) return;
     this.kept.push(upload);
