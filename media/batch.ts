@@ -7,6 +7,7 @@ import { COUNTED_STAGES, isWorking, stageCount } from '../src/shared/stages';
 import { setProgress, type Dom } from './dom';
 import { imageAction, isCancellable, isPaidAndWaiting, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
 import { cancelButton, doneButtons, setApiKeyButton, stageText } from './jobStatus';
+import { showSendNote } from './imagePrep';
 import { videoPlayer, type VideoFile } from './video';
 
 interface Card {
@@ -15,6 +16,8 @@ interface Card {
   root: HTMLElement;
   media: HTMLElement;
   line: HTMLElement;
+  /** What is sent for the image, when not the file as it is. */
+  send: HTMLElement;
   actions: HTMLElement;
   progress?: HTMLElement;
   key: string;
@@ -35,6 +38,10 @@ export function createBatchView(dom: Dom, images: readonly ImageView[], actions:
     tick() {
       for (const card of cards) if (card.job) updateCard(dom, card, card.job);
     },
+    sendNote(imageUri, note) {
+      const card = cards.find((candidate) => candidate.image.uri === imageUri);
+      if (card) showSendNote(card.send, note);
+    },
     focusAfterLoss: (scope) => scope?.querySelector<HTMLElement>('button') ?? summary.root.querySelector('button') ?? undefined,
   };
 }
@@ -47,11 +54,12 @@ function buildCard(dom: Dom, image: ImageView, index: number): Card {
   showThumbnail(dom, media, image);
   const name = el('p', { class: 'card-name', id: `name-${index}`, title: image.name }, image.name);
   const line = el('p', { class: 'card-stage', id: `status-${index}`, hidden: true });
+  const send = el('p', { class: 'note send-note', id: `send-${index}`, hidden: true });
   const actions = el('div', { class: 'actions compact' });
   // The frame holds the picture and, while the job works, a progress bar over its bottom edge.
   const frame = el('div', { class: 'frame' }, media);
-  const root = el('li', { class: 'card', 'data-focus-scope': true }, frame, name, line, actions);
-  return { image, index, root, media, line, actions, key: '' };
+  const root = el('li', { class: 'card', 'data-focus-scope': true }, frame, name, send, line, actions);
+  return { image, index, root, media, line, send, actions, key: '' };
 }
 
 function showThumbnail({ el }: Dom, media: HTMLElement, image: ImageView): void {

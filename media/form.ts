@@ -5,10 +5,11 @@
 // no inline markup or styles.
 import { l10n } from '../src/shared/l10n';
 import { type GenerateReply, type HostMessage, type ImageView, type WebviewNotice } from '../src/shared/messages';
-import { coerceDefaults, validateBatch, type OptionField } from '../src/shared/options';
+import { coerceDefaults, validateBatch, type GenerationOptions, type OptionField } from '../src/shared/options';
 import { isRunning } from '../src/shared/stages';
 import { createBatchView } from './batch';
 import { createDom } from './dom';
+import { createImagePreparer, type Convert, type SendNote } from './imagePrep';
 import { setError, setImageError, showErrors } from './fieldErrors';
 import { buildFields, FIELDS, readForm, SHORTCUTS, updateCounter, writeForm } from './fields';
 import { type Jobs, type JobsView, type ViewActions } from './jobs';
@@ -26,7 +27,7 @@ export interface Form {
 }
 
 /** Builds the form in `document`, talks to the host through `api`, and says it is ready. */
-export function createForm(api: VsCodeApi, document: Document): Form {
+export function createForm(api: VsCodeApi, document: Document, convert?: Convert): Form {
   const dom = createDom(document);
   const window = document.defaultView;
   const ui = buildFields(dom, pickPrompt);
@@ -39,8 +40,20 @@ export function createForm(api: VsCodeApi, document: Document): Form {
   let jobs: Jobs = {};
   let layout: JobsView | undefined;
   let edited = saved?.edited === true;
+  /** A Generate waits for the images' copies. */
+  let sending = false;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let draftTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What each image's row says about what is sent (a copy, or why it cannot go). */
+  const sendNotes: Record<string, SendNote | undefined> = {};
+  const preparer = createImagePreparer(
+    (imageUri) => requests.request('imageBytes', { imageUri }),
+    (imageUri, note) => {
+      sendNotes[imageUri] = note;
+      layout?.sendNote(imageUri, note);
+    },
+    convert,
+  );
 
   /** What was typed, as the saved state and the draft keep it. */
   const typed = () => ({
@@ -83,7 +96,7 @@ export function createForm(api: VsCodeApi, document: Document): Form {
 
   function onSubmit(event: Event): void {
     event.preventDefault();
-    if (anyRunning() || requests.waiting('generate')) return;
+    if (anyRunning() || sending || requests.waiting('generate')) return;
     const prompts = state.perImage ? trimmed(typedPrompts()) : undefined;
     const result = validateBatch(
       readForm(ui),
@@ -95,12 +108,30 @@ export function createForm(api: VsCodeApi, document: Document): Form {
     // The checked options carry the first image's prompt; the shared one (maybe empty in a batch
     // where every image has its own) is what the host expects in `options`.
     const options = { ...result.perImage[0].options, prompt: ui.prompt.value.trim() };
-    void requests.request('generate', prompts ? { options, prompts } : { options }).then(onGenerateReply);
+    const ready = preparer.copiesNow();
+    if (ready) return send(options, prompts, ready);
+    // The images' copies are still being made (they usually are done before the prompt is typed).
+    sending = true;
+    void preparer
+      .copies()
+      .finally(() => (sending = false))
+      .then((prepared) => send(options, prompts, prepared));
+  }
+
+  function send(options: GenerationOptions, prompts: Record<string, string> | undefined, prepared: Record<string, Uint8Array>): void {
+    const params = { options, ...(prompts ? { prompts } : {}), ...(Object.keys(prepared).length > 0 ? { prepared } : {}) };
+    void requests.request('generate', params).then(onGenerateReply);
   }
 
   /** Accepted: the jobs' messages show them. Declined: nothing started, the form is as it was. */
   function onGenerateReply(reply: GenerateReply): void {
     if (reply.status !== 'invalid') return;
+    // What cannot be sent for an image is said next to it, where the form says what it sends.
+    for (const [uri, text] of Object.entries(reply.fileErrors ?? {}))
+      if (typeof text === 'string' && state.images.some((image) => image.uri === uri)) {
+        sendNotes[uri] = { text, problem: true };
+        layout?.sendNote(uri, sendNotes[uri]);
+      }
     showErrors(dom, state, reply.errors ?? {}, reply.imageErrors);
     save();
   }
@@ -116,6 +147,7 @@ export function createForm(api: VsCodeApi, document: Document): Form {
     state.perImage = perImage;
     for (const input of perImage?.inputs ?? []) input.value = prompts[input.dataset.imageUri ?? ''] ?? '';
     perImage?.details.addEventListener('toggle', save);
+    for (const image of list) layout.sendNote(image.uri, sendNotes[image.uri]);
     ui.top.replaceChildren(...layout.top);
     ui.bottom.replaceChildren(...layout.bottom);
     ui.perImageSlot.replaceChildren(...(perImage ? [perImage.details] : []));
@@ -157,6 +189,7 @@ export function createForm(api: VsCodeApi, document: Document): Form {
     const kept = same ? Object.fromEntries(Object.entries(jobs).filter(([, job]) => !isRunning(job))) : {};
     const draft = message.draft;
     showImages(message.images, draft?.prompts ?? (same ? typedPrompts() : {}));
+    preparer.start(message.images, message.limits);
     if (draft) {
       // This form replaces one whose extension host died: what was typed there comes back.
       restoreTyped(draft.options, draft.advancedOpen, draft.perImageOpen);

@@ -6,6 +6,7 @@ import { expectedWait, waitText } from '../src/shared/estimate';
 import { downloadPercent, formatElapsed } from '../src/shared/format';
 import { type ImageAction, type JobView, type WebviewNotice } from '../src/shared/messages';
 import { isRunning } from '../src/shared/stages';
+import type { SendNote } from './imagePrep';
 
 export type Jobs = Record<string, JobView>;
 
@@ -82,4 +83,6 @@ export interface JobsView {
   tick(): void;
   /** Where focus goes when its element was removed; `scope` is the [data-focus-scope] it was in. */
   focusAfterLoss(scope: Element | undefined): HTMLElement | undefined;
+  /** Says next to the image what is sent for it (a copy, or why it cannot go); none: the file as it is. */
+  sendNote(imageUri: string, note: SendNote | undefined): void;
 }

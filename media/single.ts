@@ -6,6 +6,7 @@ import { isWorking } from '../src/shared/stages';
 import { setProgress, type Dom } from './dom';
 import { imageAction, isCancellable, isPaidAndWaiting, stageDetail, statusKey, type JobsView, type ViewActions } from './jobs';
 import { cancelButton, doneButtons, setApiKeyButton, stageText } from './jobStatus';
+import { showSendNote } from './imagePrep';
 import { videoPlayer, type VideoFile } from './video';
 
 /** The parts of the status section that change within a stage, and what it was built for. */
@@ -20,11 +21,12 @@ interface StatusParts {
 export function createSingleView(dom: Dom, image: ImageView, actions: ViewActions): JobsView {
   const imageBox = dom.el('div', { class: 'image-box' });
   showImage(dom, imageBox, image);
+  const sendLine = dom.el('p', { id: 'image-send', class: 'note send-note', hidden: true });
   const status = dom.el('section', { id: 'status', role: 'status', 'aria-label': l10n.t('Video'), 'data-focus-scope': true });
   let parts: StatusParts | undefined;
   let job: JobView | undefined;
   return {
-    top: [imageBox],
+    top: [imageBox, sendLine],
     bottom: [status],
     show(jobs, restoring) {
       job = jobs[image.uri];
@@ -39,6 +41,7 @@ export function createSingleView(dom: Dom, image: ImageView, actions: ViewAction
       if (job && parts) updateStatus(parts, job);
     },
     focusAfterLoss: () => status.querySelector('button') ?? undefined,
+    sendNote: (_imageUri, note) => showSendNote(sendLine, note),
   };
 }
 

@@ -6,12 +6,17 @@ import { isFetchable, type JobRecord } from '../jobs/job';
 import { isRunning, type JobSnapshot } from '../jobs/jobStatus';
 import type { JobService } from '../host/jobService';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
-import type { FormDraft, GenerateParams, GenerateReply, ImageAction } from '../shared/messages';
+import { checkSentImages } from '../files/imageCheck';
+import { readImageFacts, readImageForConversion } from '../host/imageFiles';
+import { readSettings } from '../host/settings';
+import type { FormDraft, GenerateParams, GenerateReply, ImageAction, ImageBytesReply } from '../shared/messages';
 import { validateBatch } from '../shared/options';
 import { LumaError } from '../util/lumaError';
 import type { FormDrafts } from './formDrafts';
 import type { Handled, NoticeHandlers } from './formRouter';
 import { rememberPrompts } from './recentPrompts';
+
+export const imageName = (image: vscode.Uri) => image.path.split('/').pop() ?? 'image';
 
 /** The newest job of an image, with its live progress. */
 export function newestJob(jobService: JobService, image: vscode.Uri): JobSnapshot | undefined {
@@ -30,7 +35,7 @@ export interface ActionsContext {
   key: string;
   title(): string;
   /** The webview has loaded (again): it wants the whole state. */
-  onReady(): void;
+  onReady(): Promise<void>;
   /** Shows every image's job as it is now. */
   postJobs(): void;
   /** The workspace's recent prompts changed: every form shows the new list. */
@@ -52,14 +57,27 @@ export class FormActions implements NoticeHandlers {
     await this.running;
   }
 
-  ready(): void {
-    this.form.onReady();
+  ready(): Promise<void> {
+    return this.form.onReady();
   }
 
   async generate(params: GenerateParams): Promise<Handled<GenerateReply>> {
     const { jobService, log, images } = this.form;
     const checked = validateBatch(params.options, params.prompts, this.imageKeys);
     if (!checked.ok) return { reply: { status: 'invalid', errors: checked.errors, imageErrors: checked.imageErrors } };
+    // What goes out for each image, checked before anything is sent: the form's copy, or the file.
+    const sent = checkSentImages(
+      await Promise.all(
+        images.map(async (image) => ({
+          uri: image.toString(),
+          name: imageName(image),
+          facts: params.prepared?.[image.toString()] ? undefined : await readImageFacts(image),
+        })),
+      ),
+      params.prepared,
+      readSettings(images[0]).maxImageBytes,
+    );
+    if (!sent.ok) return { reply: { status: 'invalid', errors: {}, fileErrors: sent.errors } };
     const busy = images.filter((image) => this.isRunning(image));
     if (busy.length > 0 || this.generating) {
       log.warn(`Generate pressed while ${busy.length || 'the'} job(s) of this form still run; ignored.`);
@@ -68,7 +86,13 @@ export class FormActions implements NoticeHandlers {
     this.generating = true;
     let started: JobRecord[];
     try {
-      started = await jobService.start(checked.perImage.map((item) => ({ image: vscode.Uri.parse(item.imageUri), options: item.options })));
+      started = await jobService.start(
+        checked.perImage.map((item) => ({
+          image: vscode.Uri.parse(item.imageUri),
+          options: item.options,
+          prepared: sent.copies[item.imageUri],
+        })),
+      );
     } catch (error) {
       // The job list could not keep the job (so nothing was sent): say so. Anything else is a bug.
       if (!(error instanceof LumaError)) throw error;
@@ -94,6 +118,12 @@ export class FormActions implements NoticeHandlers {
       log.warn(`Could not remember the prompts: ${String(error)}`);
     }
     return { reply: { status: 'accepted' }, after };
+  }
+
+  /** One of the form's images, whole, for the form to convert (the router let only the form's images through). */
+  async imageBytes({ imageUri }: { imageUri: string }): Promise<Handled<ImageBytesReply>> {
+    const bytes = await readImageForConversion(vscode.Uri.parse(imageUri));
+    return { reply: bytes ? { status: 'ok', bytes } : { status: 'unavailable' } };
   }
 
   async cancel(imageUri: string | undefined, confirmed: boolean): Promise<void> {

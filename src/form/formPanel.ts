@@ -9,11 +9,12 @@ import { isImageUri } from '../commands/pickImages';
 import type { JobRecord } from '../jobs/job';
 import { toJobView, type JobSnapshot } from '../jobs/jobStatus';
 import type { JobService } from '../host/jobService';
+import { readImageFacts } from '../host/imageFiles';
 import { readSettings } from '../host/settings';
 import { FormDraft, HostMessage, JobView, VIEW_TYPE } from '../shared/messages';
 import type { GenerationOptions } from '../shared/options';
 import { redactDeep } from '../util/redact';
-import { FormActions, newestJob } from './formActions';
+import { FormActions, imageName, newestJob } from './formActions';
 import type { FormDrafts } from './formDrafts';
 import { formHtml, formWebviewOptions, isUnderAny } from './formHtml';
 import { formKey, FormRegistry, formTitle } from './formRegistry';
@@ -118,7 +119,7 @@ export class FormPanel implements vscode.Disposable {
     });
     this.messages = new FormRouter(
       { imageKeys: this.imageKeys, title, post: (message) => this.post(message), warn: (message) => services.log.warn(message) },
-      { generate: (params) => this.actions.generate(params) },
+      { generate: (params) => this.actions.generate(params), imageBytes: (params) => this.actions.imageBytes(params) },
       this.actions,
     );
     FormPanel.open.add(this);
@@ -198,7 +199,7 @@ export class FormPanel implements vscode.Disposable {
     this.post({ type: 'job', imageUri, job: latest ? this.view(latest) : { stage: 'editing', stageStartedAt: Date.now() } });
   }
 
-  private onReady(): void {
+  private async onReady(): Promise<void> {
     const ms = performance.now() - this.openedAt;
     this.services.log.info(`Form "${this.panel.title}" ready in ${ms.toFixed(0)} ms.`);
     this.markReady(ms);
@@ -207,13 +208,17 @@ export class FormPanel implements vscode.Disposable {
       const view = this.jobView(image);
       if (view) jobs[image.toString()] = view;
     }
+    const settings = readSettings(this.images[0]);
+    const facts = await Promise.all(this.images.map((image) => readImageFacts(image)));
     this.post({
       type: 'init',
-      images: this.images.map((image) => ({
-        name: image.path.split('/').pop() ?? 'image',
+      images: this.images.map((image, i) => ({
+        name: imageName(image),
         src: this.panel.webview.asWebviewUri(image).toString(),
         uri: image.toString(),
+        ...(facts[i] ? { file: facts[i] } : {}),
       })),
+      limits: { maxBytes: settings.maxImageBytes, shrinkLarge: settings.shrinkLargeImages },
       defaults: this.startingOptions(),
       jobs,
       recentPrompts: recentPrompts(this.services.workspaceState),

@@ -55,13 +55,20 @@ export class FormRouter {
    */
   readonly receive = async (raw: unknown): Promise<void> => {
     const message = parseWebviewMessage(raw);
-    if (!message || ('imageUri' in message && message.imageUri !== undefined && !this.route.imageKeys.includes(message.imageUri))) {
+    const notOurs = (uri: string | undefined) => uri !== undefined && !this.route.imageKeys.includes(uri);
+    if (
+      !message ||
+      ('imageUri' in message && notOurs(message.imageUri)) ||
+      (message.type === 'generate' && Object.keys(message.prepared ?? {}).some(notOurs))
+    ) {
       this.route.warn(`Dropped an unknown message from the form "${this.route.title()}".`);
       return;
     }
     switch (message.type) {
       case 'generate':
         return this.answer(message, () => this.requests.generate(message));
+      case 'imageBytes':
+        return this.answer(message, () => this.requests.imageBytes(message));
       case 'ready':
         return this.notices.ready();
       case 'cancel':

@@ -10,7 +10,10 @@ import * as vscode from 'vscode';
 import { checkImage } from '../files/imageCheck';
 import type { ImageInput } from '../jobs/generation';
 import type { JobRecord } from '../jobs/job';
+import { readSentCopy } from '../jobs/imageCopies';
+import type { PreparedImage } from '../shared/imagePlan';
 import { JobStore } from '../jobs/jobStore';
+import { importLegacyJobs } from '../jobs/legacyJobs';
 import { JobMachine, JobPorts, NewJob, Question } from '../jobs/machine';
 import { isUnfinished, JobSnapshot, stageText } from '../jobs/jobStatus';
 import { fetchableOf, type SummaryAction } from '../jobs/jobSummary';
@@ -86,14 +89,17 @@ export class JobService implements vscode.Disposable {
   importLegacy(state: vscode.Memento): void {
     const legacy = state.get<unknown>(LEGACY_KEY);
     if (legacy === undefined) return;
-    const count = this.store.importLegacy(legacy, this.redact);
+    const count = importLegacyJobs(this.store, legacy, this.redact, this.log);
     if (count > 0) this.log.info(`Moved ${count} job(s) from the earlier job list.`);
     void state.update(LEGACY_KEY, undefined);
   }
 
   private ports(): JobPorts {
     return {
-      readImage: (job) => readImage(job),
+      readImage: (job) =>
+        job.sentCopy
+          ? readSentCopy(this.store.copies, job, job.sentCopy, readSettings(vscode.Uri.parse(job.imageUri)).maxImageBytes)
+          : readImage(job),
       apiKey: (ask) => (ask ? this.keys.getOrAsk() : this.keys.get()),
       client: (job, apiKey) => {
         const settings = readSettings(vscode.Uri.parse(job.imageUri));
@@ -106,13 +112,14 @@ export class JobService implements vscode.Disposable {
     };
   }
 
-  /** Queues a generation per image (one batch when several); [] when the person declined. */
-  async start(items: { image: vscode.Uri; options: GenerationOptions }[]): Promise<JobRecord[]> {
-    const requests: NewJob[] = items.map(({ image, options }) => ({
+  /** Queues a generation per image (one batch when several), with the form's copy of it if any; [] when the person declined. */
+  async start(items: { image: vscode.Uri; options: GenerationOptions; prepared?: PreparedImage }[]): Promise<JobRecord[]> {
+    const requests: NewJob[] = items.map(({ image, options, prepared }) => ({
       imageUri: image.toString(),
       imageName: image.path.split('/').pop() ?? 'image',
       outputFolder: outputFolderFor(image, readSettings(image).outputFolder).toString(),
       options,
+      ...(prepared ? { prepared } : {}),
     }));
     const title = requests.length === 1 ? l10n.t('Luma: {0}', requests[0].imageName) : l10n.t('Luma');
     return this.notices.generate(

@@ -12,6 +12,8 @@ export interface Settings {
   assetBaseUrl: string;
   outputFolder: string;
   maxImageBytes: number;
+  /** Scale down images within the size limit whose long side is over what the video uses. */
+  shrinkLargeImages: boolean;
   /** How many generations run at once (1 to 10). */
   maxConcurrentJobs: number;
   poll: PollPolicy;
@@ -28,6 +30,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     assetBaseUrl: values.assetBaseUrl,
     outputFolder: values.outputFolder,
     maxImageBytes: values.maxImageBytes,
+    shrinkLargeImages: config.get('shrinkLargeImages') !== false,
     maxConcurrentJobs: values.maxConcurrentJobs,
     poll: { ...DEFAULT_POLL, initialMs: values.pollInitialMs, maxMs: values.pollMaxMs },
     defaults: coerceDefaults({

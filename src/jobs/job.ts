@@ -2,6 +2,7 @@
 // money: whether a paid video waits to be fetched, whether a request may have been charged. Where
 // the job is (its states and moves, whether it runs) is jobStatus.ts's.
 import type { ServiceUuid } from '../onemin/record';
+import type { SendableType } from '../shared/imagePlan';
 import type { GenerationOptions } from '../shared/options';
 import type { Remedy } from '../shared/messages';
 import type { JobState } from './jobStatus';
@@ -13,6 +14,11 @@ export interface JobRecord {
   batchId?: string;
   imageUri: string;
   imageName: string;
+  /**
+   * The form sent a copy of the image (converted or made smaller), kept in the job store's
+   * `copies/` until the job is done: what is uploaded instead of the file.
+   */
+  sentCopy?: SentCopy;
   /** The folder the video goes into, as a URI string, decided when the job was created. */
   outputFolder: string;
   options: GenerationOptions;
@@ -44,6 +50,20 @@ export interface JobRecord {
    * language it was written: the notification does not say it again. Cleared with `error`.
    */
   errorSaysMoney?: boolean;
+}
+
+/** What a copy the form made is: shown with the job, and the upload's type and name. */
+export interface SentCopy {
+  mimeType: SendableType;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** The name the copy is uploaded under: the image's, with the copy's extension ("cat.gif" -> "cat.png"). */
+export function sentCopyName(job: Pick<JobRecord, 'imageName'>, copy: SentCopy): string {
+  const extension = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' }[copy.mimeType];
+  return `${job.imageName.replace(/\.[^.]*$/, '') || 'image'}.${extension}`;
 }
 
 /** Paid and not saved yet: the video can be fetched without paying again. */

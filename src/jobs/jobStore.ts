@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { KeyedQueue } from '../util/keyedQueue';
 import { Logger } from '../util/log';
 import { watchFolder } from './folderWatch';
+import { ImageCopies } from './imageCopies';
 import { JobRecord } from './job';
 import { LeaseOptions, LeaseOwner, Leases } from './lease';
 import { readStoredJob } from './storedJob';
@@ -39,6 +40,8 @@ export class JobStore {
   readonly leases: Leases;
   /** Where the generation times are kept (generationHistory.ts). */
   readonly historyDir: string;
+  /** The image copies the form made, one per job that sends one (imageCopies.ts). */
+  readonly copies: ImageCopies;
   private readonly jobsDir: string;
   private readonly log: Logger;
   /** The list as this window knows it, by job id. */
@@ -53,6 +56,7 @@ export class JobStore {
   constructor(options: JobStoreOptions) {
     this.jobsDir = path.join(options.dir, 'jobs');
     this.historyDir = path.join(options.dir, 'history');
+    this.copies = new ImageCopies(path.join(options.dir, 'copies'));
     this.log = options.log;
     this.leases = new Leases(path.join(options.dir, 'leases'), options.owner, options.lease);
   }
@@ -151,17 +155,31 @@ export class JobStore {
     this.records.set(job.id, copy);
     const write = this.writes.run(job.id, () => this.writeFile(copy));
     void write.then(
-      () => this.trim(),
+      () => {
+        // A done job uploads nothing again: its copy of the image goes.
+        if (copy.state === 'done' && copy.sentCopy) void this.copies.remove(copy.id).catch(() => undefined);
+        return this.trim();
+      },
       () => undefined,
     );
     return write;
   }
 
-  /** Forgets a job: its file goes. The caller holds its lease or knows nobody runs it. */
+  /** Removes the image copies of jobs no longer on disk (what a crash between a copy and its job left). */
+  async sweepCopies(): Promise<void> {
+    const names = await fs.readdir(this.jobsDir).catch(() => [] as string[]);
+    const ids = names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length));
+    await this.copies.sweep(new Set([...ids, ...this.records.keys()]));
+  }
+
+  /** Forgets a job: its file goes, and its copy of the image. The caller holds its lease or knows nobody runs it. */
   remove(id: string): Promise<void> {
     this.load();
     this.forget(id);
-    return this.writes.run(id, () => fs.rm(this.fileOf(id), { force: true }));
+    return this.writes.run(id, async () => {
+      await fs.rm(this.fileOf(id), { force: true });
+      await this.copies.remove(id).catch(() => undefined);
+    });
   }
 
   /**
@@ -274,24 +292,5 @@ export class JobStore {
    */
   watch(onChange: () => void): { dispose(): void } {
     return watchFolder(this.jobsDir, onChange);
-  }
-
-  /**
-   * Imports jobs kept by an earlier version (in VS Code's workspace storage); returns how many.
-   * Their texts pass through `redact` on the way: that version could store a key echoed back.
-   */
-  importLegacy(list: unknown, redact: (text: string) => string): number {
-    if (!Array.isArray(list)) return 0;
-    this.load();
-    let imported = 0;
-    for (const raw of list) {
-      const { job, problems } = readStoredJob(raw);
-      if (job?.error) job.error = redact(job.error);
-      if (problems.length > 0) this.log.warn(`Job list (earlier version): ${problems.join('; ')}.`);
-      if (!job || this.records.has(job.id)) continue;
-      void this.save(job).catch((error) => this.log.error(`Could not keep job ${job.id}: ${(error as Error).message}`));
-      imported++;
-    }
-    return imported;
   }
 }

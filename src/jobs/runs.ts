@@ -3,6 +3,7 @@
 // lease so that a window that lost a job never writes to it again. Every part of the machine
 // (queue, runner, start, cancel, retry, recovery) works through this.
 import type { VideoOutput } from '../files/localOutput';
+import type { PreparedImage } from '../shared/imagePlan';
 import type { GenerationOptions } from '../shared/options';
 import { KeyedQueue } from '../util/keyedQueue';
 import { Logger } from '../util/log';
@@ -20,6 +21,8 @@ export interface NewJob {
   /** The folder the video goes into, as a URI string. */
   outputFolder: string;
   options: GenerationOptions;
+  /** The copy the form made of the image, sent instead of the file. */
+  prepared?: PreparedImage;
 }
 
 /** What the machine needs from its surroundings (VS Code, or a test). */

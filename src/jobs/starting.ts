@@ -132,8 +132,13 @@ export class JobStarter {
         updatedAt: now,
       };
       if (batchId && requests.length > 1) job.batchId = batchId;
+      const { prepared } = request;
+      if (prepared)
+        job.sentCopy = { mimeType: prepared.mimeType, width: prepared.width, height: prepared.height, bytes: prepared.bytes.byteLength };
       try {
         await this.runs.store.leases.acquire(job.id);
+        // The copy first: a job saved without it would have nothing to upload.
+        if (prepared) await this.runs.store.copies.put(job.id, prepared.bytes);
         await this.runs.store.save(job);
       } catch (error) {
         // Not kept means not sent: a job the list does not hold could be paid for and forgotten.
@@ -146,6 +151,8 @@ export class JobStarter {
       queued.push(job);
     }
     this.queue.startWhileSlotsFree();
+    // What a crash left between a copy and its job (rarely anything): gone, off the path that starts.
+    if (requests.some((request) => request.prepared)) void this.runs.store.sweepCopies().catch(() => undefined);
     return queued;
   }
 

@@ -2,9 +2,10 @@
 // extension or a hand edit can leave anything there. Each entry is repaired where its meaning
 // is clear and dropped where it is not, with a line for the log, so one bad entry never blanks
 // the Generations view or stops a paid job from resuming.
+import { SENDABLE_TYPES, type SendableType } from '../shared/imagePlan';
 import { l10n } from '../shared/l10n';
 import { coerceDefaults, isRecord, validateOptions } from '../shared/options';
-import type { JobRecord } from './job';
+import type { JobRecord, SentCopy } from './job';
 import { JOB_STATES, type JobState } from './jobStatus';
 
 export interface ReadJob {
@@ -123,5 +124,16 @@ export function readStoredJob(raw: unknown, now = Date.now()): ReadJob {
   if (error) job.error = error;
   if (note ? noteSaysMoney : error && raw.errorSaysMoney === true) job.errorSaysMoney = true;
   if (raw.remedy === 'setApiKey' || raw.remedy === 'retry') job.remedy = raw.remedy;
+  const copy = sentCopy(raw.sentCopy);
+  if (copy) job.sentCopy = copy;
+  else if (raw.sentCopy !== undefined) problems.push(`${id}: unreadable note of the image's copy dropped (the file is sent instead)`);
   return { job, problems };
+}
+
+function sentCopy(raw: unknown): SentCopy | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { mimeType, width, height, bytes } = raw as Record<string, unknown>;
+  const whole = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+  if (!(SENDABLE_TYPES as readonly unknown[]).includes(mimeType) || !whole(width) || !whole(height) || !whole(bytes)) return undefined;
+  return { mimeType: mimeType as SendableType, width, height, bytes };
 }

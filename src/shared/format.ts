@@ -13,3 +13,8 @@ export function formatElapsed(ms: number): string {
 export function downloadPercent(received: number, total: number): number | undefined {
   return total > 0 ? Math.min(100, Math.floor((100 * received) / total)) : undefined;
 }
+
+/** A file's size as a person reads it: "1.4 MB", "310.2 KB". */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}

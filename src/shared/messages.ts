@@ -3,6 +3,7 @@
 // reply with that id. Imported by the host (src/form) and bundled into the webview (media/), so
 // it imports nothing but the options beside it.
 import type { Expected } from './estimate';
+import type { ImageFacts, ImageLimits } from './imagePlan';
 import { includes, isRecord, MAX_PROMPT_LENGTH, type FieldErrors, type GenerationOptions, type OptionField } from './options';
 
 export const VIEW_TYPE = 'lumaVideo.form';
@@ -52,6 +53,8 @@ export interface ImageView {
   uri: string;
   /** A webview URI of the image, or '' when it cannot be shown. */
   src: string;
+  /** What the host read of the file (format, size), so the form can say what it will send; absent when unreadable. */
+  file?: ImageFacts;
 }
 
 // ---- requests: the webview asks, the host answers once, by the request's id ----
@@ -60,22 +63,36 @@ export interface ImageView {
 export interface GenerateParams {
   options: GenerationOptions;
   prompts?: Record<string, string>;
+  /** The copies the form made (image URI -> PNG, JPEG or WebP bytes), sent instead of those files. */
+  prepared?: Record<string, Uint8Array>;
 }
 
-/** Accepted: the jobs are queued. Invalid: nothing started; what to fix. Declined: nothing started (busy, refused, failed). */
+/** The bytes of one of the form's images, for the form to convert; 'unavailable' when it cannot be read. */
+export type ImageBytesReply = { status: 'ok'; bytes: Uint8Array } | { status: 'unavailable' };
+
+/** The largest file the form is given to convert: decoding more would only stall the page. */
+export const MAX_CONVERT_BYTES = 200 * 1024 * 1024;
+
+/**
+ * Accepted: the jobs are queued. Invalid: nothing started; what to fix (`imageErrors`: an image's
+ * own prompt; `fileErrors`: what would be sent for an image). Declined: nothing started (busy, refused, failed).
+ */
 export type GenerateReply =
-  { status: 'accepted' } | { status: 'invalid'; errors: FieldErrors; imageErrors?: Record<string, string> } | { status: 'declined' };
+  | { status: 'accepted' }
+  | { status: 'invalid'; errors: FieldErrors; imageErrors?: Record<string, string>; fileErrors?: Record<string, string> }
+  | { status: 'declined' };
 
 /** Every request the webview can make: what it sends and what the host answers. */
 export interface Requests {
   generate: { params: GenerateParams; reply: GenerateReply };
+  imageBytes: { params: { imageUri: string }; reply: ImageBytesReply };
 }
 export type RequestType = keyof Requests;
 export type ReplyOf<K extends RequestType> = Requests[K]['reply'];
 /** A request as posted: its type, an id the webview chose (a whole number, unique in that page) and its params. */
 export type RequestMessage = { [K in RequestType]: { type: K; id: number } & Requests[K]['params'] }[RequestType];
 /** The reply the host sends when a request's handler throws: the webview must not wait for ever. */
-export const FAILED_REPLY: { [K in RequestType]: ReplyOf<K> } = { generate: { status: 'declined' } };
+export const FAILED_REPLY: { [K in RequestType]: ReplyOf<K> } = { generate: { status: 'declined' }, imageBytes: { status: 'unavailable' } };
 
 // ---- host -> webview ----
 export type HostMessage =
@@ -87,6 +104,8 @@ export type HostMessage =
       jobs: Record<string, JobView>;
       recentPrompts: string[];
       draft?: FormDraft;
+      /** What decides whether an image is converted before it is sent. */
+      limits: ImageLimits;
     }
   | { type: 'job'; imageUri: string; job: JobView }
   | { type: 'recentPrompts'; prompts: string[] }
@@ -136,18 +155,34 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   }
   if (raw.type === 'draft') return parseDraft(raw);
   if (raw.type === 'generate') return parseGenerate(raw, keys);
+  if (raw.type === 'imageBytes')
+    return keys.length === 3 && isRequestId(raw.id) && typeof raw.imageUri === 'string'
+      ? { type: 'imageBytes', id: raw.id, imageUri: raw.imageUri }
+      : undefined;
   return undefined;
 }
 
 function parseGenerate(raw: Record<string, unknown>, keys: string[]): WebviewMessage | undefined {
-  if (keys.some((key) => key !== 'type' && key !== 'id' && key !== 'options' && key !== 'prompts')) return undefined;
+  if (keys.some((key) => !['type', 'id', 'options', 'prompts', 'prepared'].includes(key))) return undefined;
   if (!isRequestId(raw.id) || !isRecord(raw.options) || (raw.prompts !== undefined && !isRecord(raw.prompts))) return undefined;
+  const prepared = raw.prepared === undefined ? undefined : parsePrepared(raw.prepared);
+  if (raw.prepared !== undefined && !prepared) return undefined;
   return {
     type: 'generate',
     id: raw.id,
     options: raw.options as unknown as GenerationOptions,
     ...(raw.prompts !== undefined ? { prompts: raw.prompts as Record<string, string> } : {}),
+    ...(prepared ? { prepared } : {}),
   };
+}
+
+/** Copies by image URI, each bytes (what they are, and whose, the host judges when it handles the request). */
+function parsePrepared(raw: unknown): Record<string, Uint8Array> | undefined {
+  if (!isRecord(raw)) return undefined;
+  const entries = Object.entries(raw);
+  if (entries.length > 100 || entries.some(([, bytes]) => !(bytes instanceof Uint8Array) || bytes.byteLength > MAX_CONVERT_BYTES))
+    return undefined;
+  return Object.fromEntries(entries) as Record<string, Uint8Array>;
 }
 
 const DRAFT_KEYS: readonly string[] = ['type', 'options', 'prompts', 'advancedOpen', 'perImageOpen'];

@@ -7,7 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkImage } from '../../src/files/imageCheck';
+import { checkImage, DEFAULT_MAX_IMAGE_BYTES } from '../../src/files/imageCheck';
+import { readSentCopy } from '../../src/jobs/imageCopies';
 import { LocalFolderOutput, NodeFolderOps } from '../../src/files/localOutput';
 import { JobRecord } from '../../src/jobs/job';
 import { JobStore } from '../../src/jobs/jobStore';
@@ -79,7 +80,11 @@ export function createHost(options: HostOptions): TestHost {
     // The service's limits on the hundredfold clock of these hosts' poll settings (3 s → 30 ms).
     pollLimits: { job: { limit: 20, windowMs: 600 }, shared: { limit: 60, windowMs: 600 } },
     ports: {
-      readImage: async (job: JobRecord) => ({ bytes: catPng, fileName: job.imageName, mimeType: checkImage(catPng, job.imageName) }),
+      // The file is always the cat; a copy the form made is read as the extension reads it.
+      readImage: async (job: JobRecord) =>
+        job.sentCopy
+          ? readSentCopy(store.copies, job, job.sentCopy, DEFAULT_MAX_IMAGE_BYTES)
+          : { bytes: catPng, fileName: job.imageName, mimeType: checkImage(catPng, job.imageName) },
       apiKey: async () => options.apiKey ?? 'sim-key',
       client: (_job, apiKey) => {
         const ms = options.deadlineMs;

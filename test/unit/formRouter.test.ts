@@ -2,13 +2,18 @@
 // messages, driven with what a webview (or a forged page) could post.
 import * as assert from 'node:assert/strict';
 import { FormRouter, type Handled, type NoticeHandlers } from '../../src/form/formRouter';
-import type { GenerateParams, GenerateReply, HostMessage } from '../../src/shared/messages';
+import type { GenerateParams, GenerateReply, HostMessage, ImageBytesReply } from '../../src/shared/messages';
 import { generationOptions } from '../support/fixtures';
 
 const A = 'file:///w/a.png';
 const B = 'file:///w/b.png';
 
 function harness(generate: (params: GenerateParams) => Promise<Handled<GenerateReply>>) {
+  const bytesAsked: string[] = [];
+  const imageBytes = async ({ imageUri }: { imageUri: string }): Promise<Handled<ImageBytesReply>> => {
+    bytesAsked.push(imageUri);
+    return { reply: { status: 'ok', bytes: new Uint8Array([1, 2, 3]) } };
+  };
   const posted: HostMessage[] = [];
   const warnings: string[] = [];
   const calls: unknown[][] = [];
@@ -26,10 +31,10 @@ function harness(generate: (params: GenerateParams) => Promise<Handled<GenerateR
   };
   const router = new FormRouter(
     { imageKeys: [A, B], title: () => 'Luma: 2 images', post: (message) => posted.push(message), warn: (text) => warnings.push(text) },
-    { generate },
+    { generate, imageBytes },
     notices,
   );
-  return { router, posted, warnings, calls };
+  return { router, posted, warnings, calls, bytesAsked };
 }
 
 const accepted = async (): Promise<Handled<GenerateReply>> => ({ reply: { status: 'accepted' } });
@@ -46,6 +51,32 @@ describe('form router (host side)', () => {
     assert.deepEqual(posted, [], 'no reply to a request it dropped');
     assert.equal(warnings.length, 5);
     assert.equal(warnings[0], 'Dropped an unknown message from the form "Luma: 2 images".');
+  });
+
+  it('gives the page the bytes of its own images only; a Generate with a copy of another image, or not bytes, is dropped', async () => {
+    const generated: GenerateParams[] = [] as GenerateParams[];
+    const { router, posted, warnings, bytesAsked } = harness(async (params) => {
+      generated.push(params);
+      return { reply: { status: 'accepted' } };
+    });
+    await router.receive({ type: 'imageBytes', id: 7, imageUri: 'file:///home/me/.ssh/id_rsa' });
+    await router.receive({ type: 'imageBytes', id: 8, imageUri: A, extra: true });
+    await router.receive({ type: 'imageBytes', id: 9, imageUri: A });
+    assert.deepEqual(bytesAsked, [A]);
+    assert.deepEqual(posted, [{ type: 'reply', id: 9, reply: { status: 'ok', bytes: new Uint8Array([1, 2, 3]) } }]);
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+    await router.receive({ type: 'generate', id: 10, options: generationOptions, prepared: { 'file:///w/other.png': png } });
+    await router.receive({ type: 'generate', id: 11, options: generationOptions, prepared: { [A]: 'iVBORw0KGgo=' } });
+    await router.receive({ type: 'generate', id: 12, options: generationOptions, prepared: { [A]: [137, 80, 78, 71] } });
+    await router.receive({ type: 'generate', id: 13, options: generationOptions, prepared: [png] });
+    assert.deepEqual(generated, []);
+    assert.equal(warnings.length, 6, 'two byte requests and four Generates dropped');
+    await router.receive({ type: 'generate', id: 14, options: generationOptions, prepared: { [B]: png } });
+    assert.deepEqual(
+      (generated as GenerateParams[])[0]?.prepared,
+      { [B]: png },
+      'a copy of one of its images goes to the handler, which checks its bytes',
+    );
   });
 
   it("hands each notice to its handler; a draft keeps only prompts of the form's images", async () => {

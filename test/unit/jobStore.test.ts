@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isFetchable, isResumable, JobRecord } from '../../src/jobs/job';
 import { JobStore, MAX_FINISHED } from '../../src/jobs/jobStore';
+import { importLegacyJobs } from '../../src/jobs/legacyJobs';
 import { summarize } from '../../src/jobs/jobSummary';
 import { readStoredJob } from '../../src/jobs/storedJob';
 
@@ -108,14 +109,14 @@ describe('job store', () => {
       },
     ];
     assert.equal(
-      a.importLegacy(legacy, (text) => text.split(key.replace(/\//g, '\\/')).join('[redacted]')),
+      importLegacyJobs(a, legacy, (text) => text.split(key.replace(/\//g, '\\/')).join('[redacted]'), logger()),
       1,
     );
     await a.flushed();
     const text = await fs.readFile(path.join(dir, 'jobs', `${legacy[0].id}.json`), 'utf8');
     assert.ok(!text.includes(key.replace(/\//g, '\\/')) && !text.includes(key), text);
     assert.equal(
-      a.importLegacy(legacy, (t) => t),
+      importLegacyJobs(a, legacy, (t) => t, logger()),
       0,
       'not twice',
     );

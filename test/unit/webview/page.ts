@@ -3,11 +3,16 @@
 import { Window } from 'happy-dom';
 import { createForm, type Form } from '../../../media/form';
 import type { SavedState, VsCodeApi } from '../../../media/savedState';
+import type { Convert } from '../../../media/imagePrep';
+import type { ImageLimits } from '../../../src/shared/imagePlan';
 import type { HostMessage, ImageView, JobView, WebviewMessage } from '../../../src/shared/messages';
 import { coerceDefaults, type GenerationOptions } from '../../../src/shared/options';
 
 /** The settings' defaults: an empty prompt, 5 s, enhanced, ray-v2, the service's ratio and resolution, no loop. */
 export const defaults: GenerationOptions = coerceDefaults({});
+
+/** The settings' defaults: 10 MB, and images with more pixels than the video uses made smaller. */
+export const LIMITS: ImageLimits = { maxBytes: 10 * 1024 * 1024, shrinkLarge: true };
 
 export function image(name: string): ImageView {
   return { name, uri: `file:///w/${name}`, src: `https://file.test/w/${name}` };
@@ -34,7 +39,7 @@ export class Page {
   state: SavedState | undefined;
   readonly form: Form;
 
-  constructor(saved?: SavedState, settings: PageSettings = {}) {
+  constructor(saved?: SavedState, settings: PageSettings = {}, convert?: Convert) {
     const prefersReducedMotion = settings.reducedMotion ? 'reduce' : 'no-preference';
     this.window = new Window({ url: 'https://webview.test/index.html', settings: { device: { prefersReducedMotion } } });
     this.document = this.window.document as unknown as Document;
@@ -45,7 +50,7 @@ export class Page {
       getState: () => this.state,
       setState: (state) => (this.state = structuredClone(state)),
     };
-    this.form = createForm(api, this.document);
+    this.form = createForm(api, this.document, convert);
   }
 
   /** A message from the host, as VS Code delivers it. */
@@ -54,7 +59,7 @@ export class Page {
   }
 
   init(images: ImageView[], more: Partial<Extract<HostMessage, { type: 'init' }>> = {}): void {
-    this.send({ type: 'init', images, defaults, jobs: {}, recentPrompts: [], ...more });
+    this.send({ type: 'init', images, defaults, jobs: {}, recentPrompts: [], limits: LIMITS, ...more });
   }
 
   $<T extends HTMLElement = HTMLElement>(selector: string): T {

@@ -1,0 +1,148 @@
+// The form's side of converting images (issue 13) in plain Node: what each image's row says, the
+// bytes it asks the host for, and the copies a Generate carries. The conversion itself runs in a
+// real browser engine (test/ui/convert.test.mjs); here a stand-in makes the copies.
+import * as assert from 'node:assert/strict';
+import type { Convert } from '../../../media/imagePrep';
+import type { ImageFacts } from '../../../src/shared/imagePlan';
+import type { ImageView } from '../../../src/shared/messages';
+import { image, LIMITS, Page, settle } from './page';
+
+const MB = 1024 * 1024;
+const withFile = (name: string, file: ImageFacts): ImageView => ({ ...image(name), file });
+const gif = withFile('anim.gif', { format: 'GIF', sendable: false, bytes: 80_000 });
+const photo = withFile('photo.jpg', { format: 'JPEG', sendable: true, bytes: 9 * MB, longSide: 6000 });
+const small = withFile('cat.png', { format: 'PNG', sendable: true, bytes: 9000, longSide: 640 });
+const COPY = new Uint8Array(310 * 1024);
+COPY.set([0x89, 0x50, 0x4e, 0x47]);
+
+/** A stand-in for the browser's decoders: a PNG copy of the GIF, a JPEG of anything else; fails on request. */
+function standIn(calls: string[], fail = false): Convert {
+  return async (bytes, reason, facts) => {
+    calls.push(`${facts.format}:${reason}:${bytes.length}`);
+    if (fail) throw new Error('cannot decode');
+    return facts.format === 'GIF'
+      ? { bytes: COPY, mimeType: 'image/png', width: 320, height: 240 }
+      : { bytes: new Uint8Array(1.4 * MB), mimeType: 'image/jpeg', width: 2048, height: 1365 };
+  };
+}
+
+describe('webview form: images it converts before sending', () => {
+  let page: Page;
+  afterEach(() => page.close());
+
+  /** Answers the page's byte requests as the host does. */
+  function answerBytes(bytes = new Uint8Array(100)): void {
+    for (const request of page.sent('imageBytes').filter((sent) => !answered.has(sent.id))) {
+      answered.add(request.id);
+      page.send({ type: 'reply', id: request.id, reply: { status: 'ok', bytes } });
+    }
+  }
+  const answered = new Set<number>();
+
+  it('a GIF: asks for its bytes, says what goes instead, and Generate carries the copy', async () => {
+    const calls: string[] = [];
+    page = new Page(undefined, {}, standIn(calls));
+    page.init([gif]);
+    assert.equal(page.$('#image-send').textContent, 'Preparing the image to send…');
+    assert.deepEqual(
+      page.sent('imageBytes').map((sent) => sent.imageUri),
+      [gif.uri],
+    );
+    answerBytes();
+    await settle();
+    assert.deepEqual(calls, ['GIF:format:100']);
+    assert.equal(
+      page.$('#image-send').textContent,
+      '1min.ai does not take GIF images: sent as PNG, 320 × 240, 310.0 KB. Your file is not changed.',
+    );
+    page.type('#prompt', 'the flag waves');
+    page.submit();
+    const [generate] = page.sent('generate');
+    assert.deepEqual(generate.prepared, { [gif.uri]: COPY });
+  });
+
+  it('a large photo is made smaller by default, sent as it is with the setting off; a small PNG is never touched', async () => {
+    const calls: string[] = [];
+    page = new Page(undefined, {}, standIn(calls));
+    page.init([photo]);
+    answerBytes();
+    await settle();
+    assert.equal(
+      page.$('#image-send').textContent,
+      'More pixels than the video can use: sent as JPEG, 2048 × 1365, 1.4 MB. Your file is not changed.',
+    );
+    await page.close();
+
+    page = new Page(undefined, {}, standIn(calls));
+    page.init([photo], { limits: { ...LIMITS, shrinkLarge: false } });
+    page.init([small]);
+    await settle();
+    assert.deepEqual(page.sent('imageBytes'), [], 'nothing to read: both go as they are');
+    assert.equal(page.$('#image-send').hidden, true);
+    page.type('#prompt', 'zoom');
+    page.submit();
+    assert.equal(page.sent('generate')[0].prepared, undefined);
+  });
+
+  it('Generate pressed while the copy is being made waits for it, then sends once', async () => {
+    page = new Page(undefined, {}, standIn([]));
+    page.init([gif]);
+    page.type('#prompt', 'the flag waves');
+    page.submit();
+    page.submit();
+    assert.deepEqual(page.sent('generate'), [], 'not before the copy is made');
+    answerBytes();
+    await settle();
+    await settle();
+    assert.equal(page.sent('generate').length, 1);
+    assert.deepEqual(page.sent('generate')[0].prepared, { [gif.uri]: COPY });
+  });
+
+  it('a picture the page cannot decode: its row says so and what to do; a photo that fails goes as it is', async () => {
+    page = new Page(undefined, {}, standIn([], true));
+    page.init([gif, photo]);
+    answerBytes();
+    await settle();
+    answerBytes();
+    await settle();
+    const gifRow = page.$('#send-0');
+    assert.equal(
+      gifRow.textContent,
+      '1min.ai does not take GIF images, and it could not be converted here. Convert it (for example to PNG) and try again.',
+    );
+    assert.equal(gifRow.getAttribute('role'), 'alert');
+    assert.ok(gifRow.classList.contains('problem'));
+    assert.equal(page.$('#send-1').hidden, true, 'the photo goes as it is: it is within the limit');
+  });
+
+  it("the host's refusal of what would be sent for an image shows next to that image, also when it is the only one", async () => {
+    page = new Page(undefined, {}, standIn([], true));
+    page.init([gif]);
+    answerBytes();
+    await settle();
+    page.type('#prompt', 'the flag waves');
+    page.submit();
+    const [generate] = page.sent('generate');
+    const message = 'anim.gif is a GIF image, which 1min.ai does not take, and it could not be converted here.';
+    page.send({ type: 'reply', id: generate.id, reply: { status: 'invalid', errors: {}, fileErrors: { [gif.uri]: message } } });
+    await settle();
+    assert.equal(page.$('#image-send').textContent, message);
+    assert.equal(page.$('#image-send').getAttribute('role'), 'alert');
+    assert.equal(page.$<HTMLTextAreaElement>('#prompt').value, 'the flag waves', 'what was typed stays');
+  });
+
+  it('a batch: each image says what goes for it in its own card', async () => {
+    page = new Page(undefined, {}, standIn([]));
+    page.init([small, gif, photo]);
+    answerBytes();
+    await settle();
+    answerBytes();
+    await settle();
+    assert.equal(page.$('#send-0').hidden, true);
+    assert.match(page.$('#send-1').textContent ?? '', /^1min\.ai does not take GIF images: sent as PNG, 320 × 240/);
+    assert.match(page.$('#send-2').textContent ?? '', /^More pixels than the video can use: sent as JPEG, 2048 × 1365, 1\.4 MB/);
+    page.type('#prompt', 'drift');
+    page.submit();
+    assert.deepEqual(Object.keys(page.sent('generate')[0].prepared ?? {}), [gif.uri, photo.uri]);
+  });
+});
