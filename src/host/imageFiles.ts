@@ -33,7 +33,9 @@ export async function readImageForConversion(uri: vscode.Uri): Promise<Uint8Arra
   try {
     const { size } = await vscode.workspace.fs.stat(uri);
     if (size > MAX_CONVERT_BYTES) return undefined;
-    return await vscode.workspace.fs.readFile(uri);
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    // A plain view, not Node's Buffer: a Buffer turns into JSON on its way to the webview, not bytes.
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch {
     return undefined;
   }
