@@ -106,7 +106,10 @@ export function createImagePreparer(
     try {
       const reply = await fetchBytes(image.uri);
       if (reply.status !== 'ok') throw new Error('unreadable');
+      const started = performance.now();
       copy = await convert(reply.bytes, reason, facts, limits);
+      // For the benchmark (convert_ms), read in the page: how long the conversion took.
+      performance.measure?.('luma-convert', { start: started, end: performance.now() });
     } catch {
       // A picture the video could use as it is goes as it is; one 1min.ai would refuse cannot go.
       if (reason === 'pixels' || reason === 'unknown') return undefined;

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { convertFigures } from './bench-convert.mjs';
 import { readyToPlaying } from './bench-playing.mjs';
 import { pollPlanFigures } from './bench-poll.mjs';
 
@@ -272,6 +273,12 @@ async function playing() {
   for (const [name, value] of Object.entries(figures)) print(name, value);
 }
 
+/** A 6000 × 4000 camera JPEG made smaller in the form's webview (scripts/bench-convert.mjs). */
+async function converting() {
+  const figures = await convertFigures({ rounds: Number(process.env.BENCH_CONVERT_ROUNDS ?? 5) });
+  for (const [name, value] of Object.entries(figures)) print(name, value);
+}
+
 /** Of the production build and package that `npm run bench` makes first. */
 function sizes() {
   print('bundle_kb', kb(path.join(root, 'dist/extension.js')));
@@ -308,6 +315,7 @@ try {
   if (part('plan')) await pollPlan();
   if (part('host')) inHost();
   if (part('playing')) await playing();
+  if (part('convert')) await converting();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -321,6 +329,7 @@ targets:
   with history (simulated time, lognormal generation times, median 60 s):
     poll_detect_delay_ms <= 1500; poll_requests_ratio_vs_fixed <= 1.5; poll_max_requests_in_60s <= 20
   ready_to_playing_after_detect_ms < 1000 (ready_to_playing_ms = ready_to_playing_detect_ms + that)
+  upload_bytes_ratio, convert_ms: no target (a 6000 x 4000 JPEG of upload_source_mb, default settings)
   activate_ms < 20; bundle_kb < 200; vsix_kb < 400
   form_open_ms < 500
   queue_concurrency_peak <= queue_concurrency_limit; command_p95_ms_during_queue < 100

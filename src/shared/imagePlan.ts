@@ -42,7 +42,8 @@ export type ConvertReason = 'format' | 'size' | 'pixels';
  * 'unknown': only the decoded picture can tell (its header gave no size).
  */
 export function convertReason(facts: ImageFacts, limits: ImageLimits): ConvertReason | 'unknown' | undefined {
-  if (!facts.sendable) return 'format';
+  // Not an image by its bytes: nothing to convert; the check before sending refuses it.
+  if (!facts.sendable) return facts.format ? 'format' : undefined;
   if (facts.bytes > limits.maxBytes) return 'size';
   if (!limits.shrinkLarge) return undefined;
   if (facts.longSide === undefined) return 'unknown';

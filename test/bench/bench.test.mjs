@@ -1,6 +1,6 @@
 // The benchmark is not a timed test: this only checks that it runs and prints every figure.
 // A quick configuration (one round, a 20 MB video, jobs finishing within 10 s, 50 planned jobs,
-// one video played) keeps it short.
+// one video played, one picture converted) keeps it short.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -34,6 +34,9 @@ const FIGURES = [
   'ready_to_playing_ms',
   'ready_to_playing_detect_ms',
   'ready_to_playing_after_detect_ms',
+  'upload_source_mb',
+  'upload_bytes_ratio',
+  'convert_ms',
   'activate_ms',
   'form_open_ms',
   'queue_50_total_s',
@@ -58,6 +61,7 @@ describe('npm run bench', () => {
         BENCH_POLL_JOBS: '3',
         BENCH_PLAN_JOBS: '50',
         BENCH_PLAYING_ROUNDS: '1',
+        BENCH_CONVERT_ROUNDS: '1',
       },
     });
     assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);

@@ -79,6 +79,15 @@ describe('UI: pictures the service would not take are converted in the form', fu
     return sim.uploadsReceived.slice(before);
   }
 
+  /** Generate in a batch form; once every video is there, what the service received, by upload name. */
+  async function generateBatch(prompt, videos) {
+    const before = sim.uploadsReceived.length;
+    await formFrame(page).getByLabel('Prompt', { exact: true }).fill(prompt);
+    await formFrame(page).locator('#generate').click();
+    await waitUntil('every video', () => videos.every((name) => readdirSync(workspace).includes(name)), 90_000);
+    return sim.uploadsReceived.slice(before).sort((a, b) => a.key.localeCompare(b.key));
+  }
+
   /** "sent as JPEG, 2000 × 2000, 5.1 MB" → { mimetype, width, height } */
   function said(text) {
     const [, format, width, height] = /sent as (PNG|JPEG|WebP), (\d+) × (\d+)/.exec(text) ?? [];
@@ -134,12 +143,7 @@ describe('UI: pictures the service would not take are converted in the form', fu
       .getByText(/^1min\.ai does not take GIF images: sent as PNG, 320 × 240/)
       .waitFor({ timeout: 30_000 });
     assert.equal(await catCard.locator('.send-note').isVisible(), false);
-    const before = sim.uploadsReceived.length;
-    await formFrame(page).getByLabel('Prompt', { exact: true }).fill('everything sways');
-    await formFrame(page).locator('#generate').click();
-    const videos = ['cat.luma.mp4', 'anim.luma-2.mp4'];
-    await waitUntil('both videos', () => videos.every((name) => readdirSync(workspace).includes(name)), 90_000);
-    const uploads = sim.uploadsReceived.slice(before).sort((a, b) => a.key.localeCompare(b.key));
+    const uploads = await generateBatch('everything sways', ['cat.luma.mp4', 'anim.luma-2.mp4']);
     assert.deepEqual(
       uploads.map((upload) => [upload.key.replace(/^.*_/, ''), upload.mimetype]),
       [
@@ -165,12 +169,7 @@ describe('UI: pictures the service would not take are converted in the form', fu
         .locator('.send-note')
         .getByText(new RegExp(`^1min\\.ai does not take ${format} images: sent as JPEG, ${size}`))
         .waitFor({ timeout: 30_000 });
-    const before = sim.uploadsReceived.length;
-    await formFrame(page).getByLabel('Prompt', { exact: true }).fill('clouds pass');
-    await formFrame(page).locator('#generate').click();
-    const videos = ['paint.luma.mp4', 'sky.luma.mp4'];
-    await waitUntil('both videos', () => videos.every((name) => readdirSync(workspace).includes(name)), 90_000);
-    const uploads = sim.uploadsReceived.slice(before).sort((a, b) => a.key.localeCompare(b.key));
+    const uploads = await generateBatch('clouds pass', ['paint.luma.mp4', 'sky.luma.mp4']);
     assert.deepEqual(
       uploads.map((upload) => [upload.key.replace(/^.*_/, ''), upload.mimetype, imageSize(upload.data)]),
       [

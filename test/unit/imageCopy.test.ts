@@ -52,6 +52,7 @@ describe('images converted in the form (issue 13)', () => {
     it('converts what 1min.ai would refuse, and (by the setting) what has more pixels than the video uses', () => {
       const photo: ImageFacts = { format: 'JPEG', sendable: true, bytes: 9 * MB, longSide: 6000 };
       assert.equal(convertReason({ format: 'GIF', sendable: false, bytes: 1000 }, LIMITS), 'format');
+      assert.equal(convertReason({ sendable: false, bytes: 1000 }, LIMITS), undefined, 'no image: refused as before, not converted');
       assert.equal(convertReason({ ...photo, bytes: 12 * MB }, LIMITS), 'size');
       assert.equal(convertReason({ ...photo, bytes: 12 * MB }, { ...LIMITS, shrinkLarge: false }), 'size', 'over the limit either way');
       assert.equal(convertReason(photo, LIMITS), 'pixels');
