@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LumaVideoApi } from '../../src/extension';
+import type { GenerateReply } from '../../src/shared/messages';
 import type { GenerationOptions } from '../../src/shared/options';
 import { Simulator } from '../simulator/simulator';
 import { EXTENSION_ID, exists, loadInWebview, readLogs, startSuite, until, workspaceFile } from './helpers';
@@ -123,11 +124,21 @@ describe("Settings: the key, the quota and the form's files", function () {
     await vscode.workspace.fs.writeFile(image, png);
     await config().update('maxImageSizeMB', 0.005, vscode.ConfigurationTarget.Global);
     try {
-      const form = await generate(image);
+      await vscode.commands.executeCommand('lumaVideo.generate', image);
+      const form = await until('the form', () => api.formFor(image));
+      // What the form is told (its webview's postMessage, watched from here).
+      const posted: unknown[] = [];
+      const webview = form.panel.webview;
+      const post = webview.postMessage.bind(webview);
+      webview.postMessage = (message: unknown) => (posted.push(message), post(message));
+      await form.messages.receive({ type: 'generate', id: 1, options });
+      const reply = posted.find((message) => (message as { type?: string }).type === 'reply') as { reply: GenerateReply } | undefined;
+      assert.equal(reply?.reply.status, 'invalid');
       assert.match(
-        form.jobView()?.error?.message ?? '',
-        /large\.png is 150\.0 KB; 1min\.ai takes images up to 102\.4 KB\. Resize or compress it/,
+        (reply?.reply as { fileErrors?: Record<string, string> }).fileErrors?.[image.toString()] ?? '',
+        /large\.png is 150\.0 KB, over the 102\.4 KB limit, and it could not be made smaller here\. Resize or compress it/,
       );
+      assert.equal(form.jobView(), undefined, 'no job');
       assert.equal(sim.requests.length, 0);
     } finally {
       await config().update('maxImageSizeMB', undefined, vscode.ConfigurationTarget.Global);
