@@ -13,6 +13,11 @@ import type { Runs } from './runs';
 export async function cancelJob(runs: Runs, queue: JobQueue, id: string, confirmed = false): Promise<void> {
   const run = runs.byJob.get(id);
   if (!run) return;
+  // A Retry whose 'queued' is being saved: cancelled once it is (queued, or started by then), or not at all (it ended).
+  if (run.held) {
+    await run.held;
+    if (runs.byJob.get(id) !== run) return;
+  }
   if (!run.started) {
     queue.unqueue(id);
     run.started = true; // a settled run holds no slot

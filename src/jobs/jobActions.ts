@@ -52,19 +52,24 @@ export class JobActions {
     // Not startable until 'queued' is saved: a slot freeing meanwhile must not run a job whose
     // record still says 'failed' (its lease could even be released under it if the save fails).
     const run = this.queue.add({ ...current }, true, false);
+    const saved = this.runs.move(run, 'queued', {
+      error: undefined,
+      remedy: undefined,
+      videoUri: undefined,
+      claimedName: undefined,
+      createdAt: this.runs.now(),
+    });
+    // A cancel meanwhile waits for this save: it moves the job on from 'queued', never from the state before.
+    run.held = saved.catch(() => undefined);
     try {
-      await this.runs.move(run, 'queued', {
-        error: undefined,
-        remedy: undefined,
-        videoUri: undefined,
-        claimedName: undefined,
-        createdAt: this.runs.now(),
-      });
+      await saved;
     } catch (error) {
       this.runs.log.warn(`Could not queue ${job.imageName} again: ${String(error)}`);
       run.started = true;
       this.queue.end(run);
       return run;
+    } finally {
+      run.held = undefined;
     }
     this.queue.enqueue(run);
     return run;

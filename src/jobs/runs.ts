@@ -71,6 +71,8 @@ export interface Run {
   settle: (job: JobRecord) => void;
   /** Set while POST /api/features is out; resolves once its answer is saved. */
   requestOut?: Promise<void>;
+  /** Set while a run again waits for its 'queued' to be saved (jobActions.ts): a cancel waits for it too. */
+  held?: Promise<unknown>;
 }
 
 /** Thrown inside a run when another window has taken the job over: this one stops writing. */

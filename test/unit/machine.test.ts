@@ -310,6 +310,38 @@ describe('job machine', function () {
       for (let i = 1; i < seen.length; i++) assert.ok(canMove(seen[i - 1], seen[i]), `${seen[i - 1]} → ${seen[i]}`);
     });
 
+    it('a Cancel while a Retry\'s "queued" is being saved cancels the queued job, never the failed one before it', async () => {
+      // Found by the 20,000-sequence fault run (seed 20261201): the cancel moved the job from
+      // 'failed' straight to 'cancelled', or left a 'queued' record that nothing would ever run.
+      const a = host('window-1', () => true);
+      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
+      const [first] = await a.machine.start([a.request('cat.png')]);
+      assert.equal((await a.machine.whenSettled(first.id))?.state, 'failed');
+      const seen: JobState[] = [];
+      a.machine.onDidChange(({ job, here }) => {
+        if (job.id === first.id && here && seen.at(-1) !== job.state) seen.push(job.state);
+      });
+      const save = a.store.save.bind(a.store);
+      let saveQueued!: () => void;
+      const queuedMaySave = new Promise<void>((resolve) => (saveQueued = resolve));
+      a.store.save = async (job) => {
+        if (job.id === first.id && job.state === 'queued') await queuedMaySave;
+        return save(job);
+      };
+      const featuresBefore = features();
+      const retried = a.machine.retry(first.id);
+      await until(() => a.machine.snapshots().find((s) => s.job.id === first.id)?.here || undefined);
+      const cancelled = a.machine.cancel(first.id, true);
+      saveQueued();
+      await cancelled;
+      const settled = await retried;
+      assert.equal(settled?.state, 'cancelled');
+      assert.equal(a.store.get(first.id)?.state, 'cancelled', 'on record too: nothing left queued');
+      for (let i = 1; i < seen.length; i++) assert.ok(canMove(seen[i - 1], seen[i]), `${seen[i - 1]} → ${seen[i]}`);
+      assert.equal(features(), featuresBefore, 'nothing sent again');
+      assert.equal(a.machine.isRunning(first.id), false);
+    });
+
     it('a save that failed after its claim forgets the name: Fetch Video never takes a later video under it as its own', async () => {
       sim.configure({ generationMs: 100 });
       const a = host('window-1', () => true);
