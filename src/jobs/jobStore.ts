@@ -156,8 +156,8 @@ export class JobStore {
     const write = this.writes.run(job.id, () => this.writeFile(copy));
     void write.then(
       () => {
-        // A done job uploads nothing again: its copy of the image goes.
-        if (copy.state === 'done' && copy.sentCopy) void this.copies.remove(copy.id).catch(() => undefined);
+        // Accepted (or done), a job never uploads again, a Retry only fetches: its copy of the image goes.
+        if (copy.sentCopy && (copy.uuid || copy.state === 'done')) void this.copies.remove(copy.id).catch(() => undefined);
         return this.trim();
       },
       () => undefined,

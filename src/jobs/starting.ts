@@ -118,42 +118,53 @@ export class JobStarter {
   }
 
   private async queueNew(requests: NewJob[], batchId: string | undefined): Promise<JobRecord[]> {
+    const jobs = requests.map((request) => this.newJob(request, requests.length > 1 ? batchId : undefined));
+    // Every copy of the batch first, before any job is kept: a copy that cannot be written (a full
+    // disk) refuses the whole Generate, not the images after some of the batch already started.
+    try {
+      for (const [i, { prepared }] of requests.entries()) if (prepared) await this.runs.store.copies.put(jobs[i].id, prepared.bytes);
+    } catch (error) {
+      for (const job of jobs) await this.runs.store.copies.remove(job.id).catch(() => undefined);
+      throw storageError(error, requests.map((request) => request.imageName).join(', '));
+    }
     const queued: JobRecord[] = [];
-    for (const request of requests) {
-      const now = this.runs.now();
-      const job: JobRecord = {
-        id: randomUUID(),
-        imageUri: request.imageUri,
-        imageName: request.imageName,
-        outputFolder: request.outputFolder,
-        options: { ...request.options },
-        state: 'queued',
-        createdAt: now,
-        updatedAt: now,
-      };
-      if (batchId && requests.length > 1) job.batchId = batchId;
-      const { prepared } = request;
-      if (prepared)
-        job.sentCopy = { mimeType: prepared.mimeType, width: prepared.width, height: prepared.height, bytes: prepared.bytes.byteLength };
+    for (const [i, job] of jobs.entries()) {
       try {
         await this.runs.store.leases.acquire(job.id);
-        // The copy first: a job saved without it would have nothing to upload.
-        if (prepared) await this.runs.store.copies.put(job.id, prepared.bytes);
         await this.runs.store.save(job);
       } catch (error) {
         // Not kept means not sent: a job the list does not hold could be paid for and forgotten.
         await this.runs.store.leases.release(job.id).catch(() => undefined);
-        await this.runs.store.remove(job.id).catch(() => undefined);
+        for (const unsaved of jobs.slice(i)) await this.runs.store.remove(unsaved.id).catch(() => undefined);
         this.queue.startWhileSlotsFree();
-        throw storageError(error, request.imageName);
+        throw storageError(error, job.imageName);
       }
       this.queue.add(job, true);
       queued.push(job);
     }
     this.queue.startWhileSlotsFree();
     // What a crash left between a copy and its job (rarely anything): gone, off the path that starts.
-    if (requests.some((request) => request.prepared)) void this.runs.store.sweepCopies().catch(() => undefined);
+    void this.runs.store.sweepCopies().catch(() => undefined);
     return queued;
+  }
+
+  private newJob(request: NewJob, batchId: string | undefined): JobRecord {
+    const now = this.runs.now();
+    const job: JobRecord = {
+      id: randomUUID(),
+      imageUri: request.imageUri,
+      imageName: request.imageName,
+      outputFolder: request.outputFolder,
+      options: { ...request.options },
+      state: 'queued',
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (batchId) job.batchId = batchId;
+    const { prepared } = request;
+    if (prepared)
+      job.sentCopy = { mimeType: prepared.mimeType, width: prepared.width, height: prepared.height, bytes: prepared.bytes.byteLength };
+    return job;
   }
 
   /** One run at a time per image: a job of it is queued or running, here or in another window. */

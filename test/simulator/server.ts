@@ -152,7 +152,6 @@ export class Simulator {
     this.requests.length = 0;
     this.core.faults.clear();
     this.core.jobs.clear();
-    this.core.uploads.clear();
     this.core.accepted = 0;
     this.core.balance = this.core.opts.credits;
   }

@@ -44,12 +44,6 @@ export class Uploads {
   private readonly kept: Upload[] = [];
   private keptBytes = 0;
 
-  clear(): void {
-    this.byKey.clear();
-    this.kept.length = 0;
-    this.keptBytes = 0;
-  }
-
   list(): ReceivedUpload[] {
     return [...this.byKey].map(([key, upload]) => ({ key, mimetype: upload.mimetype, size: upload.size, data: upload.data }));
   }

@@ -16,6 +16,14 @@ const LIMITS = { maxBytes: 10 * MB, shrinkLarge: true };
 const fixtures = path.resolve(__dirname, '../../../test/fixtures');
 const read = (name: string) => new Uint8Array(readFileSync(path.join(fixtures, name)));
 
+async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; await new Promise((resolve) => setTimeout(resolve, 10))) {
+    const value = probe();
+    if (value) return value;
+  }
+  throw new Error('timed out');
+}
+
 /** A JPEG header as a camera writes one: a large EXIF segment before the frame's size. */
 function jpegHeader(width: number, height: number, exifBytes = 60_000): Uint8Array {
   const exif = [0xff, 0xe1, (exifBytes + 2) >> 8, (exifBytes + 2) & 0xff, ...new Array<number>(exifBytes).fill(0)];
@@ -137,8 +145,12 @@ describe('images converted in the form (issue 13)', () => {
       sim = await Simulator.start({ apiKey: 'copy-key', generationMs: 100 });
     });
     after(() => sim.stop());
+    /** What the service received since this test began (reset keeps earlier uploads: their keys stay valid). */
+    let uploadsBefore = 0;
+    const uploads = () => sim.uploadsReceived.slice(uploadsBefore);
     beforeEach(async () => {
       sim.reset();
+      uploadsBefore = sim.uploadsReceived.length;
       storeDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-copy-store-'));
       videoDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luma-copy-videos-'));
     });
@@ -163,13 +175,47 @@ describe('images converted in the form (issue 13)', () => {
       assert.deepEqual(job.sentCopy, { mimeType: 'image/png', width: 120, height: 80, bytes: copy.byteLength });
       const settled = await a.machine.whenSettled(job.id);
       assert.equal(settled?.state, 'done');
-      const [upload] = sim.uploadsReceived;
+      const [upload] = uploads();
       assert.equal(upload.mimetype, 'image/png');
       assert.match(upload.key, /_anim\.png$/);
       assert.deepEqual(new Uint8Array(upload.data!), copy);
       await a.store.flushed();
       for (let i = 0; i < 50 && (await copies()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.deepEqual(await copies(), []);
+    });
+
+    it('a copy that cannot be written (a full disk) refuses the whole batch: no job kept, no copy left, nothing sent', async () => {
+      const a = host();
+      const put = a.store.copies.put.bind(a.store.copies);
+      let writes = 0;
+      a.store.copies.put = async (id, bytes) => {
+        if (++writes === 2) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return put(id, bytes);
+      };
+      const copy = { bytes: pngBytes(8, 8), mimeType: 'image/png' as const, width: 8, height: 8 };
+      await assert.rejects(
+        a.machine.start([{ ...a.request('a.gif'), prepared: copy }, { ...a.request('b.gif'), prepared: copy }, { ...a.request('c.png') }]),
+        /Could not keep the job list in VS Code's storage \(ENOSPC\), so nothing was sent for a\.gif, b\.gif, c\.png\./,
+      );
+      assert.deepEqual(a.machine.snapshots(), []);
+      assert.deepEqual(await copies(), []);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(uploads().length, 0);
+      assert.equal(sim.featureCalls, 0);
+    });
+
+    it('an accepted job drops its copy at once: a Retry of it only fetches', async () => {
+      sim.configure({ generationMs: 1500 });
+      const a = host();
+      const [job] = await a.machine.start([
+        { ...a.request('anim.gif'), prepared: { bytes: pngBytes(8, 8), mimeType: 'image/png', width: 8, height: 8 } },
+      ]);
+      await until(() => a.machine.get(job.id)?.uuid);
+      await a.store.flushed();
+      for (let i = 0; i < 50 && (await copies()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(await copies(), [], 'gone while the video is still being made');
+      assert.equal((await a.machine.whenSettled(job.id))?.state, 'done');
+      sim.configure({ generationMs: 100 });
     });
 
     it('a copy that is gone by the upload fails the job before anything is sent, saying what to do', async () => {
@@ -202,7 +248,7 @@ describe('images converted in the form (issue 13)', () => {
       await a.machine.retry(job.id);
       assert.equal((await a.machine.whenSettled(job.id))?.state, 'done');
       assert.deepEqual(
-        sim.uploadsReceived.map((upload) => [upload.mimetype, upload.size]),
+        uploads().map((upload) => [upload.mimetype, upload.size]),
         [
           ['image/jpeg', copy.byteLength],
           ['image/jpeg', copy.byteLength],
