@@ -5,11 +5,12 @@
 // no inline markup or styles.
 import { l10n } from '../src/shared/l10n';
 import { type GenerateReply, type HostMessage, type ImageView, type WebviewNotice } from '../src/shared/messages';
+import type { ImageFacts, ImageLimits } from '../src/shared/imagePlan';
 import { coerceDefaults, validateBatch, type GenerationOptions, type OptionField } from '../src/shared/options';
 import { isRunning } from '../src/shared/stages';
 import { createBatchView } from './batch';
 import { createDom } from './dom';
-import { createImagePreparer, type Convert, type SendNote } from './imagePrep';
+import { createImagePreparer, createSendNotes, withFacts, type Convert } from './imagePrep';
 import { setError, setImageError, showErrors } from './fieldErrors';
 import { buildFields, FIELDS, readForm, SHORTCUTS, updateCounter, writeForm } from './fields';
 import { type Jobs, type JobsView, type ViewActions } from './jobs';
@@ -42,18 +43,14 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
   let edited = saved?.edited === true;
   /** A Generate waits for the images' copies. */
   let sending = false;
+  /** The page was reloaded while a Generate waited for the copies: it goes once they are made. */
+  let resumeSend = saved?.waitingToSend === true;
+  /** What decides a conversion, as the host last said. */
+  let limits: ImageLimits | undefined;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let draftTimer: ReturnType<typeof setTimeout> | undefined;
-  /** What each image's row says about what is sent (a copy, or why it cannot go). */
-  const sendNotes: Record<string, SendNote | undefined> = {};
-  const preparer = createImagePreparer(
-    (imageUri) => requests.request('imageBytes', { imageUri }),
-    (imageUri, note) => {
-      sendNotes[imageUri] = note;
-      layout?.sendNote(imageUri, note);
-    },
-    convert,
-  );
+  const notes = createSendNotes(() => layout);
+  const preparer = createImagePreparer((imageUri) => requests.request('imageBytes', { imageUri }), notes.set, convert);
 
   /** What was typed, as the saved state and the draft keep it. */
   const typed = () => ({
@@ -64,7 +61,7 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
   });
 
   function save(): void {
-    api.setState({ images: state.images, ...typed(), edited, jobs });
+    api.setState({ images: state.images, ...typed(), edited, jobs, ...(sending ? { waitingToSend: true } : {}) });
     if (!edited) return;
     clearTimeout(draftTimer);
     draftTimer = setTimeout(() => post({ type: 'draft', ...typed() }), DRAFT_DELAY_MS);
@@ -96,6 +93,11 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
 
   function onSubmit(event: Event): void {
     event.preventDefault();
+    trySend();
+  }
+
+  /** Checks the form and sends the Generate, once the images' copies are made. */
+  function trySend(): void {
     if (anyRunning() || sending || requests.waiting('generate')) return;
     const prompts = state.perImage ? trimmed(typedPrompts()) : undefined;
     const result = validateBatch(
@@ -110,15 +112,21 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
     const options = { ...result.perImage[0].options, prompt: ui.prompt.value.trim() };
     const ready = preparer.copiesNow();
     if (ready) return send(options, prompts, ready);
-    // The images' copies are still being made (they usually are done before the prompt is typed).
+    // The images' copies are still being made (they usually are done before the prompt is typed):
+    // the form waits, locked, and a page reloaded meanwhile picks the wait up (`waitingToSend`).
     sending = true;
-    void preparer
-      .copies()
-      .finally(() => (sending = false))
-      .then((prepared) => send(options, prompts, prepared));
+    ui.fields.disabled = true;
+    save();
+    void preparer.copies().then((prepared) => {
+      sending = false;
+      ui.fields.disabled = anyRunning() || sending;
+      send(options, prompts, prepared);
+    });
   }
 
   function send(options: GenerationOptions, prompts: Record<string, string> | undefined, prepared: Record<string, Uint8Array>): void {
+    // Saved as no longer waiting before it goes: a reload then never sends it a second time.
+    save();
     const params = { options, ...(prompts ? { prompts } : {}), ...(Object.keys(prepared).length > 0 ? { prepared } : {}) };
     void requests.request('generate', params).then(onGenerateReply);
   }
@@ -126,13 +134,23 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
   /** Accepted: the jobs' messages show them. Declined: nothing started, the form is as it was. */
   function onGenerateReply(reply: GenerateReply): void {
     if (reply.status !== 'invalid') return;
+    if (reply.changed) prepareChanged(reply.changed);
     // What cannot be sent for an image is said next to it, where the form says what it sends.
     for (const [uri, text] of Object.entries(reply.fileErrors ?? {}))
-      if (typeof text === 'string' && state.images.some((image) => image.uri === uri)) {
-        sendNotes[uri] = { text, problem: true };
-        layout?.sendNote(uri, sendNotes[uri]);
-      }
+      if (typeof text === 'string' && state.images.some((image) => image.uri === uri)) notes.set(uri, { text, problem: true });
     showErrors(dom, state, reply.errors ?? {}, reply.imageErrors);
+    save();
+  }
+
+  /** Files changed after the form read them: their copies are made again from what is there now. */
+  function prepareChanged(changed: Record<string, ImageFacts | null>): void {
+    state.images = withFacts(state.images, changed);
+    preparer.start(state.images, limits);
+    for (const image of state.images)
+      if (image.uri in changed)
+        notes.set(image.uri, {
+          text: l10n.t('{0} changed since the form read it: read again. Press Generate once its copy is made.', image.name),
+        });
     save();
   }
 
@@ -147,7 +165,7 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
     state.perImage = perImage;
     for (const input of perImage?.inputs ?? []) input.value = prompts[input.dataset.imageUri ?? ''] ?? '';
     perImage?.details.addEventListener('toggle', save);
-    for (const image of list) layout.sendNote(image.uri, sendNotes[image.uri]);
+    notes.showIn(layout, list);
     ui.top.replaceChildren(...layout.top);
     ui.bottom.replaceChildren(...layout.bottom);
     ui.perImageSlot.replaceChildren(...(perImage ? [perImage.details] : []));
@@ -189,6 +207,7 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
     const kept = same ? Object.fromEntries(Object.entries(jobs).filter(([, job]) => !isRunning(job))) : {};
     const draft = message.draft;
     showImages(message.images, draft?.prompts ?? (same ? typedPrompts() : {}));
+    limits = message.limits;
     preparer.start(message.images, message.limits);
     if (draft) {
       // This form replaces one whose extension host died: what was typed there comes back.
@@ -199,6 +218,10 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
     ui.promptHelp.setRecent(message.recentPrompts ?? []);
     showJobs({ ...kept, ...message.jobs });
     mount();
+    if (resumeSend) {
+      resumeSend = false;
+      trySend();
+    }
   }
 
   function onHostMessage(event: MessageEvent<unknown>): void {

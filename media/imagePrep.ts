@@ -15,6 +15,7 @@ import {
   type SendableType,
 } from '../src/shared/imagePlan';
 import type { ImageBytesReply, ImageView } from '../src/shared/messages';
+import type { JobsView } from './jobs';
 
 /** What an image's row says about what is sent; `problem`: it cannot be sent as things are. */
 export interface SendNote {
@@ -45,6 +46,20 @@ export function showSendNote(line: HTMLElement, note: SendNote | undefined): voi
   line.classList.toggle('problem', note?.problem === true);
   if (note?.problem) line.setAttribute('role', 'alert');
   else line.removeAttribute('role');
+}
+
+/** What each image's row says about what is sent, kept so that a new layout shows it too. */
+export function createSendNotes(layout: () => JobsView | undefined) {
+  const notes: Record<string, SendNote | undefined> = {};
+  return {
+    set(imageUri: string, note: SendNote | undefined): void {
+      notes[imageUri] = note;
+      layout()?.sendNote(imageUri, note);
+    },
+    showIn(view: JobsView, images: readonly ImageView[]): void {
+      for (const image of images) view.sendNote(image.uri, notes[image.uri]);
+    },
+  };
 }
 
 export interface ImagePreparer {
@@ -115,7 +130,10 @@ export function createImagePreparer(
       if (reason === 'pixels' || reason === 'unknown') return undefined;
       const why = reasonText(reason, facts, limits);
       return {
-        text: l10n.t('{0}, and it could not be converted here. Convert it (for example to PNG) and try again.', why),
+        text:
+          reason === 'size'
+            ? l10n.t('{0}, and it could not be made smaller here. Resize or compress it and try again.', why)
+            : l10n.t('{0}, and it could not be converted here. Convert it (for example to PNG) and try again.', why),
         problem: true,
       };
     }
@@ -126,6 +144,15 @@ export function createImagePreparer(
       text: l10n.t('{0}: {1}. Your file is not changed.', why, sentAsText({ ...copy, bytes: copy.bytes.byteLength })),
     };
   }
+}
+
+/** The images with what the host now says of the files that changed (null: unreadable, so no facts). */
+export function withFacts(images: readonly ImageView[], changed: Record<string, ImageFacts | null>): ImageView[] {
+  return images.map((image) => {
+    if (!(image.uri in changed)) return image;
+    const file = changed[image.uri];
+    return file ? { ...image, file } : { name: image.name, uri: image.uri, src: image.src };
+  });
 }
 
 /** Encoder quality for JPEG and WebP: no visible loss, a fraction of the size. */

@@ -15,6 +15,8 @@ export interface SavedState {
   perImageOpen?: boolean;
   /** The latest job of each image, by image URI. */
   jobs?: Jobs;
+  /** Generate was pressed while the images' copies were being made: the page sends it once they are. */
+  waitingToSend?: boolean;
 }
 
 /** What `acquireVsCodeApi()` gives the page (a test gives its own). */

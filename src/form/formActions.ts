@@ -7,9 +7,10 @@ import { isRunning, type JobSnapshot } from '../jobs/jobStatus';
 import type { JobService } from '../host/jobService';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
 import { checkSentImages } from '../files/imageCheck';
-import { readImageFacts, readImageForConversion } from '../host/imageFiles';
+import { fileStamp, readImageFacts, readImageForConversion, sameStamp, type FileStamp } from '../host/imageFiles';
 import { readSettings } from '../host/settings';
 import type { FormDraft, GenerateParams, GenerateReply, ImageAction, ImageBytesReply } from '../shared/messages';
+import type { ImageFacts } from '../shared/imagePlan';
 import { validateBatch } from '../shared/options';
 import { LumaError } from '../util/lumaError';
 import type { FormDrafts } from './formDrafts';
@@ -47,6 +48,8 @@ export class FormActions implements NoticeHandlers {
   /** A Generate being handled (the "generate again?" question may be open): a second one waits its turn. */
   private generating = false;
   private readonly imageKeys: string[];
+  /** Which version of each image the page was given to convert: a copy of another one is not sent. */
+  private readonly givenToConvert = new Map<string, FileStamp>();
 
   constructor(private readonly form: ActionsContext) {
     this.imageKeys = form.images.map((uri) => uri.toString());
@@ -65,6 +68,9 @@ export class FormActions implements NoticeHandlers {
     const { jobService, log, images } = this.form;
     const checked = validateBatch(params.options, params.prompts, this.imageKeys);
     if (!checked.ok) return { reply: { status: 'invalid', errors: checked.errors, imageErrors: checked.imageErrors } };
+    // A copy made from a version of the file that is no longer there is not sent: the page makes it again.
+    const changed = await this.changedSinceRead(params.prepared);
+    if (changed) return { reply: { status: 'invalid', errors: {}, changed } };
     // What goes out for each image, checked before anything is sent: the form's copy, or the file.
     const sent = checkSentImages(
       await Promise.all(
@@ -120,10 +126,22 @@ export class FormActions implements NoticeHandlers {
     return { reply: { status: 'accepted' }, after };
   }
 
+  /** The images whose copies were made from another version than the file holds now, with what it is now. */
+  private async changedSinceRead(prepared: Record<string, Uint8Array> | undefined) {
+    const changed: Record<string, ImageFacts | null> = {};
+    for (const uri of Object.keys(prepared ?? {})) {
+      const image = vscode.Uri.parse(uri);
+      if (!sameStamp(this.givenToConvert.get(uri), await fileStamp(image))) changed[uri] = (await readImageFacts(image)) ?? null;
+    }
+    return Object.keys(changed).length > 0 ? changed : undefined;
+  }
+
   /** One of the form's images, whole, for the form to convert (the router let only the form's images through). */
   async imageBytes({ imageUri }: { imageUri: string }): Promise<Handled<ImageBytesReply>> {
-    const bytes = await readImageForConversion(vscode.Uri.parse(imageUri));
-    return { reply: bytes ? { status: 'ok', bytes } : { status: 'unavailable' } };
+    const read = await readImageForConversion(vscode.Uri.parse(imageUri));
+    if (!read) return { reply: { status: 'unavailable' } };
+    this.givenToConvert.set(imageUri, read.stamp);
+    return { reply: { status: 'ok', bytes: read.bytes } };
   }
 
   async cancel(imageUri: string | undefined, confirmed: boolean): Promise<void> {

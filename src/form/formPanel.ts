@@ -50,6 +50,7 @@ export class FormPanel implements vscode.Disposable {
   static readonly open = new FormRegistry<FormPanel>();
 
   private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
   private readonly imageKeys: string[];
   readonly key: string;
   /** The form's messages: `messages.receive` is what the webview's messages go to. */
@@ -203,13 +204,15 @@ export class FormPanel implements vscode.Disposable {
     const ms = performance.now() - this.openedAt;
     this.services.log.info(`Form "${this.panel.title}" ready in ${ms.toFixed(0)} ms.`);
     this.markReady(ms);
+    const settings = readSettings(this.images[0]);
+    const facts = await Promise.all(this.images.map((image) => readImageFacts(image)));
+    if (this.disposed) return;
+    // The jobs as they are now, after the reads: a job that changed meanwhile is not shown as it was.
     const jobs: Record<string, JobView> = {};
     for (const image of this.images) {
       const view = this.jobView(image);
       if (view) jobs[image.toString()] = view;
     }
-    const settings = readSettings(this.images[0]);
-    const facts = await Promise.all(this.images.map((image) => readImageFacts(image)));
     this.post({
       type: 'init',
       images: this.images.map((image, i) => ({
@@ -227,10 +230,13 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private post(message: HostMessage): void {
+    // A reply can come after the form was closed (a large image still being read): it goes nowhere.
+    if (this.disposed) return;
     void this.panel.webview.postMessage(redactDeep(message, this.services.secrets));
   }
 
   dispose(): void {
+    this.disposed = true;
     FormPanel.open.remove(this);
     // Closed by the person: nothing to rebuild. (Stopping hosts keep drafts for the next one.)
     if (!FormPanel.open.shuttingDown) void this.services.drafts.forget(this.key);

@@ -28,14 +28,35 @@ export async function readImageFacts(uri: vscode.Uri): Promise<ImageFacts | unde
   }
 }
 
-/** The whole file, for the form to convert; undefined when unreadable or too large to decode. */
-export async function readImageForConversion(uri: vscode.Uri): Promise<Uint8Array | undefined> {
+/** Which version of a file was read: a copy made from another version is not sent. */
+export interface FileStamp {
+  mtime: number;
+  size: number;
+}
+
+export async function fileStamp(uri: vscode.Uri): Promise<FileStamp | undefined> {
   try {
-    const { size } = await vscode.workspace.fs.stat(uri);
-    if (size > MAX_CONVERT_BYTES) return undefined;
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    // A plain view, not Node's Buffer: a Buffer turns into JSON on its way to the webview, not bytes.
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const { mtime, size } = await vscode.workspace.fs.stat(uri);
+    return { mtime, size };
+  } catch {
+    return undefined;
+  }
+}
+
+export const sameStamp = (a: FileStamp | undefined, b: FileStamp | undefined) => !!a && !!b && a.mtime === b.mtime && a.size === b.size;
+
+/** The whole file, for the form to convert, and which version it is; undefined when unreadable or too large to decode. */
+export async function readImageForConversion(uri: vscode.Uri): Promise<{ bytes: Uint8Array; stamp: FileStamp } | undefined> {
+  try {
+    const stamp = await fileStamp(uri);
+    if (!stamp || stamp.size > MAX_CONVERT_BYTES) return undefined;
+    const read = await vscode.workspace.fs.readFile(uri);
+    // Changed while it was read: which version it is is not known.
+    if (!sameStamp(stamp, await fileStamp(uri))) return undefined;
+    // A plain Uint8Array of its own, not Node's Buffer (which turns into JSON on its way to the
+    // webview) nor a view into a larger pool (whose whole buffer would go with it).
+    const bytes = read.byteOffset === 0 && read.byteLength === read.buffer.byteLength ? new Uint8Array(read.buffer) : new Uint8Array(read);
+    return { bytes, stamp };
   } catch {
     return undefined;
   }

@@ -52,7 +52,7 @@ export interface JobRecord {
   errorSaysMoney?: boolean;
 }
 
-/** What a copy the form made is: shown with the job, and the upload's type and name. */
+/** What a copy the form made is: the upload's type and name come from it. */
 export interface SentCopy {
   mimeType: SendableType;
   width: number;

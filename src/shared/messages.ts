@@ -79,7 +79,14 @@ export const MAX_CONVERT_BYTES = 200 * 1024 * 1024;
  */
 export type GenerateReply =
   | { status: 'accepted' }
-  | { status: 'invalid'; errors: FieldErrors; imageErrors?: Record<string, string>; fileErrors?: Record<string, string> }
+  | {
+      status: 'invalid';
+      errors: FieldErrors;
+      imageErrors?: Record<string, string>;
+      fileErrors?: Record<string, string>;
+      /** Files changed since the form read them to make its copies: what they are now (null: unreadable). */
+      changed?: Record<string, ImageFacts | null>;
+    }
   | { status: 'declined' };
 
 /** Every request the webview can make: what it sends and what the host answers. */

@@ -218,6 +218,37 @@ describe('Luma Image to Video in a real VS Code', function () {
     assert.equal(sim.requests.length, 0);
   });
 
+  it('a copy the page made of another version of the file, or of one it never read, is not sent', async () => {
+    const image = workspaceFile('changing.png');
+    await vscode.workspace.fs.copy(workspaceFile('cat.png'), image, { overwrite: true });
+    const form = await openForm(image);
+    const posted: { type?: string; id?: number; reply?: Record<string, unknown> }[] = [];
+    const webview = form.panel.webview;
+    const post = webview.postMessage.bind(webview);
+    webview.postMessage = (message: unknown) => (posted.push(message as (typeof posted)[number]), post(message));
+    const replyTo = (id: number) => posted.find((message) => message.type === 'reply' && message.id === id)?.reply;
+    const copy = new Uint8Array(readFileSync(path.join(__dirname, '../../../test/fixtures/workspace/beach.jpg')));
+
+    await form.messages.receive({ type: 'generate', id: 1, options, prepared: { [image.toString()]: copy } });
+    assert.equal(replyTo(1)?.status, 'invalid');
+    assert.deepEqual(Object.keys(replyTo(1)?.changed as object), [image.toString()], 'never read by the page: made again');
+
+    await form.messages.receive({ type: 'imageBytes', id: 2, imageUri: image.toString() });
+    const given = replyTo(2) as { status: string; bytes: Uint8Array };
+    assert.equal(given.status, 'ok');
+    assert.ok(given.bytes instanceof Uint8Array && !Buffer.isBuffer(given.bytes), 'plain bytes: a Buffer would reach the page as JSON');
+    assert.deepEqual(Buffer.from(given.bytes), readFileSync(image.fsPath));
+
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a later modification time
+    await vscode.workspace.fs.writeFile(image, readFileSync(path.join(__dirname, '../../../test/fixtures/workspace/sunset photo.PNG')));
+    await form.messages.receive({ type: 'generate', id: 3, options, prepared: { [image.toString()]: copy } });
+    const changed = replyTo(3)?.changed as Record<string, { format: string }>;
+    assert.equal(changed[image.toString()].format, 'PNG', 'what the file is now');
+    assert.equal(form.jobView(), undefined, 'no job');
+    assert.equal(sim.requests.length, 0, 'nothing sent');
+    await vscode.workspace.fs.delete(image);
+  });
+
   it('an image that vanished between the click and Generate, and one that cannot be read: clear messages, nothing sent', async () => {
     const vanishing = workspaceFile('vanishing.png');
     await vscode.workspace.fs.copy(workspaceFile('cat.png'), vanishing);

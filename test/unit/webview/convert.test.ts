@@ -145,4 +145,62 @@ describe('webview form: images it converts before sending', () => {
     page.submit();
     assert.deepEqual(Object.keys(page.sent('generate')[0].prepared ?? {}), [gif.uri, photo.uri]);
   });
+
+  it('a picture over the limit that cannot be made smaller says to resize it, not to convert it', async () => {
+    page = new Page(undefined, {}, standIn([], true));
+    page.init([withFile('huge.png', { format: 'PNG', sendable: true, bytes: 12 * MB, longSide: 4000 })]);
+    answerBytes();
+    await settle();
+    assert.equal(
+      page.$('#image-send').textContent,
+      '12.0 MB is over the 10.0 MB limit, and it could not be made smaller here. Resize or compress it and try again.',
+    );
+  });
+
+  it('a Generate waiting for the copy locks the form; a page reloaded meanwhile sends it once, when the copy is made', async () => {
+    page = new Page(undefined, {}, standIn([]));
+    page.init([gif]);
+    page.type('#prompt', 'the flag waves');
+    page.submit();
+    assert.equal(page.$<HTMLFieldSetElement>('#fields').disabled, true, 'locked while it waits');
+    assert.equal(page.state?.waitingToSend, true);
+    // The tab is hidden: VS Code drops the page and builds it again from its saved state.
+    const saved = page.state;
+    await page.close();
+    answered.clear();
+    page = new Page(saved, {}, standIn([]));
+    page.init([gif]);
+    assert.deepEqual(page.sent('generate'), [], 'not before the copy is made');
+    answerBytes();
+    await settle();
+    await settle();
+    const sent = page.sent('generate');
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].options.prompt, 'the flag waves');
+    assert.deepEqual(sent[0].prepared, { [gif.uri]: COPY });
+    assert.equal(page.state?.waitingToSend, undefined, 'saved as sent before it went: a further reload sends nothing');
+  });
+
+  it('a file changed since the page read it: the host says so, the page reads it again and says to press Generate', async () => {
+    const calls: string[] = [];
+    page = new Page(undefined, {}, standIn(calls));
+    page.init([photo]);
+    answerBytes();
+    await settle();
+    page.type('#prompt', 'zoom');
+    page.submit();
+    const [first] = page.sent('generate');
+    const now: ImageFacts = { format: 'JPEG', sendable: true, bytes: 8 * MB, longSide: 5000 };
+    page.send({ type: 'reply', id: first.id, reply: { status: 'invalid', errors: {}, changed: { [photo.uri]: now } } });
+    await settle();
+    assert.equal(
+      page.$('#image-send').textContent,
+      'photo.jpg changed since the form read it: read again. Press Generate once its copy is made.',
+    );
+    assert.equal(page.sent('imageBytes').length, 2, 'its bytes asked for again');
+    answerBytes(new Uint8Array(50));
+    await settle();
+    assert.deepEqual(calls, ['JPEG:pixels:100', 'JPEG:pixels:50'], 'converted again from the new bytes and facts');
+    assert.match(page.$('#image-send').textContent ?? '', /^More pixels than the video can use: sent as JPEG/);
+  });
 });
