@@ -45,6 +45,29 @@ describe('protocol', () => {
     assert.equal(parseWebviewMessage(null), undefined);
   });
 
+  it("takes a Generate's copies only as bytes, a bounded number of them, and a byte request only with an id and an image", () => {
+    const options = { ...valid };
+    const copy = new Uint8Array([0x89, 0x50]);
+    assert.deepEqual(parseWebviewMessage({ type: 'generate', id: 3, options, prepared: { 'file:///w/a.gif': copy } }), {
+      type: 'generate',
+      id: 3,
+      options,
+      prepared: { 'file:///w/a.gif': copy },
+    });
+    assert.equal(parseWebviewMessage({ type: 'generate', id: 3, options, prepared: { 'file:///w/a.gif': [0x89, 0x50] } }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'generate', id: 3, options, prepared: { 'file:///w/a.gif': copy.buffer } }), undefined);
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`file:///w/${i}.gif`, copy]));
+    assert.equal(parseWebviewMessage({ type: 'generate', id: 3, options, prepared: many }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'imageBytes', id: 4, imageUri: 'file:///w/a.gif' }), {
+      type: 'imageBytes',
+      id: 4,
+      imageUri: 'file:///w/a.gif',
+    });
+    assert.equal(parseWebviewMessage({ type: 'imageBytes', id: 4 }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'imageBytes', imageUri: 'file:///w/a.gif' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'imageBytes', id: 0, imageUri: 'file:///w/a.gif' }), undefined);
+  });
+
   it('starts the form from the nearest allowed value when settings hold nonsense', () => {
     assert.deepEqual(coerceDefaults({ length: 7, modelName: 'x', aspectRatio: '16:9', loop: true }), {
       ...valid,
