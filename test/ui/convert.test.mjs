@@ -109,6 +109,11 @@ describe('UI: pictures the service would not take are converted in the form', fu
   });
 
   it('a 12 MB PNG: sent as a JPEG under the limit, of the size the form said', async () => {
+    // The palette's pick of the workspace's images lists the formats the form converts too.
+    await runCommand(page, 'Luma: Generate Video from Image');
+    for (const name of ['anim.gif', 'paint.bmp', 'sky.avif'])
+      await page.locator('.quick-input-widget').getByText(name, { exact: true }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
     await openFormFromPalette(page, 'huge.png');
     const note = sendNote().getByText(/MB is over the 10\.0 MB limit: sent as JPEG/);
     await note.waitFor({ timeout: 30_000 });
@@ -135,7 +140,7 @@ describe('UI: pictures the service would not take are converted in the form', fu
     await selectInExplorer(page, ['cat.png', 'anim.gif']);
     assert.ok(await contextMenuOffersItem(page, 'anim.gif', 3));
     await chooseMenuItem(page);
-    await page.locator('.tab', { hasText: 'Luma: 2 images' }).waitFor();
+    await page.locator('.tab.active', { hasText: 'Luma: 2 images' }).waitFor();
     const gifCard = formFrame(page).locator('.card', { hasText: 'anim.gif' });
     const catCard = formFrame(page).locator('.card', { hasText: 'cat.png' });
     await gifCard
@@ -159,7 +164,7 @@ describe('UI: pictures the service would not take are converted in the form', fu
     await selectInExplorer(page, ['paint.bmp', 'sky.avif']);
     assert.ok(await contextMenuOffersItem(page, 'sky.avif', 3), 'the item is offered on an AVIF (and a BMP in the selection)');
     await chooseMenuItem(page);
-    await page.locator('.tab', { hasText: 'Luma: 2 images' }).waitFor();
+    await page.locator('.tab.active', { hasText: 'Luma: 2 images' }).waitFor();
     for (const [name, format, size] of [
       ['paint.bmp', 'BMP', '321 × 240'],
       ['sky.avif', 'AVIF', '320 × 240'],

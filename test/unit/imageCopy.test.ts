@@ -5,11 +5,12 @@ import * as assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkSentImages, imageDimensions, imageFacts, type SentImage } from '../../src/files/imageCheck';
+import { checkSentImages, IMAGE_EXTENSIONS, imageDimensions, imageFacts, type SentImage } from '../../src/files/imageCheck';
 import { convertReason, MAX_SENT_SIDE, sentAsText, sentSize, type ImageFacts } from '../../src/shared/imagePlan';
 import { Simulator } from '../simulator/simulator';
 import { bmpBytes, gifBytes, pngBytes } from '../support/imageFiles';
 import { createHost, type TestHost } from '../support/jobHost';
+import { rawManifest } from '../support/manifest';
 
 const MB = 1024 * 1024;
 const LIMITS = { maxBytes: 10 * MB, shrinkLarge: true };
@@ -278,5 +279,27 @@ describe('images converted in the form (issue 13)', () => {
       assert.ok(await a.machine.remove(failed.id));
       assert.deepEqual(await copies(), []);
     });
+  });
+});
+
+describe('where Generate Video from Image is offered', () => {
+  const menus = (rawManifest() as { contributes: { menus: Record<string, { command: string; when?: string }[]> } }).contributes.menus;
+  const whens = Object.values(menus)
+    .flat()
+    .filter((item) => item.command === 'lumaVideo.generate' && item.when?.includes('resourceExtname'))
+    .map((item) => item.when!);
+
+  it('every menu offers it on the extensions the picker lists, in any letter case, and on nothing else', () => {
+    assert.equal(whens.length, 4, 'Explorer, editor title, editor tab, image preview');
+    for (const when of whens) {
+      const [, pattern, flags] = /resourceExtname =~ \/(.+)\/(\w*)/.exec(when) ?? [];
+      const offered = new RegExp(pattern, flags);
+      for (const extension of IMAGE_EXTENSIONS) {
+        assert.ok(offered.test(`.${extension}`), `${when} offers .${extension}`);
+        assert.ok(offered.test(`.${extension.toUpperCase()}`));
+      }
+      for (const other of ['.svg', '.ico', '.tiff', '.heic', '.txt', '.png.txt', '.mp4'])
+        assert.ok(!offered.test(other), `${when}: not ${other}`);
+    }
   });
 });
