@@ -114,7 +114,9 @@ describe('UI: pictures the service would not take are converted in the form', fu
     for (const name of ['anim.gif', 'paint.bmp', 'sky.avif'])
       await page.locator('.quick-input-widget').getByText(name, { exact: true }).first().waitFor({ timeout: 15_000 });
     await page.keyboard.press('Escape');
-    await openFormFromPalette(page, 'huge.png');
+    assert.ok(await contextMenuOffersItem(page, 'huge.png', 3));
+    await chooseMenuItem(page);
+    await page.locator('.tab.active', { hasText: 'Luma: huge.png' }).waitFor();
     const note = sendNote().getByText(/MB is over the 10\.0 MB limit: sent as JPEG/);
     await note.waitFor({ timeout: 30_000 });
     const promised = said(await note.textContent());
