@@ -65,6 +65,9 @@ export class JobActions {
       await saved;
     } catch (error) {
       this.runs.log.warn(`Could not queue ${job.imageName} again: ${String(error)}`);
+      // The list took 'queued' before the disk refused it: it goes back to what the disk holds.
+      await this.runs.store.reload(id).catch(() => undefined);
+      run.job = this.runs.store.get(id) ?? run.job;
       run.started = true;
       this.queue.end(run);
       return run;

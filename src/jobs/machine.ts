@@ -118,8 +118,9 @@ export class JobMachine {
    */
   async cancelAll(ids: readonly string[], confirmed = false): Promise<void> {
     const unsent = (id: string) => {
-      const state = this.runs.byJob.get(id)?.job.state;
-      return state === 'queued' || state === 'uploading';
+      const run = this.runs.byJob.get(id);
+      // Not started covers a Retry whose 'queued' is still being saved (its record may still say 'failed').
+      return run !== undefined && (!run.started || run.job.state === 'queued' || run.job.state === 'uploading');
     };
     await Promise.all(ids.filter(unsent).map((id) => this.cancel(id, confirmed)));
     for (const id of ids.filter((id) => !unsent(id))) await this.cancel(id, confirmed);

@@ -127,25 +127,24 @@ export class JobStarter {
       for (const job of jobs) await this.runs.store.copies.remove(job.id).catch(() => undefined);
       throw storageError(error, requests.map((request) => request.imageName).join(', '));
     }
-    const queued: JobRecord[] = [];
+    // Every job kept before any is queued: a save that fails refuses the whole Generate, and none
+    // of the batch has started (not kept means not sent: a job the list does not hold could be paid
+    // for and forgotten).
     for (const [i, job] of jobs.entries()) {
       try {
         await this.runs.store.leases.acquire(job.id);
         await this.runs.store.save(job);
       } catch (error) {
-        // Not kept means not sent: a job the list does not hold could be paid for and forgotten.
-        await this.runs.store.leases.release(job.id).catch(() => undefined);
-        for (const unsaved of jobs.slice(i)) await this.runs.store.remove(unsaved.id).catch(() => undefined);
-        this.queue.startWhileSlotsFree();
-        throw storageError(error, job.imageName);
+        for (const kept of jobs.slice(0, i + 1)) await this.runs.store.leases.release(kept.id).catch(() => undefined);
+        for (const unsent of jobs) await this.runs.store.remove(unsent.id).catch(() => undefined);
+        throw storageError(error, requests.map((request) => request.imageName).join(', '));
       }
-      this.queue.add(job, true);
-      queued.push(job);
     }
+    for (const job of jobs) this.queue.add(job, true);
     this.queue.startWhileSlotsFree();
     // What a crash left between a copy and its job (rarely anything): gone, off the path that starts.
     void this.runs.store.sweepCopies().catch(() => undefined);
-    return queued;
+    return jobs;
   }
 
   private newJob(request: NewJob, batchId: string | undefined): JobRecord {

@@ -41,7 +41,7 @@ describe('job machine', function () {
     await fs.rm(videoDir, { recursive: true, force: true, maxRetries: 5 });
   });
 
-  function host(hostId = 'window-1', answer?: () => boolean): TestHost {
+  function host(hostId = 'window-1', answer?: () => boolean | Promise<boolean>): TestHost {
     const created = createHost({ storeDir, videoDir, api: sim, apiKey: KEY, hostId, deadHosts, answer });
     hosts.push(created);
     return created;
@@ -340,6 +340,90 @@ describe('job machine', function () {
       for (let i = 1; i < seen.length; i++) assert.ok(canMove(seen[i - 1], seen[i]), `${seen[i - 1]} → ${seen[i]}`);
       assert.equal(features(), featuresBefore, 'nothing sent again');
       assert.equal(a.machine.isRunning(first.id), false);
+    });
+
+    it('Cancel all takes a Retry still saving its "queued" as not sent: it is cancelled before any question, never paid', async () => {
+      sim.configure({ generationMs: 3000 });
+      let answerPaid!: (keep: boolean) => void;
+      const firstAnswer = new Promise<boolean>((resolve) => (answerPaid = resolve));
+      let asked = 0;
+      // The first question stays open until the test answers it; any later one is answered "keep waiting".
+      const a = host('window-1', () => (++asked === 1 ? firstAnswer : false));
+      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
+      const [failed] = await a.machine.start([a.request('dog.png')]);
+      assert.equal((await a.machine.whenSettled(failed.id))?.state, 'failed');
+      const [paid] = await a.machine.start([a.request('cat.png')]);
+      await until(() => a.machine.get(paid.id)?.uuid);
+      // Its lease is slow to check before 'queued' is saved: the record still says 'failed' meanwhile.
+      const verify = a.store.leases.verify.bind(a.store.leases);
+      let saveQueued!: () => void;
+      const queuedMaySave = new Promise<void>((resolve) => (saveQueued = resolve));
+      a.store.leases.verify = async (id) => {
+        if (id === failed.id && a.machine.get(failed.id)?.state === 'failed') await queuedMaySave;
+        return verify(id);
+      };
+      const featuresBefore = features();
+      const seen: JobState[] = [];
+      a.machine.onDidChange(({ job }) => {
+        if (job.id === failed.id && seen.at(-1) !== job.state) seen.push(job.state);
+      });
+      const retried = a.machine.retry(failed.id);
+      await until(() => a.machine.snapshots().find((s) => s.job.id === failed.id)?.here || undefined);
+      const cancelling = a.machine.cancelAll([paid.id, failed.id]);
+      // The Retry's save lands while Cancel All is under way, with a slot free; then the question
+      // about the paid job stays open a while.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      saveQueued();
+      await until(() => (a.questions.length > 0 ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      answerPaid(false);
+      await cancelling;
+      assert.equal((await retried)?.state, 'cancelled');
+      assert.ok(!seen.includes('requesting'), `it never sent its request: ${seen.join(' → ')}`);
+      assert.equal(features(), featuresBefore, 'the retried job sent nothing');
+      sim.configure({ generationMs: 200 });
+    });
+
+    it('a Retry whose "queued" the disk refuses stays failed, in the list too: the image can be generated again', async () => {
+      const a = host('window-1', () => true);
+      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
+      const [first] = await a.machine.start([a.request('cat.png')]);
+      assert.equal((await a.machine.whenSettled(first.id))?.state, 'failed');
+      await a.store.flushed();
+      // The record's own write fails: the disk is full.
+      const failWrites = (a.store as unknown as { writeFile: (job: JobRecord) => Promise<void> }).writeFile.bind(a.store);
+      (a.store as unknown as { writeFile: (job: JobRecord) => Promise<void> }).writeFile = async (job) => {
+        if (job.id === first.id && job.state === 'queued')
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return failWrites(job);
+      };
+      await a.machine.retry(first.id);
+      assert.equal(a.store.get(first.id)?.state, 'failed', 'the list says what the disk holds');
+      assert.equal(a.machine.isRunning(first.id), false);
+      const [again] = await a.machine.start([a.request('cat.png')]);
+      assert.equal((await a.machine.whenSettled(again.id))?.state, 'done', 'the image is not held busy');
+    });
+
+    it('a batch whose second job cannot be kept starts none of them: no job left, nothing sent', async () => {
+      const a = host('window-1', () => true);
+      const writeFile = (a.store as unknown as { writeFile: (job: JobRecord) => Promise<void> }).writeFile.bind(a.store);
+      let writes = 0;
+      (a.store as unknown as { writeFile: (job: JobRecord) => Promise<void> }).writeFile = async (job) => {
+        if (++writes === 2) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return writeFile(job);
+      };
+      const requestsBefore = sim.requests.length;
+      await assert.rejects(
+        a.machine.start([a.request('a.png'), a.request('b.png'), a.request('c.png')]),
+        /nothing was sent for a\.png, b\.png, c\.png/,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(a.machine.snapshots(), []);
+      assert.equal(sim.requests.length, requestsBefore, 'nothing sent');
+      assert.deepEqual(
+        (await fs.readdir(path.join(storeDir, 'jobs')).catch(() => [] as string[])).filter((name) => name.endsWith('.json')),
+        [],
+      );
     });
 
     it('a save that failed after its claim forgets the name: Fetch Video never takes a later video under it as its own', async () => {
