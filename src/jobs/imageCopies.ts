@@ -1,7 +1,8 @@
 // The copies of images the form converted or made smaller, kept beside the job list (`copies/`,
-// one file per job) from the moment the job is queued until it is done or forgotten: a queued job,
-// a Retry and a restart upload the same copy. Written to a temporary name, flushed and renamed, so
-// a crash leaves the whole copy or none. The person's own file is never touched. No vscode.
+// one file per job) from the moment the job is queued until 1min.ai accepts it (from then on it is
+// only fetched) or the job is forgotten: a queued job, a Retry and a restart upload the same copy.
+// Written to a temporary name, flushed and renamed, so a crash leaves the whole copy or none. The
+// person's own file is never touched. No vscode.
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
