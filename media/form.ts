@@ -43,8 +43,10 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
   let edited = saved?.edited === true;
   /** A Generate waits for the images' copies. */
   let sending = false;
-  /** The page was reloaded while a Generate waited for the copies: it goes once they are made. */
-  let resumeSend = saved?.waitingToSend === true;
+  /** The page was rebuilt while a Generate waited for the copies: it goes once they are made, in the same panel only. */
+  let resumeSend = typeof saved?.waitingToSend === 'string' ? saved.waitingToSend : undefined;
+  /** The panel the host says this page is in. */
+  let panel: string | undefined;
   /** What decides a conversion, as the host last said. */
   let limits: ImageLimits | undefined;
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -61,7 +63,7 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
   });
 
   function save(): void {
-    api.setState({ images: state.images, ...typed(), edited, jobs, ...(sending ? { waitingToSend: true } : {}) });
+    api.setState({ images: state.images, ...typed(), edited, jobs, ...(sending && panel ? { waitingToSend: panel } : {}) });
     if (!edited) return;
     clearTimeout(draftTimer);
     draftTimer = setTimeout(() => post({ type: 'draft', ...typed() }), DRAFT_DELAY_MS);
@@ -119,7 +121,7 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
     save();
     void preparer.copies().then((prepared) => {
       sending = false;
-      ui.fields.disabled = anyRunning() || sending;
+      ui.fields.disabled = anyRunning();
       send(options, prompts, prepared);
     });
   }
@@ -127,6 +129,7 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
   function send(options: GenerationOptions, prompts: Record<string, string> | undefined, prepared: Record<string, Uint8Array>): void {
     // Saved as no longer waiting before it goes: a reload then never sends it a second time.
     save();
+    notes.clearReasons();
     const params = { options, ...(prompts ? { prompts } : {}), ...(Object.keys(prepared).length > 0 ? { prepared } : {}) };
     void requests.request('generate', params).then(onGenerateReply);
   }
@@ -145,12 +148,12 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
   /** Files changed after the form read them: their copies are made again from what is there now. */
   function prepareChanged(changed: Record<string, ImageFacts | null>): void {
     state.images = withFacts(state.images, changed);
-    preparer.start(state.images, limits);
+    notes.clearReasons();
+    // Why this Generate sent nothing stays in front of what the new copy is, until the next one goes.
     for (const image of state.images)
       if (image.uri in changed)
-        notes.set(image.uri, {
-          text: l10n.t('{0} changed since the form read it: read again. Press Generate once its copy is made.', image.name),
-        });
+        notes.explain(image.uri, l10n.t('{0} changed since the form read it, so nothing was sent: read again.', image.name));
+    preparer.start(state.images, limits);
     save();
   }
 
@@ -180,7 +183,7 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
     const active = focused && ui.root.contains(focused) ? focused : undefined;
     const scope = active?.closest('[data-focus-scope]') ?? undefined;
     jobs = next;
-    ui.fields.disabled = anyRunning();
+    ui.fields.disabled = anyRunning() || sending;
     layout?.show(jobs, restoring);
     // Focus would be lost with a removed button or a disabled control: move it somewhere useful.
     if (active && (!active.isConnected || active.matches(':disabled'))) {
@@ -218,10 +221,10 @@ export function createForm(api: VsCodeApi, document: Document, convert?: Convert
     ui.promptHelp.setRecent(message.recentPrompts ?? []);
     showJobs({ ...kept, ...message.jobs });
     mount();
-    if (resumeSend) {
-      resumeSend = false;
-      trySend();
-    }
+    panel = typeof message.panel === 'string' ? message.panel : undefined;
+    // Only the Generate pressed in this very panel, on these very images.
+    if (resumeSend && resumeSend === panel && same) trySend();
+    resumeSend = undefined;
   }
 
   function onHostMessage(event: MessageEvent<unknown>): void {

@@ -51,10 +51,21 @@ export function showSendNote(line: HTMLElement, note: SendNote | undefined): voi
 /** What each image's row says about what is sent, kept so that a new layout shows it too. */
 export function createSendNotes(layout: () => JobsView | undefined) {
   const notes: Record<string, SendNote | undefined> = {};
+  /** Said before what is sent, until the next Generate goes (why the last one did not). */
+  const before: Record<string, string> = {};
   return {
     set(imageUri: string, note: SendNote | undefined): void {
-      notes[imageUri] = note;
-      layout()?.sendNote(imageUri, note);
+      const prefix = before[imageUri];
+      notes[imageUri] = prefix ? { ...note, text: note ? `${prefix} ${note.text}` : prefix } : note;
+      layout()?.sendNote(imageUri, notes[imageUri]);
+    },
+    /** `text` stays in front of the image's note until `clearReasons`. */
+    explain(imageUri: string, text: string): void {
+      before[imageUri] = text;
+      this.set(imageUri, undefined);
+    },
+    clearReasons(): void {
+      for (const uri of Object.keys(before)) delete before[uri];
     },
     showIn(view: JobsView, images: readonly ImageView[]): void {
       for (const image of images) view.sendNote(image.uri, notes[image.uri]);

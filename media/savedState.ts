@@ -15,8 +15,11 @@ export interface SavedState {
   perImageOpen?: boolean;
   /** The latest job of each image, by image URI. */
   jobs?: Jobs;
-  /** Generate was pressed while the images' copies were being made: the page sends it once they are. */
-  waitingToSend?: boolean;
+  /**
+   * Generate was pressed while the images' copies were being made, in this panel (its `init.panel`):
+   * a page rebuilt in the same panel sends it once they are; a panel revived after a restart does not.
+   */
+  waitingToSend?: string;
 }
 
 /** What `acquireVsCodeApi()` gives the page (a test gives its own). */

@@ -4,6 +4,7 @@
 // formHtml.ts, its messages checked in formRouter.ts and carried out in formActions.ts; what is
 // typed is kept as a draft (formDrafts.ts) so that a form left behind by a dead extension host can
 // be rebuilt (orphanForms.ts).
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isImageUri } from '../commands/pickImages';
 import type { JobRecord } from '../jobs/job';
@@ -51,6 +52,8 @@ export class FormPanel implements vscode.Disposable {
 
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** Names this panel to its page (see `init.panel`). */
+  private readonly panelId = randomUUID();
   private readonly imageKeys: string[];
   readonly key: string;
   /** The form's messages: `messages.receive` is what the webview's messages go to. */
@@ -222,6 +225,7 @@ export class FormPanel implements vscode.Disposable {
         ...(facts[i] ? { file: facts[i] } : {}),
       })),
       limits: { maxBytes: settings.maxImageBytes, shrinkLarge: settings.shrinkLargeImages },
+      panel: this.panelId,
       defaults: this.startingOptions(),
       jobs,
       recentPrompts: recentPrompts(this.services.workspaceState),

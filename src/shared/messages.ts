@@ -113,6 +113,8 @@ export type HostMessage =
       draft?: FormDraft;
       /** What decides whether an image is converted before it is sent. */
       limits: ImageLimits;
+      /** This panel in this extension host: a page rebuilt in it may finish a Generate it was waiting to send; a revived one may not. */
+      panel: string;
     }
   | { type: 'job'; imageUri: string; job: JobView }
   | { type: 'recentPrompts'; prompts: string[] }

@@ -163,7 +163,7 @@ describe('webview form: images it converts before sending', () => {
     page.type('#prompt', 'the flag waves');
     page.submit();
     assert.equal(page.$<HTMLFieldSetElement>('#fields').disabled, true, 'locked while it waits');
-    assert.equal(page.state?.waitingToSend, true);
+    assert.equal(page.state?.waitingToSend, 'panel-1', 'the panel it waits in');
     // The tab is hidden: VS Code drops the page and builds it again from its saved state.
     const saved = page.state;
     await page.close();
@@ -181,6 +181,31 @@ describe('webview form: images it converts before sending', () => {
     assert.equal(page.state?.waitingToSend, undefined, 'saved as sent before it went: a further reload sends nothing');
   });
 
+  it('a Generate left waiting is not sent by a form revived in another panel (VS Code restarted), nor for other images', async () => {
+    page = new Page(undefined, {}, standIn([]));
+    page.init([gif]);
+    page.type('#prompt', 'the flag waves');
+    page.submit();
+    const saved = page.state;
+    await page.close();
+    for (const [images, panel] of [
+      [[gif], 'panel-after-restart'],
+      [[gif, photo], 'panel-1'],
+    ] as const) {
+      answered.clear();
+      page = new Page(saved, {}, standIn([]));
+      page.init([...images], { panel });
+      answerBytes();
+      await settle();
+      answerBytes();
+      await settle();
+      assert.deepEqual(page.sent('generate'), [], `${panel}, ${images.length} image(s): nothing sent by itself`);
+      assert.equal(page.$<HTMLFieldSetElement>('#fields').disabled, false, 'the form is usable');
+      await page.close();
+    }
+    page = new Page();
+  });
+
   it('a file changed since the page read it: the host says so, the page reads it again and says to press Generate', async () => {
     const calls: string[] = [];
     page = new Page(undefined, {}, standIn(calls));
@@ -195,12 +220,19 @@ describe('webview form: images it converts before sending', () => {
     await settle();
     assert.equal(
       page.$('#image-send').textContent,
-      'photo.jpg changed since the form read it: read again. Press Generate once its copy is made.',
+      'photo.jpg changed since the form read it, so nothing was sent: read again. Preparing the image to send…',
     );
     assert.equal(page.sent('imageBytes').length, 2, 'its bytes asked for again');
     answerBytes(new Uint8Array(50));
     await settle();
     assert.deepEqual(calls, ['JPEG:pixels:100', 'JPEG:pixels:50'], 'converted again from the new bytes and facts');
-    assert.match(page.$('#image-send').textContent ?? '', /^More pixels than the video can use: sent as JPEG/);
+    assert.match(
+      page.$('#image-send').textContent ?? '',
+      /^photo\.jpg changed since the form read it, so nothing was sent: read again\. More pixels than the video can use: sent as JPEG/,
+      'why nothing went stays in front until the next Generate',
+    );
+    page.submit();
+    assert.deepEqual(Object.keys(page.sent('generate')[1].prepared ?? {}), [photo.uri]);
+    assert.match(page.$('#image-send').textContent ?? '', /^photo\.jpg changed/, 'shown until something replaces it');
   });
 });

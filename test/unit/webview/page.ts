@@ -59,7 +59,7 @@ export class Page {
   }
 
   init(images: ImageView[], more: Partial<Extract<HostMessage, { type: 'init' }>> = {}): void {
-    this.send({ type: 'init', images, defaults, jobs: {}, recentPrompts: [], limits: LIMITS, ...more });
+    this.send({ type: 'init', images, defaults, jobs: {}, recentPrompts: [], limits: LIMITS, panel: 'panel-1', ...more });
   }
 
   $<T extends HTMLElement = HTMLElement>(selector: string): T {
