@@ -85,7 +85,9 @@ describe('UI: pictures the service would not take are converted in the form', fu
     await formFrame(page).getByLabel('Prompt', { exact: true }).fill(prompt);
     await formFrame(page).locator('#generate').click();
     await waitUntil('every video', () => videos.every((name) => readdirSync(workspace).includes(name)), 90_000);
-    return sim.uploadsReceived.slice(before).sort((a, b) => a.key.localeCompare(b.key));
+    // By the name each was uploaded under (the keys start with the moment each arrived).
+    const name = (upload) => upload.key.replace(/^.*_/, '');
+    return sim.uploadsReceived.slice(before).sort((a, b) => name(a).localeCompare(name(b)));
   }
 
   /** "sent as JPEG, 2000 × 2000, 5.1 MB" → { mimetype, width, height } */

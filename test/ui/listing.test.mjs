@@ -81,7 +81,7 @@ describe('UI: the listing a new user meets', function () {
     const toc = page.locator('.settings-editor .settings-toc-container .monaco-list-row');
     await toc.filter({ hasText: 'Form Defaults' }).waitFor({ timeout: 30_000 });
     const entries = (await toc.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
-    assert.deepEqual(entries.slice(-2), ['Service (7)', 'Form Defaults (6)']);
+    assert.deepEqual(entries.slice(-2), ['Service (8)', 'Form Defaults (6)']);
     const labels = await page.locator('.settings-editor .setting-item-label').allTextContents();
     assert.equal(labels[0], 'Api Base Url');
     await page.screenshot({ path: path.join(artifacts, 'settings.png') });
