@@ -512,6 +512,8 @@ describe('1min.ai client and job runner against the simulator', function () {
               log,
               retry: { initialMs: 50, maxMs: 1000, attempts: 12, maxTotalMs: 30_000 },
             }),
+            // A third of the checks refused and retried, on a busy machine: more than the usual 10 s to wait.
+            poll: { initialMs: 50, factor: 1.5, maxMs: 300, maxWaitMs: 40_000 },
           }),
         ),
       );
