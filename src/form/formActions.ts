@@ -7,7 +7,7 @@ import { isRunning, type JobSnapshot } from '../jobs/jobStatus';
 import type { JobService } from '../host/jobService';
 import { copyMarkdownLink, openVideo, revealInExplorer, saveVideoAs } from '../host/videoActions';
 import { checkSentImages } from '../files/imageCheck';
-import { fileStamp, readImageFacts, readImageForConversion, sameStamp, type FileStamp } from '../host/imageFiles';
+import { fileStamp, imageName, readImageFacts, readImageForConversion, sameStamp, type FileStamp } from '../host/imageFiles';
 import { readSettings } from '../host/settings';
 import type { FormDraft, GenerateParams, GenerateReply, ImageAction, ImageBytesReply } from '../shared/messages';
 import type { ImageFacts } from '../shared/imagePlan';
@@ -16,8 +16,6 @@ import { LumaError } from '../util/lumaError';
 import type { FormDrafts } from './formDrafts';
 import type { Handled, NoticeHandlers } from './formRouter';
 import { rememberPrompts } from './recentPrompts';
-
-export const imageName = (image: vscode.Uri) => image.path.split('/').pop() ?? 'image';
 
 /** The newest job of an image, with its live progress. */
 export function newestJob(jobService: JobService, image: vscode.Uri): JobSnapshot | undefined {

@@ -7,6 +7,9 @@ import { HEAD_BYTES, imageFacts } from '../files/imageCheck';
 import type { ImageFacts } from '../shared/imagePlan';
 import { MAX_CONVERT_BYTES } from '../shared/messages';
 
+/** An image's file name, as jobs, forms and messages show it. */
+export const imageName = (image: vscode.Uri) => image.path.split('/').pop() ?? 'image';
+
 /** The format, size and long side of an image file; undefined when it cannot be read. */
 export async function readImageFacts(uri: vscode.Uri): Promise<ImageFacts | undefined> {
   try {

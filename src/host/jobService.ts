@@ -23,6 +23,7 @@ import type { GenerationOptions } from '../shared/options';
 import type { Logger } from '../util/log';
 import { ApiKeyStore } from './apiKey';
 import { JobNotices, type Notifier } from './notices';
+import { imageName } from './imageFiles';
 import { readSettings } from './settings';
 import { JobStatusBar } from './statusBar';
 import { outputFolderFor, videoOutputFor } from './videoOutput';
@@ -116,7 +117,7 @@ export class JobService implements vscode.Disposable {
   async start(items: { image: vscode.Uri; options: GenerationOptions; prepared?: PreparedImage }[]): Promise<JobRecord[]> {
     const requests: NewJob[] = items.map(({ image, options, prepared }) => ({
       imageUri: image.toString(),
-      imageName: image.path.split('/').pop() ?? 'image',
+      imageName: imageName(image),
       outputFolder: outputFolderFor(image, readSettings(image).outputFolder).toString(),
       options,
       ...(prepared ? { prepared } : {}),

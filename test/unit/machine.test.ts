@@ -281,24 +281,52 @@ describe('job machine', function () {
   });
 
   describe('interleavings', () => {
+    /** A job of `image` the service refused (certainly not charged): failed, ready for a Retry. */
+    async function refusedJob(on: TestHost, image = 'cat.png'): Promise<JobRecord> {
+      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
+      const [job] = await on.machine.start([on.request(image)]);
+      assert.equal((await on.machine.whenSettled(job.id))?.state, 'failed');
+      return job;
+    }
+
+    /** The states job `id` goes through in this window, from now on. */
+    function statesOf(on: TestHost, id: string): JobState[] {
+      const seen: JobState[] = [];
+      on.machine.onDidChange(({ job, here }) => {
+        if (job.id === id && here && seen.at(-1) !== job.state) seen.push(job.state);
+      });
+      return seen;
+    }
+
+    /** The store's writes of the records `refuses` picks fail as on a full disk (the record in memory changes first, as it does). */
+    function diskRefuses(on: TestHost, refuses: (job: JobRecord) => boolean): void {
+      const store = on.store as unknown as { writeFile: (job: JobRecord) => Promise<void> };
+      const writeFile = store.writeFile.bind(on.store);
+      store.writeFile = async (job) => {
+        if (refuses(job)) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return writeFile(job);
+      };
+    }
+
+    /** Holds the save of job `id`'s 'queued' until the returned function is called. */
+    function holdQueuedSave(on: TestHost, id: string): () => void {
+      const save = on.store.save.bind(on.store);
+      let release!: () => void;
+      const maySave = new Promise<void>((resolve) => (release = resolve));
+      on.store.save = async (job) => {
+        if (job.id === id && job.state === 'queued') await maySave;
+        return save(job);
+      };
+      return release;
+    }
+
     // Found by a fault run under load (seed 20261131, path 6257:2:1:8:31): the run began during that save.
     it('a Retry starts only once its "queued" is saved, though the queue is asked to start jobs meanwhile', async () => {
       const a = host('window-1', () => true);
-      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
-      const [first] = await a.machine.start([a.request('cat.png')]);
-      assert.equal((await a.machine.whenSettled(first.id))?.state, 'failed');
-      const seen: JobState[] = [];
-      a.machine.onDidChange(({ job, here }) => {
-        if (job.id === first.id && here && seen.at(-1) !== job.state) seen.push(job.state);
-      });
+      const first = await refusedJob(a);
+      const seen = statesOf(a, first.id);
       // Its 'queued' is slow to save; meanwhile a new Generate asks the queue to start what it can.
-      const save = a.store.save.bind(a.store);
-      let saveQueued!: () => void;
-      const queuedMaySave = new Promise<void>((resolve) => (saveQueued = resolve));
-      a.store.save = async (job) => {
-        if (job.id === first.id && job.state === 'queued') await queuedMaySave;
-        return save(job);
-      };
+      const saveQueued = holdQueuedSave(a, first.id);
       const retried = a.machine.retry(first.id);
       await until(() => a.machine.snapshots().find((s) => s.job.id === first.id)?.here || undefined);
       const [other] = await a.machine.start([a.request('dog.png')]);
@@ -314,20 +342,9 @@ describe('job machine', function () {
       // Found by the 20,000-sequence fault run (seed 20261201): the cancel moved the job from
       // 'failed' straight to 'cancelled', or left a 'queued' record that nothing would ever run.
       const a = host('window-1', () => true);
-      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
-      const [first] = await a.machine.start([a.request('cat.png')]);
-      assert.equal((await a.machine.whenSettled(first.id))?.state, 'failed');
-      const seen: JobState[] = [];
-      a.machine.onDidChange(({ job, here }) => {
-        if (job.id === first.id && here && seen.at(-1) !== job.state) seen.push(job.state);
-      });
-      const save = a.store.save.bind(a.store);
-      let saveQueued!: () => void;
-      const queuedMaySave = new Promise<void>((resolve) => (saveQueued = resolve));
-      a.store.save = async (job) => {
-        if (job.id === first.id && job.state === 'queued') await queuedMaySave;
-        return save(job);
-      };
+      const first = await refusedJob(a);
+      const seen = statesOf(a, first.id);
+      const saveQueued = holdQueuedSave(a, first.id);
       const featuresBefore = features();
       const retried = a.machine.retry(first.id);
       await until(() => a.machine.snapshots().find((s) => s.job.id === first.id)?.here || undefined);
@@ -349,9 +366,7 @@ describe('job machine', function () {
       let asked = 0;
       // The first question stays open until the test answers it; any later one is answered "keep waiting".
       const a = host('window-1', () => (++asked === 1 ? firstAnswer : false));
-      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
-      const [failed] = await a.machine.start([a.request('dog.png')]);
-      assert.equal((await a.machine.whenSettled(failed.id))?.state, 'failed');
+      const failed = await refusedJob(a, 'dog.png');
       const [paid] = await a.machine.start([a.request('cat.png')]);
       await until(() => a.machine.get(paid.id)?.uuid);
       // Its lease is slow to check before 'queued' is saved: the record still says 'failed' meanwhile.
@@ -363,10 +378,7 @@ describe('job machine', function () {
         return verify(id);
       };
       const featuresBefore = features();
-      const seen: JobState[] = [];
-      a.machine.onDidChange(({ job }) => {
-        if (job.id === failed.id && seen.at(-1) !== job.state) seen.push(job.state);
-      });
+      const seen = statesOf(a, failed.id);
       const retried = a.machine.retry(failed.id);
       await until(() => a.machine.snapshots().find((s) => s.job.id === failed.id)?.here || undefined);
       const cancelling = a.machine.cancelAll([paid.id, failed.id]);
@@ -386,17 +398,10 @@ describe('job machine', function () {
 
     it('a Retry whose "queued" the disk refuses stays failed, in the list too: the image can be generated again', async () => {
       const a = host('window-1', () => true);
-      sim.inject('features', { kind: 'status', status: 400, body: { message: 'Temporarily refused' } });
-      const [first] = await a.machine.start([a.request('cat.png')]);
-      assert.equal((await a.machine.whenSettled(first.id))?.state, 'failed');
+      const first = await refusedJob(a);
       await a.store.flushed();
       // The record's own write fails: the disk is full.
-      const failWrites = (a.store as unknown as { writeFile: (job: JobRecord) => Promise<void> }).writeFile.bind(a.store);
-      (a.store as unknown as { writeFile: (job: JobRecord) => Promise<void> }).writeFile = async (job) => {
-        if (job.id === first.id && job.state === 'queued')
-          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-        return failWrites(job);
-      };
+      diskRefuses(a, (job) => job.id === first.id && job.state === 'queued');
       await a.machine.retry(first.id);
       assert.equal(a.store.get(first.id)?.state, 'failed', 'the list says what the disk holds');
       assert.equal(a.machine.isRunning(first.id), false);
@@ -406,12 +411,8 @@ describe('job machine', function () {
 
     it('a batch whose second job cannot be kept starts none of them: no job left, nothing sent', async () => {
       const a = host('window-1', () => true);
-      const writeFile = (a.store as unknown as { writeFile: (job: JobRecord) => Promise<void> }).writeFile.bind(a.store);
       let writes = 0;
-      (a.store as unknown as { writeFile: (job: JobRecord) => Promise<void> }).writeFile = async (job) => {
-        if (++writes === 2) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-        return writeFile(job);
-      };
+      diskRefuses(a, () => ++writes === 2);
       const requestsBefore = sim.requests.length;
       await assert.rejects(
         a.machine.start([a.request('a.png'), a.request('b.png'), a.request('c.png')]),

@@ -30,11 +30,16 @@ describe('webview form: images it converts before sending', () => {
   let page: Page;
   afterEach(() => page.close());
 
-  /** Answers the page's byte requests as the host does. */
-  function answerBytes(bytes = new Uint8Array(100)): void {
-    for (const request of page.sent('imageBytes').filter((sent) => !answered.has(sent.id))) {
-      answered.add(request.id);
-      page.send({ type: 'reply', id: request.id, reply: { status: 'ok', bytes } });
+  /** Answers the page's byte requests as the host does, one conversion after another, until it asks no more. */
+  async function answerAll(bytes = new Uint8Array(100)): Promise<void> {
+    for (;;) {
+      const unanswered = page.sent('imageBytes').filter((sent) => !answered.has(sent.id));
+      if (unanswered.length === 0) return;
+      for (const request of unanswered) {
+        answered.add(request.id);
+        page.send({ type: 'reply', id: request.id, reply: { status: 'ok', bytes } });
+      }
+      await settle();
     }
   }
   const answered = new Set<number>();
@@ -48,8 +53,7 @@ describe('webview form: images it converts before sending', () => {
       page.sent('imageBytes').map((sent) => sent.imageUri),
       [gif.uri],
     );
-    answerBytes();
-    await settle();
+    await answerAll();
     assert.deepEqual(calls, ['GIF:format:100']);
     assert.equal(
       page.$('#image-send').textContent,
@@ -65,8 +69,7 @@ describe('webview form: images it converts before sending', () => {
     const calls: string[] = [];
     page = new Page(undefined, {}, standIn(calls));
     page.init([photo]);
-    answerBytes();
-    await settle();
+    await answerAll();
     assert.equal(
       page.$('#image-send').textContent,
       'More pixels than the video can use: sent as JPEG, 2048 × 1365, 1.4 MB. Your file is not changed.',
@@ -91,8 +94,7 @@ describe('webview form: images it converts before sending', () => {
     page.submit();
     page.submit();
     assert.deepEqual(page.sent('generate'), [], 'not before the copy is made');
-    answerBytes();
-    await settle();
+    await answerAll();
     await settle();
     assert.equal(page.sent('generate').length, 1);
     assert.deepEqual(page.sent('generate')[0].prepared, { [gif.uri]: COPY });
@@ -101,10 +103,7 @@ describe('webview form: images it converts before sending', () => {
   it('a picture the page cannot decode: its row says so and what to do; a photo that fails goes as it is', async () => {
     page = new Page(undefined, {}, standIn([], true));
     page.init([gif, photo]);
-    answerBytes();
-    await settle();
-    answerBytes();
-    await settle();
+    await answerAll();
     const gifRow = page.$('#send-0');
     assert.equal(
       gifRow.textContent,
@@ -118,8 +117,7 @@ describe('webview form: images it converts before sending', () => {
   it("the host's refusal of what would be sent for an image shows next to that image, also when it is the only one", async () => {
     page = new Page(undefined, {}, standIn([], true));
     page.init([gif]);
-    answerBytes();
-    await settle();
+    await answerAll();
     page.type('#prompt', 'the flag waves');
     page.submit();
     const [generate] = page.sent('generate');
@@ -134,10 +132,7 @@ describe('webview form: images it converts before sending', () => {
   it('a batch: each image says what goes for it in its own card', async () => {
     page = new Page(undefined, {}, standIn([]));
     page.init([small, gif, photo]);
-    answerBytes();
-    await settle();
-    answerBytes();
-    await settle();
+    await answerAll();
     assert.equal(page.$('#send-0').hidden, true);
     assert.match(page.$('#send-1').textContent ?? '', /^1min\.ai does not take GIF images: sent as PNG, 320 × 240/);
     assert.match(page.$('#send-2').textContent ?? '', /^More pixels than the video can use: sent as JPEG, 2048 × 1365, 1\.4 MB/);
@@ -149,8 +144,7 @@ describe('webview form: images it converts before sending', () => {
   it('a picture over the limit that cannot be made smaller says to resize it, not to convert it', async () => {
     page = new Page(undefined, {}, standIn([], true));
     page.init([withFile('huge.png', { format: 'PNG', sendable: true, bytes: 12 * MB, longSide: 4000 })]);
-    answerBytes();
-    await settle();
+    await answerAll();
     assert.equal(
       page.$('#image-send').textContent,
       '12.0 MB is over the 10.0 MB limit, and it could not be made smaller here. Resize or compress it and try again.',
@@ -171,8 +165,7 @@ describe('webview form: images it converts before sending', () => {
     page = new Page(saved, {}, standIn([]));
     page.init([gif]);
     assert.deepEqual(page.sent('generate'), [], 'not before the copy is made');
-    answerBytes();
-    await settle();
+    await answerAll();
     await settle();
     const sent = page.sent('generate');
     assert.equal(sent.length, 1);
@@ -195,10 +188,7 @@ describe('webview form: images it converts before sending', () => {
       answered.clear();
       page = new Page(saved, {}, standIn([]));
       page.init([...images], { panel });
-      answerBytes();
-      await settle();
-      answerBytes();
-      await settle();
+      await answerAll();
       assert.deepEqual(page.sent('generate'), [], `${panel}, ${images.length} image(s): nothing sent by itself`);
       assert.equal(page.$<HTMLFieldSetElement>('#fields').disabled, false, 'the form is usable');
       await page.close();
@@ -210,8 +200,7 @@ describe('webview form: images it converts before sending', () => {
     const calls: string[] = [];
     page = new Page(undefined, {}, standIn(calls));
     page.init([photo]);
-    answerBytes();
-    await settle();
+    await answerAll();
     page.type('#prompt', 'zoom');
     page.submit();
     const [first] = page.sent('generate');
@@ -223,8 +212,7 @@ describe('webview form: images it converts before sending', () => {
       'photo.jpg changed since the form read it, so nothing was sent: read again. Preparing the image to send…',
     );
     assert.equal(page.sent('imageBytes').length, 2, 'its bytes asked for again');
-    answerBytes(new Uint8Array(50));
-    await settle();
+    await answerAll(new Uint8Array(50));
     assert.deepEqual(calls, ['JPEG:pixels:100', 'JPEG:pixels:50'], 'converted again from the new bytes and facts');
     assert.match(
       page.$('#image-send').textContent ?? '',
